@@ -1,0 +1,94 @@
+# The README's two commands are `make run` and `make test`; the rest are their parts.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.9.5
+UV := .tools/bin/uv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The suite's second pass. Django creates (and drops) the test_mash_survey database itself.
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/mash_survey
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help prerequisites install run test lint format typecheck check-deploy \
+        test-sqlite test-postgres bench clean
+
+help:
+	@echo "make run     install everything, set up the SQLite database with the register and demo data, serve on http://$(HOST):$(PORT)/"
+	@echo "make test    lint, type check, deploy check, and the whole test suite on SQLite and on PostgreSQL"
+	@echo "Parts: install, lint, format, typecheck, check-deploy, test-sqlite, test-postgres, bench, clean"
+
+prerequisites:
+	@PYTHON=$(PYTHON) scripts/check-prerequisites
+
+$(UV): | prerequisites
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --python $(PYTHON)
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json | prerequisites
+	npm ci --no-audit --no-fund
+	@touch $@
+
+static/build/application.css: static/scss/application.scss node_modules/.installed
+	npm run -s build:css
+
+install: $(VENV)/.installed node_modules/.installed static/build/application.css
+
+# Local development settings with fresh secrets, written once; never used in production.
+.env: | $(VENV)/.installed
+	@$(BIN)/python scripts/write-dev-env .env
+
+run: install .env
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_register
+	$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy .
+
+# `manage.py check --deploy` with production settings and throwaway secrets: must report nothing.
+check-deploy: install
+	DEBUG=false \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	ALLOWED_HOSTS=mash-survey.example.org \
+	DATABASE_URL=sqlite:///$(CURDIR)/var/check-deploy.sqlite3 \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+test-sqlite: install
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest
+
+# Runs when a PostgreSQL server answers at POSTGRES_URL; in CI (CI=true) a missing server fails.
+test-postgres: install
+	@if $(BIN)/python scripts/postgres-answers "$(POSTGRES_URL)"; then \
+	  echo "PostgreSQL pass: $(POSTGRES_URL)"; \
+	  DATABASE_URL="$(POSTGRES_URL)" $(BIN)/pytest; \
+	elif [ -n "$${CI:-}" ]; then \
+	  echo "PostgreSQL does not answer at $(POSTGRES_URL): the CI run needs both database passes." >&2; exit 1; \
+	else \
+	  echo "WARNING: PostgreSQL does not answer at $(POSTGRES_URL); its pass was not run. Start it, or set POSTGRES_URL." >&2; \
+	fi
+
+test: lint typecheck check-deploy test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf .tools $(VENV) node_modules static/build var/staticfiles .mypy_cache .ruff_cache .pytest_cache

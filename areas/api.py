@@ -1,0 +1,104 @@
+from django.db.models import Q, QuerySet
+from django_filters import rest_framework as filters
+from rest_framework import serializers, viewsets
+
+from . import queries
+from .models import AuthorityType, LocalAuthority, Region
+
+
+class RegionSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:region-detail", lookup_field="code")
+    authority_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["url", "code", "name", "slug", "authority_count"]
+
+
+class LocalAuthoritySerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:localauthority-detail", lookup_field="gss_code"
+    )
+    region_code = serializers.CharField(source="region.code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    type_label = serializers.CharField(source="get_type_display", read_only=True)
+
+    class Meta:
+        model = LocalAuthority
+        fields = [
+            "url",
+            "gss_code",
+            "gss_code_before_april_2013",
+            "dfe_code",
+            "name",
+            "slug",
+            "type",
+            "type_label",
+            "region_code",
+            "region_name",
+        ]
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """England's nine regions (ONS E12 codes) with the number of authorities in each."""
+
+    serializer_class = RegionSerializer
+    lookup_field = "code"
+    filter_backends: list[type] = []
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Region]:
+        return queries.region_list_with_authorities()
+
+
+class LocalAuthorityFilter(filters.FilterSet):
+    region = filters.CharFilter(method="filter_region", help_text="Region ONS code (E12…) or slug.")
+    type = filters.ChoiceFilter(choices=AuthorityType.choices)
+    code = filters.CharFilter(
+        method="filter_code",
+        help_text="ONS code (current or before April 2013) or DfE LA code.",
+    )
+
+    class Meta:
+        model = LocalAuthority
+        fields = ["region", "type", "code"]
+
+    def filter_region(
+        self, queryset: QuerySet[LocalAuthority], name: str, value: str
+    ) -> QuerySet[LocalAuthority]:
+        return queryset.filter(Q(region__code=value.upper()) | Q(region__slug=value.lower()))
+
+    def filter_code(
+        self, queryset: QuerySet[LocalAuthority], name: str, value: str
+    ) -> QuerySet[LocalAuthority]:
+        value = value.strip().upper()
+        return queryset.filter(
+            Q(gss_code=value) | Q(gss_code_before_april_2013=value) | Q(dfe_code=value)
+        )
+
+
+class LocalAuthorityViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 152 upper-tier local authorities with children's services in 2013.
+
+    Look one up by its current ONS code, its ONS code before April 2013 or its DfE code.
+    """
+
+    serializer_class = LocalAuthoritySerializer
+    filterset_class = LocalAuthorityFilter
+    search_fields = ["name", "gss_code", "gss_code_before_april_2013", "dfe_code"]
+    ordering_fields = ["name", "gss_code", "dfe_code"]
+    lookup_field = "gss_code"
+    lookup_value_regex = "[A-Za-z0-9]+"
+
+    def get_queryset(self) -> QuerySet[LocalAuthority]:
+        return queries.authority_list()
+
+    def get_object(self) -> LocalAuthority:
+        from django.http import Http404
+
+        code = self.kwargs[self.lookup_field]
+        authority = queries.authority_by_code(code)
+        if authority is None:
+            raise Http404(f"No local authority has the code {code}.")
+        self.check_object_permissions(self.request, authority)
+        return authority

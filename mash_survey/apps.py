@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MashSurveyConfig(AppConfig):
+    name = "mash_survey"
+    verbose_name = "Multi-agency working and information sharing"
+
+    def ready(self) -> None:
+        from . import api_schema  # noqa: F401  (registers the schema extension)

@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+from .forms import SignInForm
+
+admin.site.site_header = "Multi-agency working and information sharing: administration"
+admin.site.site_title = "MASH survey administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("about-the-data/", views.about_data, name="about_data"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("areas/", include("areas.urls")),
+    path("survey/", include("surveys.urls")),
+    path("visits/", include("visits.urls")),
+    path("case-studies/", include("case_studies.urls")),
+    path("findings/", include("findings.urls")),
+    path("api/v1/", include("mash_survey.api")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "mash_survey.views.permission_denied"
+handler404 = "mash_survey.views.page_not_found"
+handler500 = "mash_survey.views.server_error"
