@@ -72,13 +72,15 @@ check-deploy: install
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest
+	@mkdir -p var; rm -f var/junit-sqlite.xml
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest --junitxml=var/junit-sqlite.xml
 
 # Runs when a PostgreSQL server answers at POSTGRES_URL; in CI (CI=true) a missing server fails.
 test-postgres: install
+	@rm -f var/junit-postgres.xml
 	@if $(BIN)/python scripts/postgres-answers "$(POSTGRES_URL)"; then \
 	  echo "PostgreSQL pass: $(POSTGRES_URL)"; \
-	  DATABASE_URL="$(POSTGRES_URL)" $(BIN)/pytest; \
+	  DATABASE_URL="$(POSTGRES_URL)" $(BIN)/pytest --junitxml=var/junit-postgres.xml; \
 	elif [ -n "$${CI:-}" ]; then \
 	  echo "PostgreSQL does not answer at $(POSTGRES_URL): the CI run needs both database passes." >&2; exit 1; \
 	else \

@@ -2,6 +2,8 @@ from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
+from mash_survey.api_renderers import CSVColumnsInFieldOrder
+
 from . import queries
 from .models import AuthorityType, LocalAuthority, Region
 
@@ -39,7 +41,7 @@ class LocalAuthoritySerializer(serializers.HyperlinkedModelSerializer):
         ]
 
 
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     """England's nine regions (ONS E12 codes) with the number of authorities in each."""
 
     serializer_class = RegionSerializer
@@ -77,7 +79,7 @@ class LocalAuthorityFilter(filters.FilterSet):
         )
 
 
-class LocalAuthorityViewSet(viewsets.ReadOnlyModelViewSet):
+class LocalAuthorityViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     """The 152 upper-tier local authorities with children's services in 2013.
 
     Look one up by its current ONS code, its ONS code before April 2013 or its DfE code.

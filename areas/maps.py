@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -28,6 +29,10 @@ MultiPolygon = tuple[Polygon, ...]
 SEQUENTIAL_CLASSES = 5
 #: The number of distinct colours in a categorical scale.
 CATEGORICAL_CLASSES = 6
+
+
+class NoOutlinesError(ValueError):
+    """None of the areas asked for has an outline to draw."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,21 @@ def _ring_area_centroid(ring: Sequence[tuple[float, float]]) -> tuple[float, flo
     return abs(area), cx / (6 * area), cy / (6 * area)
 
 
+# Where a region's name reads best (lon, lat): the centroid of some regions sits on a
+# neighbour's label or off a narrow shape.
+_REGION_LABEL_POINTS = {
+    "E12000001": (-1.95, 55.05),  # North East
+    "E12000002": (-2.75, 54.2),  # North West
+    "E12000003": (-1.2, 53.95),  # Yorkshire and The Humber
+    "E12000004": (-0.85, 52.95),  # East Midlands
+    "E12000005": (-2.25, 52.45),  # West Midlands
+    "E12000006": (0.55, 52.35),  # East of England
+    "E12000007": (-0.1, 51.52),  # London
+    "E12000008": (-0.75, 51.05),  # South East
+    "E12000009": (-3.55, 50.75),  # South West
+}
+
+
 @cache
 def _projected(layer: str, key: str) -> _Projected:
     outlines = region_outlines() if layer == "regions" else authority_outlines()
@@ -152,7 +172,9 @@ def _projected(layer: str, key: str) -> _Projected:
         tuple(tuple(_project(lon, lat) for lon, lat in ring) for ring in polygon)
         for polygon in multipolygon
     )
-    # Label at the centroid of the largest outer ring.
+    if layer == "regions" and key in _REGION_LABEL_POINTS:
+        return _Projected(polygons=polygons, label=_project(*_REGION_LABEL_POINTS[key]))
+    # Otherwise label at the centroid of the largest outer ring.
     best = max((_ring_area_centroid(polygon[0]) for polygon in polygons), key=lambda t: t[0])
     return _Projected(polygons=polygons, label=(best[1], best[2]))
 
@@ -234,7 +256,7 @@ def build_map(
     outlines = region_outlines() if layer == "regions" else authority_outlines()
     keys = tuple(sorted(key for key in shapes if key in outlines))
     if not keys:
-        raise ValueError("a map needs at least one shape with an outline")
+        raise NoOutlinesError("a map needs at least one shape with an outline")
     height, drawn = _drawn(layer, keys, width)
     map_shapes = tuple(
         MapShape(
@@ -258,6 +280,14 @@ def build_map(
         show_labels=show_labels,
         id=map_id,
     )
+
+
+def build_map_if_drawable(**kwargs: Any) -> SvgMap | None:
+    """`build_map`, or None when none of the areas has an outline (an empty register, say)."""
+    try:
+        return build_map(**kwargs)
+    except NoOutlinesError:
+        return None
 
 
 def sequential_classes(

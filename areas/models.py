@@ -15,7 +15,11 @@ class Region(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(code__regex=r"^E12[0-9]{6}$"), name="region_code_is_gss_e12"
+                condition=Q(code__regex=r"^E12[0-9]{6}$"),
+                name="region_code_is_gss_e12",
+                violation_error_message=(
+                    "Enter the region's ONS code: E12 and 6 digits, such as E12000007"
+                ),
             ),
         ]
 
@@ -55,9 +59,15 @@ class LocalAuthority(models.Model):
             models.CheckConstraint(
                 condition=Q(gss_code__regex=r"^E(06|08|09|10)[0-9]{6}$"),
                 name="authority_gss_code_is_upper_tier",
+                violation_error_message=(
+                    "Enter an upper-tier ONS code: E06, E08, E09 or E10 and 6 digits, "
+                    "such as E08000037"
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(dfe_code__regex=r"^[0-9]{3}$"), name="authority_dfe_code_is_3_digits"
+                condition=Q(dfe_code__regex=r"^[0-9]{3}$"),
+                name="authority_dfe_code_is_3_digits",
+                violation_error_message="Enter the DfE local authority code: 3 digits, such as 390",
             ),
             models.CheckConstraint(
                 condition=Q(type__in=AuthorityType.values), name="authority_type_is_known"

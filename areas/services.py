@@ -5,7 +5,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils.text import slugify
 
 from mash_survey.errors import ServiceError
@@ -66,6 +67,19 @@ def _fields_differ(obj: object, values: dict[str, object]) -> bool:
     return any(getattr(obj, name) != value for name, value in values.items())
 
 
+def _check_row(obj: models.Model, where: str, *, validate_unique: bool = True) -> None:
+    """Run the model's checks; a failure is a RegisterError naming the row (nothing is saved)."""
+    try:
+        obj.full_clean(validate_unique=validate_unique)
+    except ValidationError as exc:
+        problems = [
+            f"{where}: {message}" if name == "__all__" else f"{where}: {name} {message}"
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+        raise RegisterError(problems) from exc
+
+
 @transaction.atomic
 def register_load(
     *, authorities_csv: Path = AUTHORITIES_CSV, regions_csv: Path = REGIONS_CSV
@@ -82,7 +96,7 @@ def register_load(
     region_names = {row["region_code"]: row["name"] for row in region_rows}
     for line, row in enumerate(authority_rows, start=2):
         where = f"{authorities_csv.name} row {line}"
-        if row["region_code"] not in region_names:
+        if region_rows and row["region_code"] not in region_names:
             problems.append(f"{where}: region {row['region_code']!r} is not in {regions_csv.name}")
         if row["type"] not in AuthorityType.values:
             problems.append(
@@ -96,6 +110,15 @@ def register_load(
                     f"{authorities_csv.name} row {line}: {column} {row[column]!r} appears twice"
                 )
             seen.add(row[column])
+    slugs: dict[str, int] = {}
+    for line, row in enumerate(authority_rows, start=2):
+        slug = slugify(row["name"])
+        if slug in slugs and row["name"] not in {r["name"] for r in authority_rows[: line - 2]}:
+            problems.append(
+                f"{authorities_csv.name} row {line}: name {row['name']!r} gives the same web "
+                f"address ({slug}) as row {slugs[slug]}; make the names differ in letters or digits"
+            )
+        slugs.setdefault(slug, line)
     if problems:
         raise RegisterError(problems)
 
@@ -104,22 +127,24 @@ def register_load(
     for code, name in region_names.items():
         values: dict[str, object] = {"name": name, "slug": slugify(name)}
         region = regions.get(code)
+        where = f"{regions_csv.name} region {code!r}"
         if region is None:
             regions[code] = Region(code=code, **values)
-            regions[code].full_clean()
+            _check_row(regions[code], where)
             regions[code].save()
             result.created.append(name)
         elif _fields_differ(region, values):
             for key, value in values.items():
                 setattr(region, key, value)
-            region.full_clean()
+            _check_row(region, where)
             region.save()
             result.updated.append(name)
         else:
             result.unchanged += 1
 
     authorities = {a.gss_code: a for a in LocalAuthority.objects.all()}
-    for row in authority_rows:
+    new: list[LocalAuthority] = []
+    for line, row in enumerate(authority_rows, start=2):
         values = {
             "gss_code_before_april_2013": row["gss_code_before_april_2013"],
             "dfe_code": row["dfe_code"],
@@ -128,17 +153,20 @@ def register_load(
             "type": row["type"],
             "region": regions[row["region_code"]],
         }
+        where = f"{authorities_csv.name} row {line}"
         authority = authorities.get(row["gss_code"])
         if authority is None:
             authority = LocalAuthority(gss_code=row["gss_code"], **values)
+            _check_row(authority, where, validate_unique=False)
+            new.append(authority)
             result.created.append(row["name"])
         elif _fields_differ(authority, values):
             for key, value in values.items():
                 setattr(authority, key, value)
+            _check_row(authority, where, validate_unique=False)
+            authority.save()
             result.updated.append(row["name"])
         else:
             result.unchanged += 1
-            continue
-        authority.full_clean(validate_unique=False)
-        authority.save()
+    LocalAuthority.objects.bulk_create(new)
     return result

@@ -2,12 +2,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import queries
-from .maps import ShapeSpec, build_map
+from .maps import ShapeSpec, build_map_if_drawable
+from .panels import area_panels
 
 
 def region_list(request: HttpRequest) -> HttpResponse:
     regions = list(queries.region_list_with_authorities())
-    england = build_map(
+    england = build_map_if_drawable(
         layer="regions",
         title="Map of England's nine regions",
         shapes={
@@ -33,7 +34,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = queries.region_detail(slug=slug)
     authorities = list(region.authorities.all())
-    region_map = build_map(
+    region_map = build_map_if_drawable(
         layer="authorities",
         title=f"Map of the local authorities in {region.name}",
         shapes={
@@ -52,4 +53,8 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def authority_detail(request: HttpRequest, slug: str) -> HttpResponse:
     authority = queries.authority_detail(slug=slug)
-    return render(request, "areas/authority_detail.html", {"authority": authority})
+    return render(
+        request,
+        "areas/authority_detail.html",
+        {"authority": authority, "panels": area_panels(request, authority)},
+    )

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework_api_key.models import AbstractAPIKey, APIKey
 from rest_framework_api_key.permissions import KeyParser
 
@@ -91,3 +91,17 @@ class PartnerKeyThrottle(SimpleRateThrottle):
         if key is None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": key.pk}
+
+
+class SignedInUserThrottle(UserRateThrottle):
+    """Signed-in project members, each limited on their own.
+
+    DRF's UserRateThrottle falls back to the caller's address when no one is signed in, so
+    partner keys and anonymous callers sharing an address (or a proxy) would also share
+    one "user" allowance; the two throttles above already limit those callers.
+    """
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)

@@ -29,3 +29,12 @@ class PaginatedCSVRenderer(_PaginatedCSVRenderer):
     def tablize(self, data: Any, header: Any = None, labels: Any = None) -> Any:
         for row in super().tablize(data, header=header, labels=labels):
             yield [neutralise_formula(cell) for cell in row]
+
+
+class CSVColumnsInFieldOrder:
+    """A viewset mix-in: CSV columns in the serializer's field order, not alphabetical."""
+
+    def get_renderer_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_renderer_context()  # type: ignore[misc]
+        context["header"] = list(self.get_serializer().fields)  # type: ignore[attr-defined]
+        return context

@@ -116,6 +116,7 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [
     ("build", BASE_DIR / "static" / "build"),
     ("js", BASE_DIR / "static" / "js"),
+    ("css", BASE_DIR / "static" / "css"),
     ("govuk-frontend", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
 ]
 STORAGES = {
@@ -197,7 +198,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "mash_survey.api_auth.AnonymousThrottle",
         "mash_survey.api_auth.PartnerKeyThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "mash_survey.api_auth.SignedInUserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
