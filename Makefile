@@ -49,6 +49,7 @@ run: install .env
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_register
+	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py create_demo_users
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -290,6 +290,11 @@ def build_map_if_drawable(**kwargs: Any) -> SvgMap | None:
         return None
 
 
+def _edge(value: float) -> str:
+    """A band edge as people read it: at most one decimal place."""
+    return f"{round(value, 1):g}"
+
+
 def sequential_classes(
     values: Mapping[str, float | None], *, classes: int = SEQUENTIAL_CLASSES, unit: str = ""
 ) -> tuple[dict[str, str], list[LegendItem]]:
@@ -316,9 +321,13 @@ def sequential_classes(
     legend = []
     for cls in used:
         band = int(cls.rsplit("-", 1)[1]) - 1
-        start = low + band * width
-        end = high if band == classes - 1 else low + (band + 1) * width
-        legend.append(LegendItem(cls, f"{start:g}{unit} to {end:g}{unit}"))
+        if high == low:
+            label = f"{_edge(low)}{unit}"
+        else:
+            start = low + band * width
+            end = high if band == classes - 1 else low + (band + 1) * width
+            label = f"{_edge(start)}{unit} to {_edge(end)}{unit}"
+        legend.append(LegendItem(cls, label))
     if any(v is None for v in values.values()):
         legend.append(LegendItem("app-map__shape--none", "No data"))
     return css, legend

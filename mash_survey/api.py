@@ -5,10 +5,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from areas.api import LocalAuthorityViewSet, RegionViewSet
+from surveys.api import SurveyResponseViewSet, SurveyViewSet
+from visits.api import FeedbackViewSet, VisitViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("local-authorities", LocalAuthorityViewSet, basename="localauthority")
+router.register("surveys", SurveyViewSet, basename="survey")
+router.register("survey-responses", SurveyResponseViewSet, basename="surveyresponse")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("feedback", FeedbackViewSet, basename="feedback")
 
 app_name = "api"
 

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = "The initial survey"
+
+    def ready(self) -> None:
+        from areas.panels import register_area_panel
+
+        from .views.entry import area_returns_panel
+
+        # The area page lists the area's returns to project members; areas never imports us.
+        register_area_panel(area_returns_panel)

@@ -1,1 +1,242 @@
-"""Models arrive with this app's issue; the app is registered so URLs and roles have a home."""
+"""The initial survey: its questions, a return from each area, and the imports that filled them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from areas.models import LocalAuthority
+
+
+class Survey(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    sent_on = models.DateField("sent on")
+    closes_on = models.DateField("closing date")
+    is_illustrative = models.BooleanField(
+        default=False, help_text="Demonstration content: pages say it is not the project's data."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("sent_on")), name="survey_closes_after_sent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:detail", kwargs={"slug": self.slug})
+
+
+class QuestionKind(models.TextChoices):
+    YES_NO = "yes_no", "Yes or no"
+    SINGLE_CHOICE = "single_choice", "One choice"
+    MULTIPLE_CHOICE = "multiple_choice", "One or more choices"
+    NUMBER = "number", "Number"
+    DATE = "date", "Date"
+    FREE_TEXT = "free_text", "Free text"
+
+
+CLOSED_KINDS = (QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="questions")
+    code = models.CharField(max_length=16, help_text="Short and stable, such as Q3 or Q3a.")
+    text = models.CharField(max_length=500)
+    hint = models.CharField(max_length=500, blank=True)
+    kind = models.CharField(max_length=16, choices=QuestionKind.choices)
+    required = models.BooleanField(default=True)
+    order = models.PositiveIntegerField()
+    section = models.CharField(
+        max_length=200, blank=True, help_text="A heading shown above this question."
+    )
+
+    class Meta:
+        ordering = ["survey", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code"], name="question_code_unique"),
+            models.UniqueConstraint(fields=["survey", "order"], name="question_order_unique"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Za-z][A-Za-z0-9_]*$"), name="question_code_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=QuestionKind.values), name="question_kind_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.text}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.kind in CLOSED_KINDS
+
+
+class Choice(models.Model):
+    """An allowed answer to a closed question. Yes/no questions have the choices Yes and No.
+
+    A choice that has been given in any return cannot be deleted (PROTECT from Answer).
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    value = models.CharField(max_length=200)
+    order = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["question", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="choice_value_unique"),
+            models.UniqueConstraint(fields=["question", "order"], name="choice_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ImportBatch(models.Model):
+    """One upload of survey returns that was confirmed and written."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="import_batches")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.imported_at:%d %B %Y %H:%M})"
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Response(models.Model):
+    """An area's return to a survey: one per survey and local authority."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="survey_responses"
+    )
+    status = models.CharField(
+        max_length=12, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        null=True,
+        blank=True,
+        help_text="The import that last changed this return, if it came from a file.",
+    )
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["survey", "local_authority__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "local_authority"], name="one_response_per_area"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ResponseStatus.values), name="response_status_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ResponseStatus.DRAFT) | Q(submitted_at__isnull=False),
+                name="submitted_response_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority}: {self.survey}"
+
+
+class AnswerChoice(models.Model):
+    """A choice ticked in a multiple-choice answer; a ticked choice cannot be deleted."""
+
+    answer = models.ForeignKey("surveys.Answer", on_delete=models.CASCADE)
+    choice = models.ForeignKey(Choice, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "choice"], name="answer_choice_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.choice_id)
+
+
+class Answer(models.Model):
+    """One answer in a return, stored typed: which field holds it depends on the question's kind."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    choice = models.ForeignKey(
+        Choice, on_delete=models.PROTECT, related_name="single_answers", null=True, blank=True
+    )
+    choices = models.ManyToManyField(
+        Choice, through=AnswerChoice, related_name="multiple_answers", blank=True
+    )
+    number = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    date = models.DateField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    history = HistoricalRecords(m2m_fields=[choices])
+
+    class Meta:
+        ordering = ["response", "question__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="one_answer_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}: {self.pk}"
+
+
+class VisitSelection(models.Model):
+    """An area chosen from the survey returns for a visit, and why."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="selections")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="visit_selections"
+    )
+    reason = models.TextField()
+    selected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    selected_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["local_authority__region", "local_authority__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "local_authority"], name="one_selection_per_area"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority} selected for a visit"

@@ -6,11 +6,16 @@ value to PARAMETERS (or to URL_PARAMETERS, when the name means something else fo
 URL). Everything under the `admin` namespace is ADMIN unless ACCESS says otherwise.
 """
 
+import datetime as dt
 import enum
 from collections.abc import Callable
 
 from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from surveys.models import VisitSelection
+from visits.models import DetailedFeedback, ModelSeen, ReviewStatus, Visit
 
 from .endpoints import Endpoint, model_admin_of
 from .samples import MEMBER_ROLES, Role, Samples
@@ -23,6 +28,7 @@ class Access(enum.Enum):
     ADMIN = "administrators (superusers) only"
     NOBODY = "no one, administrators included (a view the service switches off)"
     POST_ONLY = "POST only: a GET never shows a page or changes anything"
+    REVIEWERS = "reviewers and administrators (project staff are refused)"
 
 
 #: The roles that may GET a URL of each level.
@@ -33,6 +39,7 @@ ALLOWED: dict[Access, frozenset[Role]] = {
     Access.ADMIN: frozenset({Role.ADMIN}),
     Access.NOBODY: frozenset(),
     Access.POST_ONLY: frozenset(),
+    Access.REVIEWERS: frozenset({Role.REVIEWER, Role.ADMIN}),
 }
 
 ACCESS: dict[str, Access] = {
@@ -47,7 +54,38 @@ ACCESS: dict[str, Access] = {
     "areas:region": Access.PUBLIC,
     "areas:authority": Access.PUBLIC,
     "surveys:index": Access.PUBLIC,
+    "surveys:import_upload": Access.MEMBERS,
+    "surveys:import_confirm": Access.POST_ONLY,
+    "surveys:import_batches": Access.MEMBERS,
+    "surveys:template": Access.MEMBERS,
+    "surveys:export": Access.MEMBERS,
+    "surveys:detail": Access.PUBLIC,
+    "surveys:selection": Access.MEMBERS,
+    "surveys:selection_add": Access.POST_ONLY,
+    "surveys:selection_remove": Access.POST_ONLY,
+    "surveys:return_list": Access.MEMBERS,
+    "surveys:return_detail": Access.MEMBERS,
+    "surveys:return_edit": Access.MEMBERS,
+    "surveys:return_check": Access.MEMBERS,
+    "surveys:return_history": Access.MEMBERS,
+    # Reviewers only: tests/surveys/test_entry_views.py checks who a POST may reopen for.
+    "surveys:return_reopen": Access.POST_ONLY,
     "visits:index": Access.MEMBERS,
+    "visits:needs_attention": Access.MEMBERS,
+    "visits:detail": Access.MEMBERS,
+    "visits:submit": Access.POST_ONLY,
+    "visits:review": Access.REVIEWERS,
+    "visits:history": Access.MEMBERS,
+    "visits:feedback": Access.MEMBERS,
+    "visits:feedback_submit": Access.POST_ONLY,
+    "visits:feedback_review": Access.REVIEWERS,
+    "visits:feedback_history": Access.MEMBERS,
+    "visits:create": Access.MEMBERS,
+    "visits:edit": Access.MEMBERS,
+    "visits:feedback_edit": Access.MEMBERS,
+    # Autosave answers a POST of the form; tests/visits/test_editing_autosave.py checks who.
+    "visits:autosave": Access.POST_ONLY,
+    "visits:feedback_autosave": Access.POST_ONLY,
     "case_studies:index": Access.PUBLIC,
     "findings:index": Access.PUBLIC,
     # The API (each name covers its format-suffix pattern too).
@@ -58,6 +96,15 @@ ACCESS: dict[str, Access] = {
     "api:region-detail": Access.PUBLIC,
     "api:localauthority-list": Access.PUBLIC,
     "api:localauthority-detail": Access.PUBLIC,
+    "api:survey-list": Access.PUBLIC,
+    "api:survey-detail": Access.PUBLIC,
+    "api:survey-questions": Access.PUBLIC,
+    "api:survey-statistics": Access.PUBLIC,
+    "api:surveyresponse-list": Access.PARTNER,
+    "api:visit-list": Access.PARTNER,
+    "api:visit-detail": Access.PARTNER,
+    "api:feedback-list": Access.PARTNER,
+    "api:feedback-detail": Access.PARTNER,
     # The admin is ADMIN automatically; these are the exceptions.
     "admin:login": Access.PUBLIC,
     "admin:logout": Access.POST_ONLY,
@@ -103,6 +150,10 @@ PARAMETERS: dict[str, Sample] = {
     "code": lambda s, e: s.region.code,
     "gss_code": lambda s, e: s.authority.gss_code,
     "format": lambda s, e: "json",
+    # A survey file's format.
+    "fmt": lambda s, e: "csv",
+    # An area's return to a survey.
+    "area": lambda s, e: s.authority.slug,
     # The admin's.
     "object_id": _admin_object_id,
     "id": _admin_object_id,
@@ -111,8 +162,105 @@ PARAMETERS: dict[str, Sample] = {
     "url": lambda s, e: "areas/region",
 }
 
+
+def _survey_slug(samples: Samples, endpoint: Endpoint) -> str:
+    return samples.survey.slug
+
+
+def _selection_pk(samples: Samples, endpoint: Endpoint) -> str:
+    """A visit selection on the sample survey (made on first use)."""
+    selection, _ = VisitSelection.objects.get_or_create(
+        survey=samples.survey,
+        local_authority=samples.authority,
+        defaults={"reason": "Sample reason", "selected_by": samples.users[Role.STAFF]},
+    )
+    return str(selection.pk)
+
+
+def _approved_visit(samples: Samples) -> Visit:
+    """An approved visit to the sample area (made on first use): partner keys may see it."""
+    visit = Visit.objects.filter(
+        status=ReviewStatus.APPROVED, local_authorities=samples.authority
+    ).first()
+    if visit is None:
+        visit = Visit.objects.create(
+            visit_date=dt.date(2013, 2, 12),
+            region=samples.region,
+            model_seen=ModelSeen.MASH,
+            status=ReviewStatus.APPROVED,
+            approved_at=timezone.now(),
+        )
+        visit.local_authorities.set([samples.authority])
+    return visit
+
+
+def _approved_visit_pk(samples: Samples, endpoint: Endpoint) -> str:
+    return str(_approved_visit(samples).pk)
+
+
+def _approved_feedback_pk(samples: Samples, endpoint: Endpoint) -> str:
+    """Approved feedback on the approved sample visit (made on first use)."""
+    feedback, _ = DetailedFeedback.objects.get_or_create(
+        visit=_approved_visit(samples),
+        defaults={"status": ReviewStatus.APPROVED, "approved_at": timezone.now()},
+    )
+    return str(feedback.pk)
+
+
+def _visit_pk(samples: Samples, endpoint: Endpoint) -> str:
+    """The sample visit (it has detailed feedback; both are waiting for review)."""
+    return str(samples.visit.pk)
+
+
+def _draft_visit_pk(samples: Samples, endpoint: Endpoint) -> str:
+    """A draft visit to the sample area with draft feedback (made on first use): its forms
+    show rather than say it is read-only."""
+    feedback = DetailedFeedback.objects.filter(
+        status=ReviewStatus.DRAFT, visit__status=ReviewStatus.DRAFT
+    ).first()
+    if feedback is None:
+        visit = Visit.objects.create(
+            visit_date=dt.date(2013, 3, 5), region=samples.region, model_seen=ModelSeen.MASH
+        )
+        visit.local_authorities.set([samples.authority])
+        feedback = DetailedFeedback.objects.create(visit=visit)
+    return str(feedback.visit_id)
+
+
 URL_PARAMETERS: dict[str, dict[str, Sample]] = {
+    "api:visit-detail": {"pk": _approved_visit_pk},
+    "api:feedback-detail": {"pk": _approved_feedback_pk},
+    "surveys:detail": {"slug": _survey_slug},
+    "surveys:selection": {"slug": _survey_slug},
+    "surveys:selection_add": {"slug": _survey_slug},
+    "surveys:selection_remove": {"slug": _survey_slug, "pk": _selection_pk},
+    "api:survey-detail": {"slug": _survey_slug},
+    "api:survey-questions": {"slug": _survey_slug},
+    "api:survey-statistics": {"slug": _survey_slug},
+    "surveys:import_upload": {"slug": _survey_slug},
+    "surveys:import_confirm": {"slug": _survey_slug},
+    "surveys:import_batches": {"slug": _survey_slug},
+    "surveys:template": {"slug": _survey_slug},
+    "surveys:export": {"slug": _survey_slug},
+    "surveys:return_list": {"slug": _survey_slug},
+    "surveys:return_detail": {"slug": _survey_slug},
+    "surveys:return_edit": {"slug": _survey_slug},
+    "surveys:return_check": {"slug": _survey_slug},
+    "surveys:return_reopen": {"slug": _survey_slug},
+    "surveys:return_history": {"slug": _survey_slug},
     "areas:region": {"slug": lambda s, e: s.region.slug},
+    "visits:detail": {"pk": _visit_pk},
+    "visits:submit": {"pk": _visit_pk},
+    "visits:review": {"pk": _visit_pk},
+    "visits:history": {"pk": _visit_pk},
+    "visits:feedback": {"pk": _visit_pk},
+    "visits:feedback_submit": {"pk": _visit_pk},
+    "visits:feedback_review": {"pk": _visit_pk},
+    "visits:feedback_history": {"pk": _visit_pk},
+    "visits:edit": {"pk": _draft_visit_pk},
+    "visits:autosave": {"pk": _draft_visit_pk},
+    "visits:feedback_edit": {"pk": _draft_visit_pk},
+    "visits:feedback_autosave": {"pk": _draft_visit_pk},
     "admin:view_on_site": {
         "content_type_id": lambda s, e: str(ContentType.objects.get_for_model(s.authority).pk),
         "object_id": lambda s, e: str(s.authority.pk),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework_api_key.models import AbstractAPIKey, APIKey
 
 from areas.models import AuthorityType, LocalAuthority, PartnerAgency, Region
+from surveys.models import QuestionKind, Survey
 from tests.factories import (
     AdminFactory,
     LocalAuthorityFactory,
@@ -20,6 +21,9 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.surveys.factories import SurveyFactory, add_question
+from tests.visits.factories import DetailedFeedbackFactory, VisitFactory
+from visits.models import ReviewStatus, Visit
 
 
 class Role(enum.Enum):
@@ -42,6 +46,8 @@ class Samples:
     api_key: AbstractAPIKey
     partner_key: str
     users: dict[Role, User]
+    survey: Survey
+    visit: Visit
 
     def client(self, role: Role, **headers: str) -> Client:
         """A fresh client calling as `role`: signed in, or sending the partner key."""
@@ -82,6 +88,20 @@ def make_samples() -> Samples:
     AccessAttempt.objects.create(**record, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**record)
     AccessFailureLog.objects.create(**record)
+    survey = SurveyFactory.create(slug="sample-survey", title="Sample survey")
+    add_question(survey, "Q1", QuestionKind.YES_NO)
+    staff = StaffFactory.create()
+    # A visit with detailed feedback, both waiting for review (so a reviewer sees the review).
+    visit = VisitFactory.create(
+        region=region,
+        local_authorities=[authority],
+        status=ReviewStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        created_by=staff,
+    )
+    DetailedFeedbackFactory.create(
+        visit=visit, status=ReviewStatus.SUBMITTED, submitted_at=timezone.now(), created_by=staff
+    )
     api_key, partner_key = APIKey.objects.create_key(
         name="Sample partner system", expiry_date=timezone.now() + timedelta(days=30)
     )
@@ -93,8 +113,10 @@ def make_samples() -> Samples:
         partner_key=partner_key,
         users={
             Role.NO_GROUP: UserFactory.create(),
-            Role.STAFF: StaffFactory.create(),
+            Role.STAFF: staff,
             Role.REVIEWER: ReviewerFactory.create(),
             Role.ADMIN: AdminFactory.create(),
         },
+        survey=survey,
+        visit=visit,
     )

@@ -134,8 +134,12 @@ def test_each_role_gets_only_what_the_url_access_level_allows(
     assert not problems, f"GET {url} ({endpoint.key}, {access.value}):\n  " + "\n  ".join(problems)
 
 
+# Other POST-only URLs (selecting an area, confirming an import) change data: their own tests
+# check what a POST does.
 @pytest.mark.parametrize(
-    "endpoint", [e for e in ENDPOINTS if access_for(e) is Access.POST_ONLY], ids=lambda e: e.key
+    "endpoint",
+    [e for e in ENDPOINTS if access_for(e) is Access.POST_ONLY and e.key.endswith("logout")],
+    ids=lambda e: e.key,
 )
 def test_a_post_only_url_signs_out_on_post(endpoint: Endpoint, samples: Samples) -> None:
     url = sample_url(endpoint, samples)

@@ -1,0 +1,24 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from surveys.demo import demo_survey_load
+from visits.demo import demo_visit_counts, demo_visits_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the illustrative demo content (marked as such on every page that shows it). "
+        "Idempotent: what is already there is left alone."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        survey = demo_survey_load()
+        self.stdout.write(
+            f"Demo survey: {survey.title}, {survey.responses.count()} returns (illustrative)."
+        )
+        demo_visits_load()
+        visits, feedback = demo_visit_counts()
+        self.stdout.write(
+            f"Demo visits: {visits} visits, {feedback} with detailed feedback (illustrative)."
+        )

@@ -1,0 +1,320 @@
+"""The survey in the API.
+
+Public: the surveys, their questions, and their statistics (the same aggregates as the
+statistics page; no free text and nothing by area). Partner keys and project members: the
+returns themselves, with each answer keyed by its question code; partner keys see submitted
+returns only.
+"""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response as ApiResponse
+
+from areas.models import AuthorityType
+from mash_survey.api_auth import ReadOnly, StaffOrPartnerKey, is_staff_request
+from mash_survey.api_renderers import CSVColumnsInFieldOrder
+
+from . import queries
+from .models import Choice, Question, Response, ResponseStatus, Survey
+
+JSON_ONLY = [JSONRenderer, BrowsableAPIRenderer]
+
+
+# ----- Surveys and questions (public) --------------------------------------
+
+
+class SurveySerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:survey-detail", lookup_field="slug")
+    question_count = serializers.IntegerField(read_only=True)
+    submitted_count = serializers.IntegerField(
+        read_only=True, help_text="The number of submitted returns."
+    )
+    questions_url = serializers.HyperlinkedIdentityField(
+        view_name="api:survey-questions", lookup_field="slug"
+    )
+    statistics_url = serializers.HyperlinkedIdentityField(
+        view_name="api:survey-statistics", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Survey
+        fields = [
+            "url",
+            "slug",
+            "title",
+            "description",
+            "sent_on",
+            "closes_on",
+            "is_illustrative",
+            "question_count",
+            "submitted_count",
+            "questions_url",
+            "statistics_url",
+        ]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    choices = serializers.SlugRelatedField[Choice](
+        many=True,
+        read_only=True,
+        slug_field="value",
+        help_text="The allowed answers of a closed question, in order (Yes, No for yes/no).",
+    )
+
+    class Meta:
+        model = Question
+        fields = ["code", "text", "hint", "kind", "required", "order", "section", "choices"]
+
+
+# ----- Statistics (public aggregates) --------------------------------------
+
+
+class RateSerializer(serializers.Serializer):
+    code = serializers.CharField(source="key", help_text="The region's ONS code (E12…).")
+    name = serializers.CharField()
+    returned = serializers.IntegerField(help_text="Areas that submitted a return.")
+    total = serializers.IntegerField(help_text="Areas asked (of the filter).")
+    percent = serializers.FloatField()
+
+
+class OverallRateSerializer(serializers.Serializer):
+    returned = serializers.IntegerField(help_text="Areas that submitted a return.")
+    total = serializers.IntegerField(help_text="Areas asked (of the filter).")
+    percent = serializers.FloatField()
+
+
+class BarSerializer(serializers.Serializer):
+    value = serializers.CharField(source="label")
+    count = serializers.IntegerField(help_text="Areas that gave this answer.")
+    percent = serializers.FloatField(help_text="Of the areas that answered the question.")
+
+
+class DistributionSerializer(serializers.Serializer):
+    code = serializers.CharField(source="question.code")
+    text = serializers.CharField(source="question.text")
+    kind = serializers.CharField(source="question.kind")
+    answered = serializers.IntegerField(help_text="Areas that answered the question.")
+    multiple = serializers.BooleanField(
+        source="is_multiple",
+        help_text="Areas could choose more than one answer: percentages add up to more than 100.",
+    )
+    choices = BarSerializer(many=True, source="bars", help_text="Closed questions only.")
+    minimum = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, help_text="Number questions only."
+    )
+    mean = serializers.DecimalField(
+        max_digits=14, decimal_places=1, allow_null=True, help_text="Number questions only."
+    )
+    maximum = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, help_text="Number questions only."
+    )
+
+
+class StatisticsFiltersSerializer(serializers.Serializer):
+    """The filters of the statistics: blank for every area."""
+
+    region = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Only areas of this region: its ONS code (E12…) or slug.",
+    )
+    type = serializers.ChoiceField(
+        choices=AuthorityType.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Only areas of this type of local authority.",
+    )
+
+    def validate_region(self, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return ""
+        for region in queries.region_choices():
+            if value.upper() == region.code or value.lower() == region.slug:
+                return region.code
+        raise serializers.ValidationError(
+            "Use a region's ONS code (E12000001 to E12000009) or its slug, such as london."
+        )
+
+
+class StatisticsSerializer(serializers.Serializer):
+    survey = serializers.CharField(source="survey.slug")
+    filters = StatisticsFiltersSerializer()
+    response_rate = OverallRateSerializer(source="rates.overall")
+    response_rate_by_region = RateSerializer(many=True, source="by_region")
+    questions = DistributionSerializer(
+        many=True,
+        help_text="Yes/no, choice and number questions; free-text answers are not published.",
+    )
+
+
+class SurveyViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
+    """The surveys sent to the areas, with the number of questions and submitted returns."""
+
+    serializer_class = SurveySerializer
+    lookup_field = "slug"
+    filter_backends: list[type] = []
+
+    def get_queryset(self) -> QuerySet[Survey]:
+        return queries.survey_list()
+
+    @extend_schema(responses=QuestionSerializer(many=True))
+    @action(detail=True, pagination_class=None, renderer_classes=JSON_ONLY)
+    def questions(self, request: Request, slug: str, format: str | None = None) -> ApiResponse:
+        """The survey's questions in order, with their choices."""
+        survey = self.get_object()
+        return ApiResponse(QuestionSerializer(queries.survey_questions(survey), many=True).data)
+
+    @extend_schema(
+        parameters=[StatisticsFiltersSerializer],
+        responses={
+            200: StatisticsSerializer,
+            400: OpenApiResponse(description="A filter has a value it does not know."),
+        },
+    )
+    @action(detail=True, pagination_class=None, renderer_classes=JSON_ONLY)
+    def statistics(self, request: Request, slug: str, format: str | None = None) -> ApiResponse:
+        """Response rates, overall and by region, and the answers to each yes/no, choice and
+        number question, counted over submitted returns: the figures of the statistics page.
+
+        Free-text answers and anything by area are never published.
+        """
+        survey = self.get_object()
+        params = StatisticsFiltersSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        returns = queries.ReturnFilter(
+            region=params.validated_data.get("region", ""),
+            authority_type=params.validated_data.get("type", ""),
+        )
+        rates = queries.response_rates(survey, returns)
+        questions = queries.survey_questions(survey)
+        figures = {
+            "survey": survey,
+            "filters": {"region": returns.region, "type": returns.authority_type},
+            "rates": rates,
+            "by_region": [rate for rate in rates.by_region if rate.total],
+            "questions": queries.question_distributions(survey, questions, returns),
+        }
+        return ApiResponse(StatisticsSerializer(figures).data)
+
+
+# ----- Returns (partner keys and project members) --------------------------
+
+
+class SurveyResponseFilter(filters.FilterSet):
+    survey = filters.CharFilter(field_name="survey__slug", help_text="The survey's slug.")
+    region = filters.CharFilter(method="filter_region", help_text="Region ONS code (E12…) or slug.")
+    authority = filters.CharFilter(
+        method="filter_authority",
+        help_text="The local authority's ONS code (current or before April 2013) or DfE code.",
+    )
+    status = filters.ChoiceFilter(choices=ResponseStatus.choices)
+
+    class Meta:
+        model = Response
+        fields = ["survey", "region", "authority", "status"]
+
+    def filter_region(
+        self, queryset: QuerySet[Response], name: str, value: str
+    ) -> QuerySet[Response]:
+        value = value.strip()
+        return queryset.filter(
+            Q(local_authority__region__code=value.upper())
+            | Q(local_authority__region__slug=value.lower())
+        )
+
+    def filter_authority(
+        self, queryset: QuerySet[Response], name: str, value: str
+    ) -> QuerySet[Response]:
+        value = value.strip().upper()
+        return queryset.filter(
+            Q(local_authority__gss_code=value)
+            | Q(local_authority__gss_code_before_april_2013=value)
+            | Q(local_authority__dfe_code=value)
+        )
+
+
+class SurveyResponseSerializer(serializers.ModelSerializer):
+    survey = serializers.CharField(source="survey.slug", help_text="The survey's slug.")
+    local_authority = serializers.CharField(source="local_authority.name")
+    gss_code = serializers.CharField(source="local_authority.gss_code", help_text="ONS code.")
+    dfe_code = serializers.CharField(
+        source="local_authority.dfe_code", help_text="DfE local authority code."
+    )
+    region_code = serializers.CharField(source="local_authority.region.code")
+    region_name = serializers.CharField(source="local_authority.region.name")
+    answers = serializers.SerializerMethodField(
+        help_text="Each answered question's code → the answer as written in a file: several "
+        "choices are separated by '; ', dates are YYYY-MM-DD."
+    )
+
+    class Meta:
+        model = Response
+        fields = [
+            "id",
+            "survey",
+            "local_authority",
+            "gss_code",
+            "dfe_code",
+            "region_code",
+            "region_name",
+            "status",
+            "submitted_at",
+            "updated_at",
+            "answers",
+        ]
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_answers(self, response: Response) -> dict[str, str]:
+        answers: dict[int, dict[str, str]] = self.context["answers"]
+        return answers.get(response.pk, {})
+
+
+class SurveyResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The areas' returns with their answers, for partner systems (an API key) and project
+    members. Partner keys see submitted returns only.
+
+    As CSV, each question has its own column (`answers.Q1`, `answers.Q2`, … in question
+    order): filter by `survey` to get that survey's columns only.
+    """
+
+    serializer_class = SurveyResponseSerializer
+    filterset_class = SurveyResponseFilter
+    permission_classes = [ReadOnly, StaffOrPartnerKey]
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["local_authority__name", "submitted_at", "updated_at"]
+
+    def get_queryset(self) -> QuerySet[Response]:
+        responses = queries.response_list_for_api()
+        if not is_staff_request(self.request):
+            responses = responses.filter(status=ResponseStatus.SUBMITTED)
+        return responses
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        responses = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(responses)
+        rows = list(page if page is not None else responses)
+        context = {
+            **self.get_serializer_context(),
+            "answers": queries.response_answers_by_code(rows),
+        }
+        data = self.get_serializer(rows, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else ApiResponse(data)
+
+    def get_renderer_context(self) -> dict[str, Any]:
+        context = super().get_renderer_context()
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if renderer is not None and renderer.format == "csv":
+            # One column per field, then one per question code, in question order.
+            fields = [name for name in SurveyResponseSerializer().fields if name != "answers"]
+            codes = queries.question_codes(survey=self.request.query_params.get("survey", ""))
+            context["header"] = [*fields, *(f"answers.{code}" for code in codes)]
+        return context

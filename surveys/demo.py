@@ -1,0 +1,334 @@
+"""The illustrative demo survey: made-up questions and returns that show how the service works.
+
+Generated deterministically (the same every time) and loaded through the real import, so
+`make run` can run it again without duplicating anything. Pages say it is not the project's data.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from areas.models import LocalAuthority
+
+from .imports import AREA_COLUMN, survey_import_apply
+from .models import Choice, Question, QuestionKind, Survey
+from .spreadsheets import write_csv
+
+DEMO_SLUG = "initial-survey-illustrative"
+AGENCIES = [
+    "Children's social care",
+    "Police",
+    "Health",
+    "Education",
+    "Probation",
+    "Youth offending",
+    "Housing",
+    "Adult social care",
+    "Other",
+]
+MODELS = [
+    "MASH",
+    "Co-located assessment team",
+    "Specialist team",
+    "Virtual or hub model",
+    "No multi-agency arrangement",
+    "Other",
+]
+
+
+@dataclass(frozen=True)
+class DemoQuestion:
+    code: str
+    text: str
+    kind: str
+    choices: tuple[str, ...] = ()
+    required: bool = True
+    hint: str = ""
+    section: str = ""
+
+
+QUESTIONS = [
+    DemoQuestion(
+        "Q1",
+        "Does your area have a multi-agency safeguarding hub (MASH) or a similar co-located "
+        "arrangement?",
+        QuestionKind.YES_NO,
+        section="Your arrangements",
+    ),
+    DemoQuestion(
+        "Q2",
+        "Which model best describes your arrangement?",
+        QuestionKind.SINGLE_CHOICE,
+        tuple(MODELS),
+        hint="Choose the model that covers most of the contacts your area receives.",
+    ),
+    DemoQuestion(
+        "Q3",
+        "What stage is the arrangement at?",
+        QuestionKind.SINGLE_CHOICE,
+        ("Live", "Being set up", "Planned", "Under review", "Not planned"),
+    ),
+    DemoQuestion(
+        "Q4",
+        "When did the arrangement start, or when is it planned to start?",
+        QuestionKind.DATE,
+        required=False,
+        hint="For example, 1 10 2012. Leave blank if no date has been set.",
+    ),
+    DemoQuestion(
+        "Q5",
+        "Who does the arrangement cover?",
+        QuestionKind.SINGLE_CHOICE,
+        ("Children only", "Children and adults at risk", "Not applicable"),
+    ),
+    DemoQuestion(
+        "Q6",
+        "Which agencies are co-located, working in the same office?",
+        QuestionKind.MULTIPLE_CHOICE,
+        tuple(AGENCIES),
+        required=False,
+        hint="Select all that apply.",
+        section="Partners",
+    ),
+    DemoQuestion(
+        "Q7",
+        "Which agencies take part virtually, linked to the arrangement but not co-located?",
+        QuestionKind.MULTIPLE_CHOICE,
+        tuple(AGENCIES),
+        required=False,
+        hint="Select all that apply.",
+    ),
+    DemoQuestion(
+        "Q8",
+        "Does your police force cover more than one local authority area?",
+        QuestionKind.YES_NO,
+    ),
+    DemoQuestion(
+        "Q9",
+        "Is there a single front door for all safeguarding concerns about children?",
+        QuestionKind.YES_NO,
+        section="How contacts are handled",
+    ),
+    DemoQuestion(
+        "Q10",
+        "Which triage scheme is used to rate contacts?",
+        QuestionKind.SINGLE_CHOICE,
+        (
+            "RAG (red, amber, green)",
+            "BRAG (blue, red, amber, green)",
+            "Another scheme",
+            "No formal scheme",
+        ),
+    ),
+    DemoQuestion(
+        "Q11",
+        "How many hours do partners have to complete checks on a red-rated contact?",
+        QuestionKind.NUMBER,
+        required=False,
+        hint="Leave blank if there is no red rating.",
+    ),
+    DemoQuestion(
+        "Q12",
+        "About how many contacts does the front door receive in a typical month?",
+        QuestionKind.NUMBER,
+        required=False,
+        hint="An aggregate figure only.",
+    ),
+    DemoQuestion(
+        "Q13",
+        "Is the arrangement linked to early help services?",
+        QuestionKind.YES_NO,
+    ),
+    DemoQuestion(
+        "Q14",
+        "Have partners signed an information sharing agreement for the arrangement?",
+        QuestionKind.YES_NO,
+        section="Governance and information sharing",
+    ),
+    DemoQuestion(
+        "Q15",
+        "Which body oversees the arrangement?",
+        QuestionKind.SINGLE_CHOICE,
+        (
+            "A dedicated governance board",
+            "The Local Safeguarding Children Board",
+            "Another multi-agency board",
+            "No formal governance",
+        ),
+    ),
+    DemoQuestion(
+        "Q16",
+        "How do agencies share case information?",
+        QuestionKind.SINGLE_CHOICE,
+        (
+            "A shared case management system",
+            "Each agency uses its own system in the office",
+            "Secure email",
+            "Another way",
+        ),
+    ),
+    DemoQuestion(
+        "Q17",
+        "Does the area collect measures of the arrangement's outcomes?",
+        QuestionKind.YES_NO,
+    ),
+    DemoQuestion(
+        "Q18",
+        "What have been the main barriers to multi-agency information sharing?",
+        QuestionKind.FREE_TEXT,
+        required=False,
+        section="Your experience",
+    ),
+    DemoQuestion(
+        "Q19",
+        "What advice would you give to another area setting up a similar arrangement?",
+        QuestionKind.FREE_TEXT,
+        required=False,
+    ),
+    DemoQuestion(
+        "Q20",
+        "Would your area be willing to host a visit from the project team?",
+        QuestionKind.YES_NO,
+    ),
+]
+
+BARRIERS = [
+    "Agreeing the legal basis for sharing without consent took many months.",
+    "Partners' IT systems do not connect, so checks are made system by system.",
+    "The volume of police notifications after domestic abuse incidents is hard to manage.",
+    "Health partners are spread across several trusts, which slowed their commitment.",
+    "Different professional languages and thresholds needed time to work through.",
+    "Funding for staff from every partner is agreed one year at a time.",
+    "The police force covers several councils, each with its own arrangement.",
+]
+ADVICE = [
+    "Agree the information sharing agreement early and involve legal advisers from the start.",
+    "Co-locate staff if you can: trust grows faster in one office.",
+    "Set a baseline before you start so you can show what has changed.",
+    "Keep governance simple and report regularly to the safeguarding board.",
+    "Train staff from every agency together on the triage scheme.",
+    "Plan for the volume of police notifications from day one.",
+]
+
+
+def _answers_for(authority: LocalAuthority, rng: random.Random) -> dict[str, str]:
+    has_arrangement = rng.random() < 0.8
+    if has_arrangement:
+        model = rng.choices([*MODELS[:4], "Other"], weights=[60, 15, 8, 12, 5])[0]
+        stage = rng.choices(["Live", "Being set up", "Under review"], weights=[65, 25, 10])[0]
+        start = dt.date(2010, 6, 1) + dt.timedelta(days=rng.randrange(0, 1000))
+        co_located = [
+            "Children's social care",
+            "Police",
+            *rng.sample(AGENCIES[2:8], rng.randint(0, 4)),
+        ]
+        others = [a for a in AGENCIES[:8] if a not in co_located]
+        virtual = rng.sample(others, rng.randint(0, min(3, len(others))))
+        scope = rng.choices(["Children only", "Children and adults at risk"], weights=[75, 25])[0]
+        triage = rng.choices(
+            ["RAG (red, amber, green)", "BRAG (blue, red, amber, green)", "Another scheme"],
+            weights=[55, 35, 10],
+        )[0]
+        red_hours = rng.choice(["2", "4", "4", "4", "8", "24"])
+    else:
+        model = "No multi-agency arrangement"
+        stage = rng.choice(["Planned", "Planned", "Not planned"])
+        start = dt.date(2013, 4, 1) + dt.timedelta(days=30 * rng.randrange(0, 12))
+        co_located, virtual, scope = [], [], "Not applicable"
+        triage = rng.choice(["No formal scheme", "Another scheme"])
+        red_hours = ""
+    return {
+        "Q1": "Yes" if has_arrangement else "No",
+        "Q2": model,
+        "Q3": stage,
+        "Q4": start.isoformat() if stage != "Not planned" else "",
+        "Q5": scope,
+        "Q6": "; ".join(a for a in AGENCIES if a in co_located),
+        "Q7": "; ".join(a for a in AGENCIES if a in virtual),
+        "Q8": "Yes" if authority.type != "county" or rng.random() < 0.3 else "No",
+        "Q9": "Yes" if has_arrangement or rng.random() < 0.4 else "No",
+        "Q10": triage,
+        "Q11": red_hours,
+        "Q12": str(rng.randrange(200, 2600, 50)) if rng.random() < 0.7 else "",
+        "Q13": "Yes" if rng.random() < 0.7 else "No",
+        "Q14": "Yes" if has_arrangement and rng.random() < 0.85 else "No",
+        "Q15": rng.choice(
+            [
+                "A dedicated governance board",
+                "The Local Safeguarding Children Board",
+                "Another multi-agency board",
+            ]
+        )
+        if has_arrangement
+        else "No formal governance",
+        "Q16": rng.choice(
+            [
+                "A shared case management system",
+                "Each agency uses its own system in the office",
+                "Each agency uses its own system in the office",
+                "Secure email",
+            ]
+        ),
+        "Q17": "Yes" if rng.random() < 0.35 else "No",
+        "Q18": rng.choice(BARRIERS) if rng.random() < 0.6 else "",
+        "Q19": rng.choice(ADVICE) if rng.random() < 0.5 else "",
+        "Q20": "Yes" if rng.random() < 0.6 else "No",
+    }
+
+
+def demo_returns_csv(survey: Survey) -> bytes:
+    """The demo returns as an import file: most areas, not all, the same every time."""
+    rng = random.Random(2013)  # noqa: S311  (illustrative data, not security)
+    codes = [q.code for q in survey.questions.order_by("order")]
+    rows = [[AREA_COLUMN, *codes]]
+    for authority in LocalAuthority.objects.order_by("gss_code"):
+        answers = _answers_for(authority, rng)
+        if rng.random() < 0.86:
+            rows.append([authority.gss_code, *(answers[c] for c in codes)])
+    return write_csv(rows)
+
+
+@transaction.atomic
+def demo_survey_load() -> Survey:
+    """Create the illustrative survey and import its returns (no change when already loaded)."""
+    survey, _ = Survey.objects.get_or_create(
+        slug=DEMO_SLUG,
+        defaults={
+            "title": "Initial survey of multi-agency arrangements (illustrative)",
+            "description": (
+                "Illustrative demonstration content, not the project's data. A survey sent to "
+                "every local authority area in England about how it organises multi-agency "
+                "safeguarding: the model in place, partners, triage, governance and information "
+                "sharing."
+            ),
+            "sent_on": dt.date(2012, 10, 15),
+            "closes_on": dt.date(2012, 11, 30),
+            "is_illustrative": True,
+        },
+    )
+    if not survey.questions.exists():
+        for order, item in enumerate(QUESTIONS, start=1):
+            question = Question.objects.create(
+                survey=survey,
+                code=item.code,
+                text=item.text,
+                hint=item.hint,
+                kind=item.kind,
+                required=item.required,
+                order=order,
+                section=item.section,
+            )
+            values = ("Yes", "No") if item.kind == QuestionKind.YES_NO else item.choices
+            Choice.objects.bulk_create(
+                Choice(question=question, value=value, order=i) for i, value in enumerate(values)
+            )
+    if not survey.responses.exists():
+        survey_import_apply(
+            survey=survey,
+            file_name="illustrative-returns.csv",
+            content=demo_returns_csv(survey),
+            user=None,
+        )
+    return survey

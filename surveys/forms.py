@@ -1,0 +1,257 @@
+"""The return form, built from a survey's questions, and the filter of the list of returns.
+
+Each answer is read by `values.parse_answer`, as the import reads a file's cells, so the form
+accepts the same values and refuses them with the same message (without the question code,
+since the message sits beside its question). The form only checks and types the answers;
+saving them is `services.response_save_draft`.
+"""
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from crispy_forms.utils import TEMPLATE_PACK
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fixed, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.template import Context
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
+
+from .models import Question, QuestionKind
+from .values import AnswerError, AnswerValue, parse_answer
+
+#: What to do when a required question is left empty and the person presses Continue.
+if TYPE_CHECKING:
+    from areas.models import Region
+
+REQUIRED_MESSAGES = {
+    QuestionKind.YES_NO: "Select yes or no",
+    QuestionKind.SINGLE_CHOICE: "Select one of the answers",
+    QuestionKind.MULTIPLE_CHOICE: "Select at least one answer",
+    QuestionKind.NUMBER: "Enter a number, such as 120",
+    QuestionKind.DATE: "Enter a date, such as 1 10 2012",
+    QuestionKind.FREE_TEXT: "Enter an answer",
+}
+REAL_DATE = "Enter a real date, such as 1 10 2012"
+RELOAD = "Reload the page, then enter your answers again"
+
+
+def _without_code(question: Question, exc: AnswerError) -> str:
+    """parse_answer's message as a sentence beside its question: 'Q4: enter…' → 'Enter…'."""
+    message = str(exc).removeprefix(f"{question.code}: ")
+    return message[:1].upper() + message[1:]
+
+
+class AnswerChoiceField(forms.ChoiceField):
+    """Radios whose value parse_answer checks (so a tampered value gets the import's message)."""
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+
+
+class AnswerMultipleChoiceField(forms.MultipleChoiceField):
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+
+
+class AnswerDateField(DateInputField):
+    """The GOV.UK date input, with a message for each part that is missing or not a number."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["required"] = False
+        super().__init__(require_all_fields=False, **kwargs)
+        for part, subfield in zip(("day", "month", "year"), self.fields, strict=True):
+            subfield.error_messages["incomplete"] = f"The date must include a {part}"
+            subfield.validators = [RegexValidator(r"^\s*[0-9]+\s*$", REAL_DATE)]
+
+    def compress(self, data_list: Any) -> dt.date | None:
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(REAL_DATE, code="invalid") from None
+
+
+class SectionHeading:
+    """A section's heading between the questions (escaped: it is data, not markup)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def render(
+        self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **kwargs: Any
+    ) -> SafeString:
+        return format_html('<h2 class="govuk-heading-m govuk-!-margin-top-8">{}</h2>', self.text)
+
+
+def _initial(question: Question, value: AnswerValue) -> Any:
+    kind = question.kind
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return list(value.choices)
+    if kind in (QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE):
+        return value.choices[0] if value.choices else ""
+    if kind == QuestionKind.NUMBER:
+        return f"{value.number.normalize():f}" if value.number is not None else ""
+    if kind == QuestionKind.DATE:
+        return value.date
+    return value.text
+
+
+def _field(question: Question) -> forms.Field:
+    label = conditional_escape(question.text)  # crispy-forms-gds marks labels safe
+    hint = conditional_escape(question.hint)
+    common: dict[str, Any] = {"label": label, "help_text": hint, "required": False}
+    choices = [(c.value, c.value) for c in question.choices.all()]
+    kind = question.kind
+    if kind in (QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE):
+        return AnswerChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return AnswerMultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == QuestionKind.NUMBER:
+        return forms.CharField(
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+            **common,
+        )
+    if kind == QuestionKind.DATE:
+        return AnswerDateField(**common)
+    return forms.CharField(widget=forms.Textarea, **common)
+
+
+def _layout(question: Question) -> Field:
+    name = question.code
+    kind = question.kind
+    if kind in (QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE):
+        # Not inline: crispy-forms-gds 2.0 writes `govuk-radios--inline` without `govuk-radios`.
+        return Field.radios(name, legend_size=Size.SMALL)
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return Field.checkboxes(name, legend_size=Size.SMALL, small=True)
+    if kind == QuestionKind.NUMBER:
+        return Field.text(name, label_size=Size.SMALL, field_width=Fixed.TEN)
+    if kind == QuestionKind.DATE:
+        return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
+    return Field.textarea(name, label_size=Size.SMALL, rows=5)
+
+
+def anchor(question: Question) -> str:
+    """The id of the input a link to this question should focus (the first of a group)."""
+    kind = question.kind
+    if kind in (QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        return f"id_{question.code}_1"  # crispy-forms-gds numbers radios and checkboxes from 1
+    if kind == QuestionKind.DATE:
+        return f"id_{question.code}_0"  # the day
+    return f"id_{question.code}"
+
+
+class ReturnForm(forms.Form):
+    """One field per question (named by its code) and the version the person started from.
+
+    `require_answers` is set when the person presses Continue: then every required question
+    must be answered; a draft may leave them empty.
+    """
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD},
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        questions: list[Question],
+        stored: dict[int, AnswerValue],
+        version: int,
+        require_answers: bool = False,
+    ) -> None:
+        initial: dict[str, Any] = {"version": version}
+        for question in questions:
+            initial[question.code] = _initial(question, stored.get(question.pk, AnswerValue()))
+        super().__init__(data, initial=initial)
+        self.questions = questions
+        self.require_answers = require_answers
+        self.values: dict[Question, AnswerValue] = {}
+        layout: list[Any] = []
+        for question in questions:
+            self.fields[question.code] = _field(question)
+            if question.section:
+                layout.append(SectionHeading(question.section))
+            layout.append(_layout(question))
+        layout.append(Field("version"))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form tag carries the token
+        self.helper.layout = Layout(*layout)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for question in self.questions:
+            name = question.code
+            if name in self.errors:
+                continue
+            raw = cleaned.get(name)
+            if isinstance(raw, dt.date):
+                raw = raw.isoformat()
+            try:
+                value = parse_answer(
+                    question, raw, [choice.value for choice in question.choices.all()]
+                )
+            except AnswerError as exc:
+                self.add_error(name, _without_code(question, exc))
+                continue
+            if value.is_empty and question.required and self.require_answers:
+                self.add_error(name, REQUIRED_MESSAGES[QuestionKind(question.kind)])
+                continue
+            self.values[question] = value
+        return cleaned
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """The error summary's items: (the id to link to, or "" for none; the message)."""
+        links = [("", str(message)) for message in self.non_field_errors()]
+        links += [("", str(message)) for message in self.errors.get("version", [])]
+        for question in self.questions:
+            for message in self.errors.get(question.code, []):
+                links.append((self._target(question, str(message)), str(message)))
+        return links
+
+    def _target(self, question: Question, message: str) -> str:
+        if question.kind == QuestionKind.DATE:
+            # The part of the date the message is about: crispy-forms-gds keeps each part's
+            # messages on its widget.
+            date_field = self.fields[question.code]
+            assert isinstance(date_field, AnswerDateField)
+            for index, part in enumerate(date_field.fields):
+                if message in getattr(part.widget, "errors", []):
+                    return f"id_{question.code}_{index}"
+        return anchor(question)
+
+
+class RegionFilterForm(forms.Form):
+    region = forms.ChoiceField(
+        label="Region",
+        required=False,
+        error_messages={"invalid_choice": "Select a region from the list"},
+    )
+
+    def __init__(self, data: Any = None, *, regions: "list[Region]") -> None:
+        super().__init__(data)
+        field = self.fields["region"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "All regions"), *((r.code, r.name) for r in regions)]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # a GET form: no token in the address
+        self.helper.layout = Layout(Field.select("region"))
+
+    def selected_region(self) -> str:
+        """The region code chosen, or "" for all regions (also when the choice is unknown)."""
+        if self.is_bound and self.is_valid():
+            return str(self.cleaned_data["region"])
+        return ""

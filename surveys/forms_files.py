@@ -1,0 +1,66 @@
+"""Forms for importing a file of returns: the upload, and the confirmation after the preview."""
+
+import re
+from pathlib import PurePath
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from .spreadsheets import EMPTY_MESSAGE, EXTENSIONS, UnreadableFileError, check_upload
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file of returns",
+        help_text="A CSV or XLSX file, 5 MB or smaller.",
+        error_messages={
+            "required": "Select a CSV or XLSX file",
+            "empty": EMPTY_MESSAGE,
+            "invalid": "The selected file could not be uploaded: try again",
+            "missing": "Select a CSV or XLSX file",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("file", context={"label_size": Size.for_label(Size.MEDIUM)})
+        )
+        self.helper.add_input(Submit("upload", "Check the file"))
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        try:
+            check_upload(upload.name or "", upload.size or 0)
+        except UnreadableFileError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    """What the preview page sends back: which stored upload to import. Both fields come from
+    the browser, so neither is trusted: the hash must name a stored file whose content has
+    that hash, and the name is only recorded (and gives the file's type)."""
+
+    sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    file_name = forms.CharField(widget=forms.HiddenInput, max_length=255)
+
+    def clean_sha256(self) -> str:
+        value: str = self.cleaned_data["sha256"]
+        if not SHA256.match(value):
+            raise forms.ValidationError("Upload the file again")
+        return value
+
+    def clean_file_name(self) -> str:
+        value: str = PurePath(self.cleaned_data["file_name"]).name
+        if not value.lower().endswith(EXTENSIONS):
+            raise forms.ValidationError("Upload the file again")
+        return value

@@ -1,0 +1,539 @@
+"""Importing survey returns from a file: check the whole file, preview, then write all or nothing.
+
+`survey_import_check` reads and validates a file against the survey and works out what would
+change, writing nothing. `survey_import_apply` checks it again inside a transaction (the data
+may have changed since the preview) and writes every return, or raises and writes none.
+
+A file has a `local_authority` column (ONS code, DfE code or exact name) and one column per
+question code. An optional question's column may be left out: its answers are then left as
+they are. The columns our export adds for people to read (`dfe_code`, `name`, `region`,
+`status`) are accepted too, so an export imports back unchanged: `dfe_code` and `name` must
+name the same area as `local_authority`, `region` is not read, and a row whose `status` is
+Draft is not imported (a draft return is entered in the browser, not from a file).
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import PurePath
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from openpyxl.utils import get_column_letter
+
+from areas.models import LocalAuthority
+from mash_survey.errors import ServiceError
+
+from .models import Answer, ImportBatch, Question, Response, ResponseStatus, Survey
+from .services import claim_version, stored_value, write_answers
+from .spreadsheets import read_sheet
+from .values import AnswerError, AnswerValue, parse_answer
+
+logger = logging.getLogger(__name__)
+
+AREA_COLUMN = "local_authority"
+#: Rows whose first cell starts with this are notes (the template's allowed-values row).
+NOTE_PREFIX = "#"
+#: Columns the export adds after local_authority, for people to read.
+DFE_CODE_COLUMN = "dfe_code"
+NAME_COLUMN = "name"
+REGION_COLUMN = "region"
+STATUS_COLUMN = "status"
+EXTRA_COLUMNS = (DFE_CODE_COLUMN, NAME_COLUMN, REGION_COLUMN, STATUS_COLUMN)
+
+NEW = "new"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+SKIPPED = "skipped"  # a Draft row: named in the preview, never written
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # the file's row number (1 is the header), None for the file as a whole
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" if self.row else "File"
+        column = f", column {self.column}" if self.column else ""
+        return f"{where}{column}: {self.message}"
+
+
+@dataclass
+class RowPlan:
+    row: int
+    local_authority: LocalAuthority
+    values: dict[Question, AnswerValue]
+    change: str = ""  # NEW, UPDATED, UNCHANGED or SKIPPED
+    #: For an updated return: the codes of the questions whose answers change.
+    changed_codes: list[str] = field(default_factory=list)
+    #: For an updated return: it is a draft now, and the import submits it.
+    submits_draft: bool = False
+
+
+@dataclass
+class ImportPlan:
+    survey: Survey
+    file_name: str
+    sha256: str
+    rows: list[RowPlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems
+
+    def count(self, change: str) -> int:
+        return sum(1 for row in self.rows if row.change == change)
+
+    def _rows(self, change: str) -> list[RowPlan]:
+        return sorted(
+            (r for r in self.rows if r.change == change), key=lambda r: r.local_authority.name
+        )
+
+    @property
+    def new(self) -> list[RowPlan]:
+        return self._rows(NEW)
+
+    @property
+    def updated(self) -> list[RowPlan]:
+        return self._rows(UPDATED)
+
+    @property
+    def unchanged(self) -> list[RowPlan]:
+        return self._rows(UNCHANGED)
+
+    @property
+    def skipped(self) -> list[RowPlan]:
+        return self._rows(SKIPPED)
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(row.change in (NEW, UPDATED) for row in self.rows)
+
+
+class ImportRefusedError(ServiceError):
+    """The file has problems; nothing was written. `problems` lists every one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        super().__init__(
+            f"The file has {count} problem{'s' if count != 1 else ''} and nothing was imported. "
+            f"Fix {'it' if count == 1 else 'them'} and import the file again."
+        )
+
+
+class UploadMissingError(ServiceError):
+    """The upload a preview named is not stored (already imported, or expired)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "That upload has already been imported or has expired. Upload the file again."
+        )
+
+
+def _area_index() -> dict[str, LocalAuthority]:
+    """Every way a file may name an area: both ONS codes, the DfE code, the name (any case)."""
+    index: dict[str, LocalAuthority] = {}
+    for authority in LocalAuthority.objects.all():
+        for key in (
+            authority.gss_code,
+            authority.gss_code_before_april_2013,
+            authority.dfe_code,
+            authority.name,
+        ):
+            if key:
+                index[key.casefold()] = authority
+    return index
+
+
+@dataclass
+class _Columns:
+    """What each column of the header holds."""
+
+    questions: dict[int, Question] = field(default_factory=dict)
+    area: int | None = None
+    extra: dict[str, int] = field(default_factory=dict)  # dfe_code, name, region, status
+    unnamed: list[int] = field(default_factory=list)
+
+
+def _read_header(header: list[str], questions: list[Question], plan: ImportPlan) -> _Columns:
+    by_code = {q.code.casefold(): q for q in questions}
+    columns = _Columns()
+    seen: set[str] = set()
+    for index, name in enumerate(header):
+        key = name.casefold()
+        if not name:
+            columns.unnamed.append(index)
+            continue
+        if key in seen:
+            plan.problems.append(Problem(1, name, "this column appears twice; keep one"))
+            continue
+        seen.add(key)
+        if key == AREA_COLUMN:
+            columns.area = index
+        elif key in by_code:
+            columns.questions[index] = by_code[key]
+        elif key in EXTRA_COLUMNS:
+            columns.extra[key] = index
+        else:
+            codes = ", ".join(q.code for q in questions)
+            plan.problems.append(
+                Problem(
+                    1,
+                    name,
+                    f"unknown column; the columns are {AREA_COLUMN} and the question codes "
+                    f"{codes}. Rename it to one of them or delete it",
+                )
+            )
+    if columns.area is None:
+        plan.problems.append(
+            Problem(
+                1,
+                AREA_COLUMN,
+                "add a local_authority column with each area's ONS code, DfE code or name",
+            )
+        )
+    present = set(columns.questions.values())
+    for question in questions:
+        if question.required and question not in present:
+            plan.problems.append(
+                Problem(
+                    1,
+                    question.code,
+                    "add this required question's column, with an answer in every row",
+                )
+            )
+    return columns
+
+
+def survey_import_check(*, survey: Survey, file_name: str, content: bytes) -> ImportPlan:
+    """Validate a whole file and work out what importing it would change. Writes nothing.
+
+    Raises UnreadableFileError when the file as a whole cannot be read; otherwise returns a
+    plan whose `problems` list every row and column to fix (empty when the file is good).
+    """
+    plan = ImportPlan(
+        survey=survey, file_name=file_name, sha256=hashlib.sha256(content).hexdigest()
+    )
+    sheet = read_sheet(file_name, content)
+    questions = list(survey.questions.prefetch_related("choices").order_by("order"))
+    choice_values = {q.pk: [c.value for c in q.choices.all()] for q in questions}
+
+    numbered = sheet.numbered()
+    header = numbered[0][1]
+    columns = _read_header(header, questions, plan)
+    if columns.area is None:
+        return plan  # no row can be matched to an area: the header's problems are all
+
+    areas = _area_index()
+    seen_areas: dict[int, int] = {}
+    for row_number, row in numbered[1:]:
+        if row[0].startswith(NOTE_PREFIX):
+            continue
+        cells = row + [""] * (len(header) - len(row))
+        if len(row) > len(header) and any(row[len(header) :]):
+            plan.problems.append(
+                Problem(
+                    row_number,
+                    "",
+                    "this row has more cells than the header has columns; give each column "
+                    "a heading or delete the extra cells",
+                )
+            )
+        for index in columns.unnamed:
+            if cells[index]:
+                plan.problems.append(
+                    Problem(
+                        row_number,
+                        f"column {get_column_letter(index + 1)}",
+                        "this column has no heading; add its question code in row 1 or "
+                        "delete the column",
+                    )
+                )
+        authority = _row_area(row_number, cells, columns, areas, seen_areas, plan)
+        is_draft = _row_is_draft(row_number, cells, columns, plan)
+        if is_draft:
+            if authority is not None:
+                plan.rows.append(
+                    RowPlan(row=row_number, local_authority=authority, values={}, change=SKIPPED)
+                )
+            continue
+
+        values: dict[Question, AnswerValue] = {}
+        for index, question in columns.questions.items():
+            try:
+                value = parse_answer(question, cells[index], choice_values[question.pk])
+            except AnswerError as exc:
+                plan.problems.append(Problem(row_number, question.code, _without_code(exc)))
+                continue
+            if value.is_empty and question.required:
+                plan.problems.append(
+                    Problem(row_number, question.code, "this question is required; enter an answer")
+                )
+            values[question] = value
+        if authority is not None:
+            plan.rows.append(RowPlan(row=row_number, local_authority=authority, values=values))
+    if not plan.rows and not plan.problems:
+        plan.problems.append(
+            Problem(None, "", "the file has a header row but no returns; add a row per area")
+        )
+    if plan.problems:
+        plan.rows = []
+        return plan
+    _classify(plan)
+    return plan
+
+
+def _row_area(
+    row_number: int,
+    cells: list[str],
+    columns: _Columns,
+    areas: dict[str, LocalAuthority],
+    seen_areas: dict[int, int],
+    plan: ImportPlan,
+) -> LocalAuthority | None:
+    """The area a row is for, or None (with a problem recorded) when it names none or a
+    duplicate."""
+    assert columns.area is not None
+    area_cell = cells[columns.area]
+    if not area_cell:
+        plan.problems.append(
+            Problem(row_number, AREA_COLUMN, "enter the area's ONS code, DfE code or name")
+        )
+        return None
+    authority = areas.get(area_cell.casefold())
+    if authority is None:
+        plan.problems.append(
+            Problem(
+                row_number,
+                AREA_COLUMN,
+                f"'{area_cell}' is not a local authority in the register; use its ONS code "
+                "(such as E08000037), DfE code (such as 390) or exact name",
+            )
+        )
+        return None
+    if authority.pk in seen_areas:
+        plan.problems.append(
+            Problem(
+                row_number,
+                AREA_COLUMN,
+                f"{authority.name} is already in row {seen_areas[authority.pk]}; "
+                "keep one row per area",
+            )
+        )
+        return None
+    seen_areas[authority.pk] = row_number
+    for column, expected in (
+        (DFE_CODE_COLUMN, authority.dfe_code),
+        (NAME_COLUMN, authority.name),
+    ):
+        index = columns.extra.get(column)
+        given = cells[index] if index is not None else ""
+        if given and given.casefold() != expected.casefold():
+            plan.problems.append(
+                Problem(
+                    row_number,
+                    column,
+                    f"'{given}' does not match local_authority '{area_cell}' "
+                    f"({authority.name}, DfE code {authority.dfe_code}); correct one of them "
+                    f"or empty the {column} cell",
+                )
+            )
+    return authority
+
+
+def _row_is_draft(row_number: int, cells: list[str], columns: _Columns, plan: ImportPlan) -> bool:
+    index = columns.extra.get(STATUS_COLUMN)
+    status = cells[index].casefold() if index is not None else ""
+    if status in ("", ResponseStatus.SUBMITTED.value):
+        return False
+    if status == ResponseStatus.DRAFT.value:
+        return True
+    plan.problems.append(
+        Problem(
+            row_number,
+            STATUS_COLUMN,
+            "enter Submitted, or Draft for a row that is not to be imported, or leave it empty",
+        )
+    )
+    return False
+
+
+def _without_code(exc: AnswerError) -> str:
+    message = str(exc)
+    return message.split(": ", 1)[1] if ": " in message else message
+
+
+def _classify(plan: ImportPlan) -> None:
+    """Mark each row new, updated or unchanged against what is stored."""
+    responses = {
+        r.local_authority_id: r
+        for r in Response.objects.filter(
+            survey=plan.survey, local_authority__in=[row.local_authority for row in plan.rows]
+        )
+    }
+    stored: dict[int, dict[int, AnswerValue]] = {}
+    answers = (
+        Answer.objects.filter(response__in=responses.values())
+        .select_related("question", "choice")
+        .prefetch_related("choices")
+    )
+    for answer in answers:
+        multiple = [c.value for c in answer.choices.all()]
+        stored.setdefault(answer.response_id, {})[answer.question_id] = stored_value(
+            answer, multiple
+        )
+    empty = AnswerValue()
+    for row in plan.rows:
+        if row.change == SKIPPED:
+            continue
+        response = responses.get(row.local_authority.pk)
+        if response is None:
+            row.change = NEW
+            continue
+        current = stored.get(response.pk, {})
+        # A question whose column the file leaves out is not in `values`: left as it is.
+        row.changed_codes = [
+            q.code
+            for q, value in sorted(row.values.items(), key=lambda item: item[0].order)
+            if current.get(q.pk, empty) != value
+        ]
+        row.submits_draft = response.status != ResponseStatus.SUBMITTED
+        row.change = UPDATED if row.changed_codes or row.submits_draft else UNCHANGED
+
+
+@transaction.atomic
+def survey_import_apply(
+    *, survey: Survey, file_name: str, content: bytes, user: User | None
+) -> ImportBatch:
+    """Import a file: every return it names is created or updated as submitted, or none is.
+
+    Raises ImportRefusedError (writing nothing) if the file has any problem, and
+    UnreadableFileError if it cannot be read at all.
+    """
+    # Lock the survey's returns so a concurrent import or edit waits for this one (PostgreSQL).
+    list(Response.objects.select_for_update().filter(Q(survey=survey)).values_list("pk"))
+    plan = survey_import_check(survey=survey, file_name=file_name, content=content)
+    if not plan.is_valid:
+        raise ImportRefusedError(plan.problems)
+    batch = ImportBatch.objects.create(
+        survey=survey,
+        imported_by=user,
+        file_name=file_name[:255],
+        sha256=plan.sha256,
+        created_count=plan.count(NEW),
+        updated_count=plan.count(UPDATED),
+        unchanged_count=plan.count(UNCHANGED),
+    )
+    now = timezone.now()
+    reason = f"Imported from {file_name}"[:100]  # the history's column holds 100 characters
+    for row in plan.rows:
+        if row.change == NEW:
+            response = Response(
+                survey=survey,
+                local_authority=row.local_authority,
+                status=ResponseStatus.SUBMITTED,
+                submitted_at=now,
+                entered_by=user,
+                import_batch=batch,
+            )
+            _record(response, user=user, reason=reason)
+            write_answers(response=response, values=row.values)
+        elif row.change == UPDATED:
+            response = Response.objects.get(survey=survey, local_authority=row.local_authority)
+            claim_version(response, seen_version=None)
+            write_answers(response=response, values=row.values)
+            response.status = ResponseStatus.SUBMITTED
+            response.submitted_at = response.submitted_at or now
+            response.import_batch = batch
+            _record(response, user=user, reason=reason)
+    return batch
+
+
+def _record(response: Response, *, user: User | None, reason: str) -> None:
+    """Save, telling the history who made the change and why (the batch is on the row)."""
+    response._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    response._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
+    response.save()
+
+
+# ----- Keeping an upload between the preview and the confirmation ----------------------------
+#
+# The preview page carries only the file's SHA-256 and name; the content waits in the default
+# storage (MEDIA_ROOT) under imports/<sha256>.<csv|xlsx>. Nothing the browser sends back is
+# trusted: the confirmation re-reads the stored file and checks its hash before importing it.
+
+UPLOAD_FOLDER = "imports"
+#: An upload nobody confirmed is deleted when a later upload is stored this long after it.
+UPLOAD_KEPT_FOR = timedelta(days=1)
+
+
+def _upload_path(*, sha256: str, file_name: str) -> str:
+    suffix = PurePath(file_name).suffix.lower()
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise UploadMissingError
+    if suffix not in (".csv", ".xlsx"):
+        raise UploadMissingError
+    return f"{UPLOAD_FOLDER}/{sha256}{suffix}"
+
+
+def import_upload_store(*, file_name: str, content: bytes) -> str:
+    """Keep a checked upload until it is confirmed; returns its SHA-256."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    path = _upload_path(sha256=sha256, file_name=file_name)
+    if not default_storage.exists(path):
+        default_storage.save(path, ContentFile(content))
+    _delete_old_uploads()
+    return sha256
+
+
+def import_upload_read(*, sha256: str, file_name: str) -> bytes:
+    """The stored upload with this hash, or UploadMissingError."""
+    path = _upload_path(sha256=sha256, file_name=file_name)
+    if not default_storage.exists(path):
+        raise UploadMissingError
+    with default_storage.open(path, "rb") as stored:
+        content: bytes = stored.read()
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise UploadMissingError
+    return content
+
+
+def import_upload_delete(*, sha256: str, file_name: str) -> None:
+    default_storage.delete(_upload_path(sha256=sha256, file_name=file_name))
+
+
+def _delete_old_uploads() -> None:
+    try:
+        _, names = default_storage.listdir(UPLOAD_FOLDER)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - UPLOAD_KEPT_FOR
+    for name in names:
+        path = f"{UPLOAD_FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except OSError:  # deleted by another request meanwhile
+            logger.debug("Could not delete the old upload %s", path)
+
+
+def survey_import_confirm(
+    *, survey: Survey, sha256: str, file_name: str, user: User | None
+) -> ImportBatch:
+    """Import an upload kept since its preview, then delete it.
+
+    Raises UploadMissingError if it is no longer stored, and ImportRefusedError (writing
+    nothing, keeping the upload) if the file no longer fits the survey or the stored returns.
+    """
+    content = import_upload_read(sha256=sha256, file_name=file_name)
+    batch = survey_import_apply(survey=survey, file_name=file_name, content=content, user=user)
+    transaction.on_commit(lambda: import_upload_delete(sha256=sha256, file_name=file_name))
+    return batch

@@ -1,0 +1,254 @@
+"""Every write to the survey with a rule in it: entering returns, submitting, reopening."""
+
+from collections.abc import Mapping
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from areas.models import LocalAuthority
+from mash_survey.errors import ServiceError, StaleEditError
+
+from .models import (
+    Answer,
+    AnswerChoice,
+    Choice,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+    Survey,
+    VisitSelection,
+)
+from .values import AnswerValue
+
+
+class ResponseError(ServiceError):
+    pass
+
+
+class IncompleteResponseError(ResponseError):
+    """Required questions are unanswered; `missing` lists them."""
+
+    def __init__(self, missing: list[Question]) -> None:
+        self.missing = missing
+        super().__init__(
+            "Answer every required question before submitting: "
+            + ", ".join(q.code for q in missing)
+        )
+
+
+STALE_MESSAGE = (
+    "This return was changed by someone else while you were editing it. "
+    "Check the changes and try again."
+)
+
+
+def _choices_by_question(questions: list[Question]) -> dict[int, dict[str, Choice]]:
+    by_question: dict[int, dict[str, Choice]] = {q.pk: {} for q in questions}
+    for choice in Choice.objects.filter(question__in=questions):
+        by_question[choice.question_id][choice.value] = choice
+    return by_question
+
+
+def stored_value(answer: Answer, multiple: list[str]) -> AnswerValue:
+    """The typed value of a stored answer (`multiple`: its ticked choices, in order)."""
+    if answer.question.kind == QuestionKind.MULTIPLE_CHOICE:
+        return AnswerValue(choices=tuple(multiple))
+    if answer.choice is not None:
+        return AnswerValue(choices=(answer.choice.value,))
+    return AnswerValue(number=answer.number, date=answer.date, text=answer.text)
+
+
+def write_answers(*, response: Response, values: Mapping[Question, AnswerValue]) -> bool:
+    """Make the response's stored answers equal `values` for those questions. True if any changed.
+
+    An empty value removes the answer. Runs inside the caller's transaction.
+    """
+    questions = list(values)
+    choices = _choices_by_question(questions)
+    existing = {
+        a.question_id: a
+        for a in Answer.objects.filter(response=response, question__in=questions)
+        .select_related("question", "choice")
+        .prefetch_related("choices")
+    }
+    changed = False
+    for question, value in values.items():
+        answer = existing.get(question.pk)
+        if answer is not None:
+            current = stored_value(answer, [c.value for c in answer.choices.all()])
+            if current == value:
+                continue
+        elif value.is_empty:
+            continue
+        changed = True
+        if value.is_empty:
+            assert answer is not None
+            answer.delete()
+            continue
+        if answer is None:
+            answer = Answer(response=response, question=question)
+        is_multiple = question.kind == QuestionKind.MULTIPLE_CHOICE
+        answer.choice = (
+            choices[question.pk][value.choices[0]] if value.choices and not is_multiple else None
+        )
+        answer.number = value.number
+        answer.date = value.date
+        answer.text = value.text
+        if is_multiple:
+            # simple-history copies the ticked choices when the answer is saved, so save it
+            # (recording its history) only once they are in place; a new answer needs its
+            # row first, saved without a history record.
+            if answer.pk is None:
+                answer.skip_history_when_saving = True  # read by simple-history
+                answer.save()
+                del answer.skip_history_when_saving
+            AnswerChoice.objects.filter(answer=answer).delete()
+            AnswerChoice.objects.bulk_create(
+                AnswerChoice(answer=answer, choice=choices[question.pk][v]) for v in value.choices
+            )
+        answer.save()
+    return changed
+
+
+def missing_required(response: Response) -> list[Question]:
+    answered = set(Answer.objects.filter(response=response).values_list("question_id", flat=True))
+    return [
+        q
+        for q in Question.objects.filter(survey_id=response.survey_id, required=True)
+        if q.pk not in answered
+    ]
+
+
+def claim_version(response: Response, *, seen_version: int | None) -> None:
+    """Take the next version of `response`, if nobody saved it since `seen_version`.
+
+    The check and the increment are one UPDATE, so two people saving at once cannot both
+    succeed, on SQLite as on PostgreSQL. The caller then saves its changes with `save()`,
+    which records the version in the history.
+    """
+    rows = Response.objects.filter(pk=response.pk)
+    if seen_version is not None:
+        rows = rows.filter(version=seen_version)
+    if not rows.update(version=F("version") + 1):
+        raise StaleEditError(STALE_MESSAGE)
+    response.refresh_from_db(fields=["version"])
+
+
+def _record(response: Response, *, user: User | None, reason: str) -> None:
+    response._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    response._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
+    response.save()
+
+
+@transaction.atomic
+def response_save_draft(
+    *,
+    survey: Survey,
+    local_authority: LocalAuthority,
+    values: Mapping[Question, AnswerValue],
+    user: User,
+    seen_version: int | None,
+) -> Response:
+    """Save an area's answers as a draft (a new return, or changes to a draft one).
+
+    `seen_version` is the version the editor started from (None for a new return).
+    """
+    response, created = Response.objects.get_or_create(
+        survey=survey, local_authority=local_authority, defaults={"entered_by": user}
+    )
+    if not created:
+        if response.status == ResponseStatus.SUBMITTED:
+            raise ResponseError(
+                "This return has been submitted. Ask a reviewer to reopen it to make changes."
+            )
+        claim_version(response, seen_version=seen_version)
+    write_answers(response=response, values=values)
+    response.entered_by = user
+    _record(response, user=user, reason="Saved as draft")
+    return response
+
+
+@transaction.atomic
+def response_submit(*, response: Response, user: User, seen_version: int) -> Response:
+    """Submit a draft return whose required questions are all answered."""
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.status != ResponseStatus.DRAFT:
+        raise ResponseError("This return has already been submitted.")
+    missing = missing_required(response)
+    if missing:
+        raise IncompleteResponseError(missing)
+    claim_version(response, seen_version=seen_version)
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = timezone.now()
+    _record(response, user=user, reason="Submitted")
+    return response
+
+
+@transaction.atomic
+def response_reopen(*, response: Response, user: User) -> Response:
+    """Return a submitted return to draft so it can be corrected (reviewers only)."""
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.status != ResponseStatus.SUBMITTED:
+        raise ResponseError("Only a submitted return can be reopened.")
+    claim_version(response, seen_version=None)
+    response.status = ResponseStatus.DRAFT
+    response.submitted_at = None
+    _record(response, user=user, reason="Reopened by a reviewer")
+    return response
+
+
+# ----- Selection for visits ------------------------------------------------
+
+
+class SelectionError(ServiceError):
+    pass
+
+
+@transaction.atomic
+def visit_selection_add(
+    *, survey: Survey, local_authority: LocalAuthority, reason: str, user: User
+) -> VisitSelection:
+    """Select an area for a visit, saying why. An area can be selected once per survey.
+
+    More than the planned number in a region is allowed: the page warns instead.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise SelectionError("Enter why this area should be visited")
+    duplicate = SelectionError(
+        f"{local_authority.name} is already selected for a visit. Select another local authority."
+    )
+    if VisitSelection.objects.filter(survey=survey, local_authority=local_authority).exists():
+        raise duplicate
+    selection = VisitSelection(
+        survey=survey, local_authority=local_authority, reason=reason, selected_by=user
+    )
+    selection._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    try:
+        # Someone selecting the same area at the same moment: the constraint decides.
+        with transaction.atomic():
+            selection.save()
+    except IntegrityError:
+        raise duplicate from None
+    return selection
+
+
+@transaction.atomic
+def visit_selection_remove(*, selection: VisitSelection, user: User) -> VisitSelection:
+    """Take an area off the list for visits; its history keeps who removed it."""
+    current = (
+        VisitSelection.objects.select_for_update()
+        .select_related("local_authority")
+        .filter(pk=selection.pk)
+        .first()
+    )
+    if current is None:
+        raise SelectionError(
+            f"{selection.local_authority.name} had already been removed from the selection."
+        )
+    current._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    current.delete()
+    return current

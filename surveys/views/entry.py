@@ -1,0 +1,367 @@
+"""Entering areas' returns in the browser: the list of areas with their status, one area's
+return, its form, the "check your answers" page before submitting, reopening (reviewers) and
+the return's history. Project members only; the area page shows them the area's returns."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from areas import queries as area_queries
+from areas.models import LocalAuthority
+from areas.panels import AreaPanel
+from mash_survey.errors import StaleEditError
+from mash_survey.roles import is_reviewer, is_staff_member
+
+from .. import queries
+from ..forms import RegionFilterForm, ReturnForm, anchor
+from ..models import Question, Response, ResponseStatus, Survey
+from ..services import (
+    IncompleteResponseError,
+    ResponseError,
+    response_reopen,
+    response_save_draft,
+    response_submit,
+)
+from ..values import AnswerValue
+
+STATUSES = ("Not started", "Draft", "Submitted")
+
+
+def _member(request: HttpRequest) -> User:
+    """The signed-in project member, or 403 (anonymous callers are sent to sign in first)."""
+    user = request.user
+    if not is_staff_member(user):
+        raise PermissionDenied
+    assert isinstance(user, User)
+    return user
+
+
+def _survey_and_area(slug: str, area: str) -> tuple[Survey, LocalAuthority]:
+    return queries.survey_detail(slug=slug), area_queries.authority_detail(slug=area)
+
+
+def shown(value: AnswerValue) -> list[str]:
+    """An answer as a person reads it: one line per ticked choice, dates in words."""
+    if value.choices:
+        return list(value.choices)
+    if value.number is not None:
+        return [f"{value.number.normalize():,f}"]
+    if value.date is not None:
+        return [f"{value.date.day} {value.date:%B %Y}"]
+    if value.text:
+        return [value.text]
+    return []
+
+
+def shown_text(value: AnswerValue) -> str:
+    return "; ".join(shown(value)) or "Not answered"
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    question: Question
+    value: AnswerValue
+    anchor: str
+
+    @property
+    def lines(self) -> list[str]:
+        return shown(self.value)
+
+    @property
+    def missing(self) -> bool:
+        return self.question.required and self.value.is_empty
+
+
+@dataclass
+class Section:
+    heading: str
+    rows: list[AnswerRow] = field(default_factory=list)
+
+
+def _sections(questions: list[Question], values: dict[int, AnswerValue]) -> list[Section]:
+    """The questions with their answers, under each section heading in turn."""
+    sections: list[Section] = []
+    for question in questions:
+        if question.section or not sections:
+            sections.append(Section(question.section))
+        value = values.get(question.pk, AnswerValue())
+        sections[-1].rows.append(AnswerRow(question, value, anchor(question)))
+    return sections
+
+
+def _return_urls(survey: Survey, authority: LocalAuthority) -> dict[str, str]:
+    kwargs = {"slug": survey.slug, "area": authority.slug}
+    return {
+        name: reverse(f"surveys:return_{name}", kwargs=kwargs)
+        for name in ("detail", "edit", "check", "reopen", "history")
+    } | {"list": reverse("surveys:return_list", kwargs={"slug": survey.slug})}
+
+
+def _context(current: queries.AreaReturn, **extra: object) -> dict[str, object]:
+    return {
+        "survey": current.survey,
+        "authority": current.local_authority,
+        "current": current,
+        "response": current.response,
+        "urls": _return_urls(current.survey, current.local_authority),
+        **extra,
+    }
+
+
+# ----- The list of areas ----------------------------------------------------
+
+
+@login_required
+@require_safe
+def return_list(request: HttpRequest, slug: str) -> HttpResponse:
+    _member(request)
+    survey = queries.survey_detail(slug=slug)
+    statuses = queries.area_statuses(survey)
+    regions = sorted({s.local_authority.region for s in statuses}, key=lambda r: r.name)
+    form = RegionFilterForm(request.GET or None, regions=regions)
+    region = form.selected_region()
+    listed = [s for s in statuses if not region or s.local_authority.region.code == region]
+    counts = Counter(s.status for s in listed)
+    return render(
+        request,
+        "surveys/entry/list.html",
+        {
+            "survey": survey,
+            "form": form,
+            "statuses": listed,
+            "counts": [(status, counts[status]) for status in STATUSES],
+            "region_name": next((r.name for r in regions if r.code == region), ""),
+        },
+    )
+
+
+# ----- One area's return ----------------------------------------------------
+
+
+@login_required
+@require_safe
+def return_detail(request: HttpRequest, slug: str, area: str) -> HttpResponse:
+    user = _member(request)
+    survey, authority = _survey_and_area(slug, area)
+    current = queries.area_return(survey, authority)
+    questions = queries.survey_questions(survey)
+    submitted = current.response is not None and current.response.status == ResponseStatus.SUBMITTED
+    return render(
+        request,
+        "surveys/entry/detail.html",
+        _context(
+            current,
+            sections=_sections(questions, current.values),
+            can_edit=not submitted,
+            can_reopen=submitted and is_reviewer(user),
+        ),
+    )
+
+
+def _differences(
+    questions: list[Question], yours: dict[Question, AnswerValue], saved: dict[int, AnswerValue]
+) -> list[tuple[Question, str, str, str]]:
+    """Where the saved return now differs from what the person entered: each question, the
+    id of its field, the saved answer and theirs."""
+    return [
+        (q, anchor(q), shown_text(saved.get(q.pk, AnswerValue())), shown_text(yours[q]))
+        for q in questions
+        if q in yours and yours[q] != saved.get(q.pk, AnswerValue())
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def return_edit(request: HttpRequest, slug: str, area: str) -> HttpResponse:
+    user = _member(request)
+    survey, authority = _survey_and_area(slug, area)
+    current = queries.area_return(survey, authority)
+    if current.response is not None and current.response.status == ResponseStatus.SUBMITTED:
+        return render(request, "surveys/entry/submitted.html", _context(current))
+    questions = queries.survey_questions(survey)
+    version = current.response.version if current.response else 0
+
+    def form_for(data: QueryDict | None, stored: dict[int, AnswerValue], seen: int) -> ReturnForm:
+        return ReturnForm(
+            data,
+            questions=questions,
+            stored=stored,
+            version=seen,
+            require_answers=data is not None and "continue" in data,
+        )
+
+    if request.method != "POST":
+        form = form_for(None, current.values, version)
+        return render(request, "surveys/entry/edit.html", _context(current, form=form))
+
+    form = form_for(request.POST, current.values, version)
+    differences: list[tuple[Question, str, str, str]] = []
+    if form.is_valid():
+        unchanged = current.response is not None and all(
+            form.values[q] == current.values.get(q.pk, AnswerValue()) for q in questions
+        )
+        try:
+            if not unchanged:
+                response_save_draft(
+                    survey=survey,
+                    local_authority=authority,
+                    values=form.values,
+                    user=user,
+                    seen_version=form.cleaned_data["version"],
+                )
+        except StaleEditError as exc:
+            # Keep what the person entered, against the version now saved, so that saving
+            # again (after checking the differences) keeps their answers.
+            fresh = queries.area_return(survey, authority)
+            data = request.POST.copy()
+            fresh_version = fresh.response.version if fresh.response else 0
+            data["version"] = str(fresh_version)
+            yours = form.values
+            form = form_for(data, fresh.values, fresh_version)
+            form.is_valid()
+            form.add_error(None, str(exc))
+            differences = _differences(questions, yours, fresh.values)
+            current = fresh
+        except ResponseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            urls = _return_urls(survey, authority)
+            if "continue" in request.POST:
+                return redirect(urls["check"])
+            if unchanged:
+                messages.success(request, "No answers had changed, so nothing was saved.")
+            else:
+                messages.success(request, f"The return for {authority.name} is saved as a draft.")
+            return redirect(urls["detail"])
+    return render(
+        request,
+        "surveys/entry/edit.html",
+        _context(current, form=form, differences=differences),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def return_check(request: HttpRequest, slug: str, area: str) -> HttpResponse:
+    user = _member(request)
+    survey, authority = _survey_and_area(slug, area)
+    current = queries.area_return(survey, authority)
+    urls = _return_urls(survey, authority)
+    if current.response is None:
+        return redirect(urls["edit"])
+    if current.response.status == ResponseStatus.SUBMITTED:
+        messages.info(request, "This return has already been submitted.")
+        return redirect(urls["detail"])
+    problem = ""
+    if request.method == "POST":
+        try:
+            seen_version = int(request.POST.get("version", ""))
+        except ValueError:
+            seen_version = -1  # never a real version: refused as a stale edit
+        try:
+            response_submit(response=current.response, user=user, seen_version=seen_version)
+        except (StaleEditError, IncompleteResponseError) as exc:
+            problem = str(exc)
+            current = queries.area_return(survey, authority)
+        except ResponseError as exc:
+            messages.info(request, str(exc))
+            return redirect(urls["detail"])
+        else:
+            messages.success(request, f"The return for {authority.name} has been submitted.")
+            return redirect(urls["detail"])
+    sections = _sections(queries.survey_questions(survey), current.values)
+    missing = [row for section in sections for row in section.rows if row.missing]
+    return render(
+        request,
+        "surveys/entry/check.html",
+        _context(current, sections=sections, missing=missing, problem=problem),
+    )
+
+
+@require_POST
+@login_required
+def return_reopen(request: HttpRequest, slug: str, area: str) -> HttpResponse:
+    user = _member(request)
+    if not is_reviewer(user):
+        raise PermissionDenied
+    survey, authority = _survey_and_area(slug, area)
+    response = _response_or_404(survey, authority)
+    try:
+        response_reopen(response=response, user=user)
+    except ResponseError as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"The return for {authority.name} has been reopened as a draft and can be changed.",
+        )
+    return redirect(_return_urls(survey, authority)["detail"])
+
+
+def _response_or_404(survey: Survey, authority: LocalAuthority) -> Response:
+    response = queries.area_return(survey, authority).response
+    if response is None:
+        raise Http404("This area has no return to this survey.")
+    return response
+
+
+# ----- History ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    change: queries.ReturnChange
+    answers: list[tuple[Question, str, str]]
+
+
+@login_required
+@require_safe
+def return_history(request: HttpRequest, slug: str, area: str) -> HttpResponse:
+    _member(request)
+    survey, authority = _survey_and_area(slug, area)
+    current = queries.area_return(survey, authority)
+    entries: list[HistoryEntry] = []
+    if current.response is not None:
+        questions = queries.survey_questions(survey)
+        entries = [
+            HistoryEntry(
+                change,
+                [
+                    (c.question, shown_text(c.before), shown_text(c.after))
+                    for c in change.answer_changes
+                ],
+            )
+            for change in queries.response_history(current.response, questions)
+        ]
+    return render(request, "surveys/entry/history.html", _context(current, entries=entries))
+
+
+# ----- The area page ---------------------------------------------------------
+
+
+def area_returns_panel(request: HttpRequest, authority: LocalAuthority) -> AreaPanel | None:
+    """The area's return to each survey, for project members (registered in apps.py)."""
+    if not is_staff_member(request.user):
+        return None
+    returns = queries.returns_for_area(authority)
+    if not returns:
+        return None
+    rows = [
+        {
+            "survey": r.survey,
+            "status": r.status,
+            "href": reverse(
+                "surveys:return_detail", kwargs={"slug": r.survey.slug, "area": authority.slug}
+            ),
+        }
+        for r in returns
+    ]
+    return AreaPanel(template="surveys/area_panel.html", context={"returns": rows}, order=20)

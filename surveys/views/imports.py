@@ -1,0 +1,171 @@
+"""Files in and out, for project members: import returns (upload → preview → confirm), the
+record of imports, blank templates and the returns as CSV or XLSX."""
+
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mash_survey.roles import is_staff_member
+
+from ..exports import (
+    CONTENT_TYPES,
+    returns_csv,
+    returns_xlsx,
+    template_csv,
+    template_xlsx,
+)
+from ..forms_files import ImportConfirmForm, ImportUploadForm
+from ..imports import (
+    ImportPlan,
+    ImportRefusedError,
+    Problem,
+    UploadMissingError,
+    import_upload_store,
+    survey_import_check,
+    survey_import_confirm,
+)
+from ..models import Survey
+from ..queries import import_batch_list, survey_detail, survey_questions
+from ..spreadsheets import UnreadableFileError
+
+
+def _survey_for_member(request: HttpRequest, slug: str) -> Survey:
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    return survey_detail(slug=slug)
+
+
+def _problems_message(problems: list[Problem]) -> str:
+    count = len(problems)
+    noun = "problem" if count == 1 else "problems"
+    return (
+        f"The selected file has {count} {noun}, so nothing was imported. Fix each one listed "
+        "below, then upload the file again"
+    )
+
+
+def _upload_page(
+    request: HttpRequest,
+    survey: Survey,
+    form: ImportUploadForm,
+    problems: list[Problem] | None = None,
+    file_name: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "surveys/files/upload.html",
+        {
+            "survey": survey,
+            "form": form,
+            "questions": survey_questions(survey),
+            "problems": problems or [],
+            "file_name": file_name,
+        },
+    )
+
+
+@login_required
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    """Choose a file; on upload, check all of it and show every problem or a preview."""
+    survey = _survey_for_member(request, slug)
+    if request.method != "POST":
+        return _upload_page(request, survey, ImportUploadForm())
+    form = ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_page(request, survey, form)
+    upload = form.cleaned_data["file"]
+    file_name = PurePath(upload.name).name
+    content = upload.read()
+    try:
+        plan = survey_import_check(survey=survey, file_name=file_name, content=content)
+    except UnreadableFileError as exc:
+        form.add_error("file", str(exc))
+        return _upload_page(request, survey, form)
+    if not plan.is_valid:
+        form.add_error("file", _problems_message(plan.problems))
+        return _upload_page(request, survey, form, plan.problems, file_name)
+    import_upload_store(file_name=file_name, content=content)
+    return _preview_page(request, plan)
+
+
+def _preview_page(request: HttpRequest, plan: ImportPlan) -> HttpResponse:
+    confirm = ImportConfirmForm(initial={"sha256": plan.sha256, "file_name": plan.file_name})
+    return render(
+        request,
+        "surveys/files/preview.html",
+        {"survey": plan.survey, "plan": plan, "confirm": confirm},
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Import the upload the preview showed, as it was checked then (re-checked now)."""
+    survey = _survey_for_member(request, slug)
+    form = ImportConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, str(UploadMissingError()))
+        return redirect("surveys:import_upload", slug=survey.slug)
+    file_name = form.cleaned_data["file_name"]
+    try:
+        batch = survey_import_confirm(
+            survey=survey,
+            sha256=form.cleaned_data["sha256"],
+            file_name=file_name,
+            user=request.user,  # type: ignore[arg-type]  # login_required: a signed-in User
+        )
+    except UploadMissingError as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:import_upload", slug=survey.slug)
+    except ImportRefusedError as exc:
+        # The survey or the returns changed since the preview, and the file no longer fits.
+        upload_form = ImportUploadForm()
+        upload_form.cleaned_data = {}
+        upload_form.add_error("file", _problems_message(exc.problems))
+        return _upload_page(request, survey, upload_form, exc.problems, file_name)
+    messages.success(
+        request,
+        f"{batch.file_name} was imported: {batch.created_count} new, "
+        f"{batch.updated_count} updated and {batch.unchanged_count} unchanged returns.",
+    )
+    return redirect("surveys:import_batches", slug=survey.slug)
+
+
+@login_required
+def import_batches(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _survey_for_member(request, slug)
+    return render(
+        request,
+        "surveys/files/batches.html",
+        {"survey": survey, "batches": import_batch_list(survey)},
+    )
+
+
+def _attachment(content: bytes, fmt: str, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def template_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    survey = _survey_for_member(request, slug)
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    content = template_csv(survey) if fmt == "csv" else template_xlsx(survey)
+    return _attachment(content, fmt, f"{survey.slug}-template.{fmt}")
+
+
+@login_required
+def returns_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    survey = _survey_for_member(request, slug)
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    content = returns_csv(survey) if fmt == "csv" else returns_xlsx(survey)
+    return _attachment(content, fmt, f"{survey.slug}-returns.{fmt}")

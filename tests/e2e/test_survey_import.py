@@ -1,0 +1,69 @@
+"""Importing a file of returns in a real browser: a file with problems, then a good file,
+its preview and the confirmation, with axe run on every page on the way."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from surveys.models import ImportBatch, Response
+from tests.surveys.import_files import (
+    GATESHEAD,
+    HEADER,
+    NEWCASTLE,
+    csv_file,
+    make_setup,
+    use_tmp_media,
+)
+
+from .conftest import assert_accessible, assert_no_console_errors, sign_in
+
+
+def test_staff_import_a_file_after_fixing_its_problems(
+    page: Page, staff_user, settings, tmp_path, console_errors: list[str]
+) -> None:
+    use_tmp_media(settings, tmp_path)
+    setup = make_setup()
+    setup.survey.is_illustrative = True
+    setup.survey.save()
+    sign_in(page, staff_user)
+
+    page.goto(f"/survey/{setup.survey.slug}/import/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import returns")
+    expect(page.get_by_text("This survey is illustrative")).to_be_visible()
+    assert_accessible(page)
+
+    # A file with a problem: every problem listed, nothing imported.
+    file_input = page.get_by_label("Upload a file of returns")
+    bad = csv_file([HEADER, ["Gotham", *GATESHEAD[1:]]])
+    file_input.set_input_files({"name": "bad.csv", "mimeType": "text/csv", "buffer": bad})
+    page.get_by_role("button", name="Check the file").click()
+    expect(page).to_have_title(re.compile(r"^Error: Import returns"))
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_role("heading")).to_have_text("There is a problem")
+    expect(page.get_by_role("table")).to_contain_text("'Gotham' is not a local authority")
+    assert_accessible(page)
+    summary.get_by_role("link").click()
+    expect(page.get_by_label("Upload a file of returns")).to_be_focused()
+    assert not ImportBatch.objects.exists()
+
+    # The corrected file: a preview, then the import.
+    good = csv_file([HEADER, GATESHEAD, NEWCASTLE])
+    page.get_by_label("Upload a file of returns").set_input_files(
+        {"name": "good.csv", "mimeType": "text/csv", "buffer": good}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the import")
+    expect(page.locator("#count-new")).to_have_text("2")
+    assert_accessible(page)
+    assert not Response.objects.exists()
+
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imports")
+    expect(
+        page.get_by_text("good.csv was imported: 2 new, 0 updated and 0 unchanged")
+    ).to_be_visible()
+    page.get_by_text("2 returns", exact=True).click()
+    expect(page.get_by_role("link", name="Newcastle upon Tyne")).to_be_visible()
+    assert_accessible(page)
+    assert Response.objects.count() == 2
+    assert_no_console_errors(console_errors)

@@ -1,0 +1,184 @@
+"""The forms of the visits list and the review: the list's filter (a GET form) and a
+reviewer's decision on a submitted visit or feedback record."""
+
+import datetime as dt
+from typing import Any
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+
+from areas.models import Region
+
+from .models import ModelSeen, ReviewStatus
+from .queries import VisitFilter
+
+RELOAD = "Reload the page, then make your decision again"
+
+
+def month_value(month: dt.date) -> str:
+    """A month as the filter writes it in the address: "2013-02"."""
+    return f"{month:%Y-%m}"
+
+
+class VisitFilterForm(forms.Form):
+    """Narrow the list of visits by region, model, status and month. Blank means all; a value
+    that is not in the list is reported and left out of the filter."""
+
+    region = forms.ChoiceField(
+        label="Region",
+        required=False,
+        error_messages={"invalid_choice": "Select a region from the list"},
+    )
+    model = forms.ChoiceField(
+        label="Model seen",
+        required=False,
+        choices=[("", "All models"), *ModelSeen.choices],
+        error_messages={"invalid_choice": "Select a model from the list"},
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "All statuses"), *ReviewStatus.choices],
+        error_messages={"invalid_choice": "Select a status from the list"},
+    )
+    month = forms.ChoiceField(
+        label="Month",
+        required=False,
+        error_messages={"invalid_choice": "Select a month from the list"},
+    )
+
+    def __init__(self, data: Any = None, *, regions: list[Region], months: list[dt.date]) -> None:
+        super().__init__(data)
+        self.region_names = {r.code: r.name for r in regions}
+        self.months = {month_value(m): m for m in months}
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = [("", "All regions"), *self.region_names.items()]
+        month = self.fields["month"]
+        assert isinstance(month, forms.ChoiceField)
+        month.choices = [("", "All months"), *((k, f"{m:%B %Y}") for k, m in self.months.items())]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # a GET form: no token in the address
+        self.helper.layout = Layout(
+            Field.select("region"),
+            Field.select("model"),
+            Field.select("status"),
+            Field.select("month"),
+        )
+
+    def visit_filter(self) -> VisitFilter:
+        """The filter the valid fields describe (a field with a bad value is left out)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return VisitFilter(
+            region=cleaned.get("region", ""),
+            model=cleaned.get("model", ""),
+            status=cleaned.get("status", ""),
+            month=self.months.get(cleaned.get("month", "")),
+        )
+
+    def describe(self, visit_filter: VisitFilter) -> list[str]:
+        """What the list is narrowed to, in words ("in London", "approved")."""
+        parts = []
+        if visit_filter.region:
+            parts.append(f"in {self.region_names[visit_filter.region]}")
+        if visit_filter.model:
+            parts.append(f"where the model seen is “{ModelSeen(visit_filter.model).label}”")
+        if visit_filter.status:
+            parts.append(f"with the status “{ReviewStatus(visit_filter.status).label}”")
+        if visit_filter.month:
+            parts.append(f"in {visit_filter.month:%B %Y}")
+        return parts
+
+
+APPROVE = "approve"
+RETURN = "return"
+
+
+class ReviewForm(forms.Form):
+    """A reviewer approves a submitted record or returns it with a comment. When the scan
+    found possible identifiers, approving needs a reason, which the history keeps."""
+
+    decision = forms.ChoiceField(widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="Comment for the authors",
+        help_text="Needed to return it: say what needs to change. Do not name anyone.",
+        required=False,
+        widget=forms.Textarea,
+        max_length=4000,
+        error_messages={"max_length": "The comment must be 4,000 characters or fewer"},
+    )
+    override_reason = forms.CharField(
+        label="Why is it safe to approve it with the possible identifiers?",
+        help_text="Needed to approve it anyway: for example, the number is a service's "
+        "helpline, not a person's. The reason is kept in the history.",
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD},
+    )
+
+    def __init__(
+        self, data: Any = None, *, record_name: str, has_identifiers: bool, version: int
+    ) -> None:
+        super().__init__(data, initial={"version": version})
+        self.record_name = record_name
+        self.has_identifiers = has_identifiers
+        decision = self.fields["decision"]
+        assert isinstance(decision, forms.ChoiceField)
+        decision.label = f"Do you approve this {record_name}?"
+        decision.error_messages["required"] = (
+            f"Select whether to approve the {record_name} or return it"
+        )
+        decision.error_messages["invalid_choice"] = decision.error_messages["required"]
+        if has_identifiers:
+            approve = Choice(
+                APPROVE,
+                "Approve anyway",
+                hint="Only if the possible identifiers do not identify a child, a family or "
+                "a member of staff. Give the reason below.",
+            )
+        else:
+            approve = Choice(APPROVE, "Approve", hint="It counts in the findings from now on.")
+        decision.choices = [
+            approve,
+            Choice(RETURN, "Return it with a comment", hint="Its authors can change it."),
+        ]
+        layout: list[Any] = [
+            Field.radios("decision", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Field.textarea("comment", label_size=Size.SMALL, rows=4),
+        ]
+        if has_identifiers:
+            layout.append(Field.textarea("override_reason", label_size=Size.SMALL, rows=3))
+        else:
+            del self.fields["override_reason"]
+        layout.append(Field("version"))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form tag carries the token
+        self.helper.layout = Layout(*layout)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        decision = cleaned.get("decision")
+        if decision == RETURN and not cleaned.get("comment", "").strip():
+            self.add_error("comment", "Enter a comment saying what needs to change")
+        if (
+            decision == APPROVE
+            and self.has_identifiers
+            and not cleaned.get("override_reason", "").strip()
+        ):
+            self.add_error(
+                "override_reason",
+                f"Enter why it is safe to approve the {self.record_name} with the possible "
+                "identifiers, or return it",
+            )
+        return cleaned

@@ -1,0 +1,511 @@
+"""Every write to visits and detailed feedback with a rule in it: saving without losing anyone's
+work, and the review workflow (draft → submitted → approved, or returned with a comment).
+
+Visits and feedback share the workflow (`Reviewed`); the functions take either.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypeVar
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from areas.models import AgencyType, LocalAuthority, Region
+from mash_survey import pii
+from mash_survey.errors import ServiceError, StaleEditError
+from mash_survey.roles import is_reviewer
+
+from .models import (
+    AgencyInvolvement,
+    DetailedFeedback,
+    FeedbackStaffing,
+    Involvement,
+    Reviewed,
+    ReviewStatus,
+    Visit,
+)
+
+R = TypeVar("R", Visit, DetailedFeedback)
+
+#: The free-text fields of each record that the identifier scan reads.
+FEEDBACK_TEXT_FIELDS = (
+    "board_chair",
+    "isa_signatories",
+    "shared_it",
+    "outcome_measures",
+    "success_factors",
+    "barriers",
+    "costs_and_funding",
+    "lessons",
+)
+
+
+class WorkflowError(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class FieldHit:
+    field: str
+    label: str
+    hit: pii.Hit
+    context: str
+
+
+class IdentifiersFoundError(WorkflowError):
+    """The free text may identify someone; `hits` says where."""
+
+    def __init__(self, hits: list[FieldHit]) -> None:
+        self.hits = hits
+        count = len(hits)
+        super().__init__(
+            f"The text has {count} possible identifier{'s' if count != 1 else ''} "
+            "(such as an NHS number or a date of birth). Remove them, or ask a reviewer to "
+            "approve with a reason."
+        )
+
+
+def _record_name(record: Reviewed) -> str:
+    return "visit" if isinstance(record, Visit) else "feedback record"
+
+
+def stale_message(record: Reviewed) -> str:
+    return (
+        f"This {_record_name(record)} was changed by someone else while you were editing it. "
+        "Check the changes and try again."
+    )
+
+
+def text_fields(record: Reviewed) -> Iterable[tuple[str, str, str]]:
+    """(field name, label, text) of each free-text field the identifier scan reads."""
+    if isinstance(record, Visit):
+        yield "notes", "Notes", record.notes
+        return
+    for name in FEEDBACK_TEXT_FIELDS:
+        field = DetailedFeedback._meta.get_field(name)
+        label = str(getattr(field, "verbose_name", name)).capitalize()
+        yield name, label, getattr(record, name)
+
+
+def identifier_hits(record: Reviewed) -> list[FieldHit]:
+    hits = []
+    for name, label, text in text_fields(record):
+        for hit in pii.scan(text or ""):
+            hits.append(FieldHit(name, label, hit, pii.context(text, hit)))
+    return hits
+
+
+def claim_version(record: Visit | DetailedFeedback, *, seen_version: int | None) -> None:
+    """Take the next version if nobody saved since `seen_version` (one UPDATE: no lost updates)."""
+    model: type[Visit] | type[DetailedFeedback] = type(record)
+    rows = model.objects.filter(pk=record.pk)
+    if seen_version is not None:
+        rows = rows.filter(version=seen_version)
+    if not rows.update(version=F("version") + 1):
+        raise StaleEditError(stale_message(record))
+    record.refresh_from_db(fields=["version"])
+
+
+def _save(record: Reviewed, *, user: User | None, reason: str) -> None:
+    record._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    record._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
+    record.save()
+
+
+def _locked(record: R) -> R:
+    return type(record).objects.select_for_update().get(pk=record.pk)
+
+
+@transaction.atomic
+def record_submit(
+    *, record: R, user: User, seen_version: int | None = None, override_reason: str = ""
+) -> R:
+    """Send a draft or returned record for review, if its text names nobody.
+
+    Possible identifiers block it; only a reviewer may let them through, with a reason that is
+    recorded on the record and in its history.
+    """
+    record = _locked(record)
+    if record.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+        raise WorkflowError(
+            f"This {_record_name(record)} is already {record.get_status_display().lower()}."
+        )
+    hits = identifier_hits(record)
+    override_reason = override_reason.strip()
+    if hits and not override_reason:
+        raise IdentifiersFoundError(hits)
+    if hits and not is_reviewer(user):
+        raise WorkflowError("Only a reviewer can let possible identifiers through.")
+    claim_version(record, seen_version=seen_version)
+    record.status = ReviewStatus.SUBMITTED
+    record.submitted_at = timezone.now()
+    reason = "Submitted for review"
+    if hits:
+        record.pii_override_reason = override_reason
+        reason = f"Submitted with possible identifiers: {override_reason}"
+    _save(record, user=user, reason=reason)
+    return record
+
+
+@transaction.atomic
+def record_approve(
+    *, record: R, user: User, override_reason: str = "", seen_version: int | None = None
+) -> R:
+    """Approve a submitted record. Possible identifiers block it unless the reviewer gives a
+    reason, which is recorded in the history."""
+    if not is_reviewer(user):
+        raise WorkflowError(f"Only a reviewer can approve a {_record_name(record)}.")
+    record = _locked(record)
+    if record.status != ReviewStatus.SUBMITTED:
+        raise WorkflowError(f"Only a submitted {_record_name(record)} can be approved.")
+    if (
+        record.created_by_id is not None
+        and record.created_by_id == user.pk
+        and not user.is_superuser
+    ):
+        raise WorkflowError(f"Someone else must review this {_record_name(record)}: you wrote it.")
+    hits = identifier_hits(record)
+    override_reason = override_reason.strip() or (record.pii_override_reason if hits else "")
+    if hits and not override_reason:
+        raise IdentifiersFoundError(hits)
+    claim_version(record, seen_version=seen_version)
+    record.status = ReviewStatus.APPROVED
+    record.approved_at = timezone.now()
+    record.approved_by = user
+    record.reviewer_comment = ""
+    reason = "Approved"
+    if hits:
+        record.pii_override_reason = override_reason
+        reason = f"Approved with possible identifiers: {override_reason}"
+    _save(record, user=user, reason=reason)
+    return record
+
+
+@transaction.atomic
+def record_return(*, record: R, user: User, comment: str, seen_version: int | None = None) -> R:
+    """Send a submitted record back to its authors with a comment saying what to change."""
+    if not is_reviewer(user):
+        raise WorkflowError(f"Only a reviewer can return a {_record_name(record)}.")
+    comment = comment.strip()
+    if not comment:
+        raise WorkflowError("Enter a comment saying what needs to change.")
+    record = _locked(record)
+    if record.status != ReviewStatus.SUBMITTED:
+        raise WorkflowError(f"Only a submitted {_record_name(record)} can be returned.")
+    claim_version(record, seen_version=seen_version)
+    record.status = ReviewStatus.RETURNED
+    record.reviewer_comment = comment
+    _save(record, user=user, reason=f"Returned: {comment}")
+    return record
+
+
+# ----- Creating and changing visits and feedback (the forms and autosave) ----------------
+
+#: Records in these states may be changed; submitted and approved records are read-only.
+EDITABLE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+
+
+class RecordContentError(ServiceError):
+    """What was entered breaks a rule of the record (the forms check these first)."""
+
+
+def is_editable(record: Reviewed) -> bool:
+    return record.status in EDITABLE_STATUSES
+
+
+def read_only_message(record: Reviewed) -> str:
+    name = _record_name(record)
+    if record.status == ReviewStatus.SUBMITTED:
+        return (
+            f"This {name} has been submitted for review, so it cannot be changed. A reviewer "
+            "can return it with a comment if something needs to change."
+        )
+    return f"This {name} has been approved, so it cannot be changed."
+
+
+def _ensure_editable(record: Reviewed) -> None:
+    if not is_editable(record):
+        raise WorkflowError(read_only_message(record))
+
+
+def _ensure_seen(record: Visit | DetailedFeedback, seen_version: int | None) -> None:
+    if seen_version is not None and seen_version != record.version:
+        raise StaleEditError(stale_message(record))
+
+
+def _check_visit(
+    region: Region, local_authorities: list[LocalAuthority], agencies: Mapping[str, str]
+) -> None:
+    if not local_authorities:
+        raise RecordContentError("Select at least one local authority visited")
+    if any(authority.region_id != region.pk for authority in local_authorities):
+        raise RecordContentError("Select local authorities in the region you chose")
+    for agency_type, involvement in agencies.items():
+        if agency_type not in AgencyType.values or involvement not in Involvement.values:
+            raise RecordContentError(
+                "Select how each partner agency took part: co-located, virtual or linked, "
+                "or not involved"
+            )
+
+
+def _visit_unchanged(
+    visit: Visit,
+    *,
+    visit_date: dt.date,
+    region: Region,
+    local_authorities: list[LocalAuthority],
+    model_seen: str,
+    agencies: Mapping[str, str],
+    visiting_team: list[User],
+    notes: str,
+) -> bool:
+    return (
+        visit.visit_date == visit_date
+        and visit.region_id == region.pk
+        and visit.model_seen == model_seen
+        and visit.notes == notes
+        and {a.pk for a in visit.local_authorities.all()} == {a.pk for a in local_authorities}
+        and {u.pk for u in visit.visiting_team.all()} == {u.pk for u in visiting_team}
+        and {a.agency_type: a.involvement for a in visit.agencies.all()} == dict(agencies)
+    )
+
+
+def _set_visit_relations(
+    visit: Visit,
+    *,
+    user: User | None,
+    local_authorities: list[LocalAuthority],
+    agencies: Mapping[str, str],
+    visiting_team: list[User],
+) -> None:
+    # The areas visited are in the visit's history: take them into the one history record
+    # the save that follows writes, rather than one more record per change to the set.
+    visit.skip_history_when_saving = True  # type: ignore[attr-defined]  # read by simple-history
+    try:
+        visit.local_authorities.set(local_authorities)
+    finally:
+        del visit.skip_history_when_saving  # type: ignore[attr-defined]
+    visit.visiting_team.set(visiting_team)
+    existing = {row.agency_type: row for row in visit.agencies.all()}
+    for agency_type, row in existing.items():
+        if agency_type not in agencies:
+            row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+            row.delete()
+    for agency_type, involvement in agencies.items():
+        row = existing.get(agency_type) or AgencyInvolvement(visit=visit, agency_type=agency_type)
+        if row.pk is not None and row.involvement == involvement:
+            continue
+        row.involvement = involvement
+        row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+        row.save()
+
+
+@transaction.atomic
+def visit_create(
+    *,
+    user: User,
+    visit_date: dt.date,
+    region: Region,
+    local_authorities: Iterable[LocalAuthority],
+    model_seen: str,
+    agencies: Mapping[str, str] | None = None,
+    visiting_team: Iterable[User] = (),
+    notes: str = "",
+) -> Visit:
+    """A new draft visit. `agencies` maps an agency type to how it took part (an
+    `Involvement`); agencies left out are not recorded."""
+    authorities, team, involvements = list(local_authorities), list(visiting_team), agencies or {}
+    _check_visit(region, authorities, involvements)
+    visit = Visit(
+        visit_date=visit_date, region=region, model_seen=model_seen, notes=notes, created_by=user
+    )
+    visit.skip_history_when_saving = True  # type: ignore[attr-defined]  # recorded below, once
+    visit.save()
+    del visit.skip_history_when_saving  # type: ignore[attr-defined]
+    _set_visit_relations(
+        visit,
+        user=user,
+        local_authorities=authorities,
+        agencies=involvements,
+        visiting_team=team,
+    )
+    _save(visit, user=user, reason="Created")
+    visit.history.update(history_type="+")  # its first record, taken after the areas were set
+    return visit
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    visit: Visit,
+    user: User,
+    seen_version: int | None,
+    visit_date: dt.date,
+    region: Region,
+    local_authorities: Iterable[LocalAuthority],
+    model_seen: str,
+    agencies: Mapping[str, str],
+    visiting_team: Iterable[User],
+    notes: str,
+    autosave: bool = False,
+) -> Visit:
+    """Save a draft or returned visit edited from `seen_version`; a returned visit stays
+    returned until it is submitted again. Refused (StaleEditError) if someone saved it since,
+    so nobody's changes are overwritten; unchanged content writes nothing."""
+    authorities, team = list(local_authorities), list(visiting_team)
+    _check_visit(region, authorities, agencies)
+    visit = _locked(visit)
+    _ensure_editable(visit)
+    _ensure_seen(visit, seen_version)
+    if _visit_unchanged(
+        visit,
+        visit_date=visit_date,
+        region=region,
+        local_authorities=authorities,
+        model_seen=model_seen,
+        agencies=agencies,
+        visiting_team=team,
+        notes=notes,
+    ):
+        return visit
+    claim_version(visit, seen_version=seen_version)
+    visit.visit_date, visit.region, visit.model_seen = visit_date, region, model_seen
+    visit.notes = notes
+    _set_visit_relations(
+        visit, user=user, local_authorities=authorities, agencies=agencies, visiting_team=team
+    )
+    _save(visit, user=user, reason="Saved automatically" if autosave else "Saved")
+    return visit
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """One kind of agency's staff in the arrangement."""
+
+    staff_fte: Decimal
+    co_located: bool
+
+
+def _check_feedback(
+    *, uses_blue_rating: bool, blue_hours: int | None, staffing: Mapping[str, Staffing]
+) -> None:
+    if blue_hours is not None and not uses_blue_rating:
+        raise RecordContentError(
+            "Select BRAG if the area uses a blue rating, or delete the blue hours"
+        )
+    for agency_type, line in staffing.items():
+        if agency_type not in AgencyType.values:
+            raise RecordContentError(f"Unknown agency type {agency_type!r}")
+        if line.staff_fte < 0:
+            raise RecordContentError("Staff numbers must be 0 or more")
+
+
+def _set_staffing(
+    feedback: DetailedFeedback, staffing: Mapping[str, Staffing], user: User | None
+) -> None:
+    existing = {row.agency_type: row for row in feedback.staffing.all()}
+    for agency_type, row in existing.items():
+        if agency_type not in staffing:
+            row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+            row.delete()
+    for agency_type, line in staffing.items():
+        row = existing.get(agency_type) or FeedbackStaffing(
+            feedback=feedback, agency_type=agency_type, staff_fte=line.staff_fte
+        )
+        if row.pk is not None and (row.staff_fte, row.co_located) == (
+            line.staff_fte,
+            line.co_located,
+        ):
+            continue
+        row.staff_fte, row.co_located = line.staff_fte, line.co_located
+        row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+        row.save()
+
+
+def _staffing_of(feedback: DetailedFeedback) -> dict[str, Staffing]:
+    return {
+        row.agency_type: Staffing(row.staff_fte, row.co_located) for row in feedback.staffing.all()
+    }
+
+
+@transaction.atomic
+def feedback_save(
+    *,
+    visit: Visit,
+    user: User,
+    seen_version: int | None,
+    established_on: dt.date | None = None,
+    monthly_contacts: int | None = None,
+    monthly_referrals: int | None = None,
+    uses_blue_rating: bool = False,
+    red_hours: int | None = None,
+    amber_hours: int | None = None,
+    green_hours: int | None = None,
+    blue_hours: int | None = None,
+    has_governance_board: bool = False,
+    board_chair: str = "",
+    isa_signed: bool = False,
+    isa_signed_on: dt.date | None = None,
+    isa_signatories: str = "",
+    shared_it: str = "",
+    outcome_measures: str = "",
+    success_factors: str = "",
+    barriers: str = "",
+    costs_and_funding: str = "",
+    lessons: str = "",
+    staffing: Mapping[str, Staffing] | None = None,
+    autosave: bool = False,
+) -> DetailedFeedback:
+    """Save the visit's detailed feedback, creating it on the first save (from version 0).
+    As with visits: only a draft or returned record changes, and an edit from an old version
+    is refused (StaleEditError) rather than overwriting someone's changes. `staffing` maps an
+    agency type to its staff; agencies left out have none recorded."""
+    lines = dict(staffing or {})
+    _check_feedback(uses_blue_rating=uses_blue_rating, blue_hours=blue_hours, staffing=lines)
+    values = {
+        "established_on": established_on,
+        "monthly_contacts": monthly_contacts,
+        "monthly_referrals": monthly_referrals,
+        "uses_blue_rating": uses_blue_rating,
+        "red_hours": red_hours,
+        "amber_hours": amber_hours,
+        "green_hours": green_hours,
+        "blue_hours": blue_hours,
+        "has_governance_board": has_governance_board,
+        "board_chair": board_chair,
+        "isa_signed": isa_signed,
+        "isa_signed_on": isa_signed_on,
+        "isa_signatories": isa_signatories,
+        "shared_it": shared_it,
+        "outcome_measures": outcome_measures,
+        "success_factors": success_factors,
+        "barriers": barriers,
+        "costs_and_funding": costs_and_funding,
+        "lessons": lessons,
+    }
+    # The visit's row is the lock: of two first saves, the second waits, then finds the
+    # feedback made and is refused as a stale edit.
+    Visit.objects.select_for_update().filter(pk=visit.pk).values_list("pk").get()
+    feedback = DetailedFeedback.objects.filter(visit_id=visit.pk).first()
+    if feedback is None:
+        feedback = DetailedFeedback(visit=visit, created_by=user, **values)
+        _save(feedback, user=user, reason="Created")
+        _set_staffing(feedback, lines, user)
+        return feedback
+    feedback = _locked(feedback)
+    _ensure_editable(feedback)
+    _ensure_seen(feedback, seen_version)
+    unchanged = all(getattr(feedback, name) == value for name, value in values.items())
+    if unchanged and _staffing_of(feedback) == lines:
+        return feedback
+    claim_version(feedback, seen_version=seen_version)
+    for name, value in values.items():
+        setattr(feedback, name, value)
+    _save(feedback, user=user, reason="Saved automatically" if autosave else "Saved")
+    _set_staffing(feedback, lines, user)
+    return feedback

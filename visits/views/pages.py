@@ -1,0 +1,174 @@
+"""The visit pages: the list of visits (filtered), what needs a person's attention, one visit
+and its detailed feedback. Project members only; reviewer actions are in review.py."""
+
+from collections import Counter
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from mash_survey.markdown import render_markdown
+from mash_survey.roles import is_reviewer, is_staff_member
+
+from .. import queries
+from ..forms_review import VisitFilterForm
+from ..models import DetailedFeedback, ReviewStatus, Visit
+
+EDITABLE = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+
+
+def member(request: HttpRequest) -> User:
+    """The signed-in project member, or 403 (anonymous callers are sent to sign in first by
+    `login_required`)."""
+    user = request.user
+    if not is_staff_member(user):
+        raise PermissionDenied
+    assert isinstance(user, User)
+    return user
+
+
+def record_name(record: Visit | DetailedFeedback) -> str:
+    return "visit" if isinstance(record, Visit) else "feedback"
+
+
+def record_urls(record: Visit | DetailedFeedback) -> dict[str, str]:
+    """The pages and actions of a visit or of its feedback, by what they do."""
+    if isinstance(record, Visit):
+        kwargs = {"pk": record.pk}
+        names = {
+            "detail": "detail",
+            "edit": "edit",
+            "submit": "submit",
+            "review": "review",
+            "history": "history",
+        }
+    else:
+        kwargs = {"pk": record.visit_id}
+        names = {
+            "detail": "feedback",
+            "edit": "feedback_edit",
+            "submit": "feedback_submit",
+            "review": "feedback_review",
+            "history": "feedback_history",
+        }
+    urls = {key: reverse(f"visits:{name}", kwargs=kwargs) for key, name in names.items()}
+    urls["visit"] = reverse("visits:detail", kwargs=kwargs)
+    return urls
+
+
+def record_context(user: User, record: Visit | DetailedFeedback) -> dict[str, object]:
+    """What every page about one record shows: its status, and the actions open to `user`."""
+    status = record.status
+    return {
+        "record": record,
+        "visit": record if isinstance(record, Visit) else record.visit,
+        "record_name": record_name(record),
+        "urls": record_urls(record),
+        "can_edit": status in EDITABLE,
+        "can_submit": status in EDITABLE,
+        "can_review": status == ReviewStatus.SUBMITTED and is_reviewer(user),
+    }
+
+
+def facts_context(record: Visit | DetailedFeedback) -> dict[str, object]:
+    """What the pages that show a record's facts need (its detail and review pages)."""
+    if isinstance(record, Visit):
+        return {
+            "visit": record,
+            "partners": queries.partners_by_involvement(record),
+            "notes_html": render_markdown(record.notes),
+        }
+    staffing = list(record.staffing.all())
+    return {
+        "feedback": record,
+        "visit": record.visit,
+        "staffing": staffing,
+        "total_fte": sum((s.staff_fte for s in staffing), start=Decimal(0)),
+        "timescales": [
+            ("Red", record.red_hours),
+            ("Amber", record.amber_hours),
+            ("Green", record.green_hours),
+            *([("Blue", record.blue_hours)] if record.uses_blue_rating else []),
+        ],
+    }
+
+
+@login_required
+@require_safe
+def visit_list(request: HttpRequest) -> HttpResponse:
+    user = member(request)
+    form = VisitFilterForm(
+        request.GET or None, regions=queries.visit_regions(), months=queries.visit_months()
+    )
+    visit_filter = form.visit_filter()
+    visits = list(queries.visit_list(visit_filter))
+    counts = Counter(v.status for v in visits)
+    return render(
+        request,
+        "visits/index.html",
+        {
+            "form": form,
+            "visits": visits,
+            "filtered_by": form.describe(visit_filter),
+            "counts": [(label, counts[value]) for value, label in ReviewStatus.choices],
+            "with_feedback": len([v for v in visits if getattr(v, "has_feedback", False)]),
+            "illustrative": len([v for v in visits if v.is_illustrative]),
+            "attention_count": queries.needs_attention_count(user=user, reviewer=is_reviewer(user)),
+        },
+    )
+
+
+@login_required
+@require_safe
+def needs_attention(request: HttpRequest) -> HttpResponse:
+    user = member(request)
+    reviewer = is_reviewer(user)
+    return render(
+        request,
+        "visits/pages/needs_attention.html",
+        {
+            "attention": queries.needs_attention(user=user, reviewer=reviewer),
+            "reviewer": reviewer,
+        },
+    )
+
+
+@login_required
+@require_safe
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = member(request)
+    visit = queries.visit_detail(pk=pk)
+    try:
+        feedback: DetailedFeedback | None = visit.feedback
+    except DetailedFeedback.DoesNotExist:
+        feedback = None
+    return render(
+        request,
+        "visits/pages/visit_detail.html",
+        {**record_context(user, visit), **facts_context(visit), "feedback": feedback},
+    )
+
+
+@login_required
+@require_safe
+def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = member(request)
+    feedback = queries.feedback_for_visit(visit_pk=pk)
+    if feedback is None:
+        visit = get_object_or_404(Visit.objects.prefetch_related("local_authorities"), pk=pk)
+        return render(
+            request,
+            "visits/pages/no_feedback.html",
+            {"visit": visit, "add_url": reverse("visits:feedback_edit", kwargs={"pk": pk})},
+            status=404,
+        )
+    return render(
+        request,
+        "visits/pages/feedback_detail.html",
+        {**record_context(user, feedback), **facts_context(feedback)},
+    )
