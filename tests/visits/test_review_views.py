@@ -358,3 +358,35 @@ def test_a_reviewer_reviews_what_another_reviewer_wrote(client: Client) -> None:
 
     visit.refresh_from_db()
     assert visit.status == ReviewStatus.APPROVED
+
+
+def test_a_blocked_submission_offers_reviewers_a_reasoned_override_and_staff_none() -> None:
+    visit = VisitFactory.create(notes=f"A child with NHS number {NHS_NUMBER} was discussed.")
+    staff_client, reviewer_client = Client(), Client()
+    staff_client.force_login(StaffFactory.create())
+    reviewer_client.force_login(ReviewerFactory.create())
+
+    as_staff = _text(_submit(staff_client, visit))
+    as_reviewer = _text(_submit(reviewer_client, visit))
+
+    assert "Submit with these identifiers" not in as_staff
+    assert "Submit with these identifiers" in as_reviewer
+
+
+def test_a_reviewer_override_needs_a_reason_and_keeps_it(reviewer_client: Client) -> None:
+    visit = VisitFactory.create(notes=f"A child with NHS number {NHS_NUMBER} was discussed.")
+    url = reverse("visits:submit", kwargs={"pk": visit.pk})
+
+    empty = reviewer_client.post(url, {"version": visit.version, "override_reason": " "})
+
+    assert "Enter why these can stay" in _text(empty)
+    visit.refresh_from_db()
+    assert visit.status == ReviewStatus.DRAFT
+
+    reason = "A test number from the training pack, not a real person's"
+    done = reviewer_client.post(url, {"version": visit.version, "override_reason": reason})
+
+    assert done.status_code == 302
+    visit.refresh_from_db()
+    assert visit.status == ReviewStatus.SUBMITTED
+    assert visit.pii_override_reason == reason
