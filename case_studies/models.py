@@ -1,1 +1,121 @@
-"""Models arrive with this app's issue; the app is registered so URLs and roles have a home."""
+"""Case studies of local arrangements that others could learn from: written by project staff,
+published by reviewers. Only published case studies are public."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from areas.models import LocalAuthority
+
+
+class CaseStudyModel(models.TextChoices):
+    """The same choices as a visit's model seen."""
+
+    MASH = "mash", "Multi-agency safeguarding hub (MASH)"
+    CO_LOCATED = "co_located", "Co-located assessment team"
+    SPECIALIST = "specialist", "Specialist team"
+    VIRTUAL = "virtual", "Virtual or hub model"
+    OTHER = "other", "Other"
+
+
+class CaseStudyStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class CaseStudy(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    local_authorities = models.ManyToManyField(LocalAuthority, related_name="case_studies")
+    visit = models.ForeignKey(
+        "visits.Visit",
+        on_delete=models.PROTECT,
+        related_name="case_studies",
+        null=True,
+        blank=True,
+    )
+    model = models.CharField(max_length=12, choices=CaseStudyModel.choices)
+    summary = models.TextField(
+        help_text="Two or three sentences: what the area does and why it matters."
+    )
+    status = models.CharField(
+        max_length=12, choices=CaseStudyStatus.choices, default=CaseStudyStatus.DRAFT
+    )
+    reviewer_comment = models.TextField(blank=True)
+    pii_override_reason = models.TextField(blank=True)
+    withdrawal_notice = models.TextField(
+        blank=True, help_text="Shown in place of the case study once it is withdrawn."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    is_illustrative = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[local_authorities])
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "case studies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CaseStudyStatus.values), name="case_study_status_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(model__in=CaseStudyModel.values), name="case_study_model_is_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[CaseStudyStatus.PUBLISHED, CaseStudyStatus.WITHDRAWN])
+                | Q(published_at__isnull=False),
+                name="published_case_study_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("case_studies:detail", kwargs={"slug": self.slug})
+
+
+class Section(models.Model):
+    """One titled section of a case study's body, in Markdown."""
+
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown. No names of children, families or staff.")
+    order = models.PositiveIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case_study", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_study", "order"], name="section_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class KeyFact(models.Model):
+    """A label and value shown in a case study's key facts ("Established", "October 2011")."""
+
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="key_facts")
+    label = models.CharField(max_length=100)
+    value = models.CharField(max_length=200)
+    order = models.PositiveIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case_study", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_study", "order"], name="key_fact_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.value}"

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from areas.api import LocalAuthorityViewSet, RegionViewSet
+from case_studies.api import CaseStudyViewSet
 from surveys.api import SurveyResponseViewSet, SurveyViewSet
 from visits.api import FeedbackViewSet, VisitViewSet
 
@@ -15,6 +16,7 @@ router.register("surveys", SurveyViewSet, basename="survey")
 router.register("survey-responses", SurveyResponseViewSet, basename="surveyresponse")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("feedback", FeedbackViewSet, basename="feedback")
+router.register("case-studies", CaseStudyViewSet, basename="casestudy")
 
 app_name = "api"
 

@@ -14,6 +14,7 @@ from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from case_studies.models import CaseStudy, CaseStudyModel, CaseStudyStatus
 from surveys.models import VisitSelection
 from visits.models import DetailedFeedback, ModelSeen, ReviewStatus, Visit
 
@@ -87,6 +88,19 @@ ACCESS: dict[str, Access] = {
     "visits:autosave": Access.POST_ONLY,
     "visits:feedback_autosave": Access.POST_ONLY,
     "case_studies:index": Access.PUBLIC,
+    # A published case study (its page and PDF) is for everyone; drafts are tested in
+    # tests/case_studies/test_public.py, test_pdf.py and test_api.py.
+    "case_studies:detail": Access.PUBLIC,
+    "case_studies:pdf": Access.PUBLIC,
+    "case_studies:manage": Access.MEMBERS,
+    "case_studies:create": Access.MEMBERS,
+    "case_studies:edit": Access.MEMBERS,
+    "case_studies:history": Access.MEMBERS,
+    "case_studies:submit": Access.POST_ONLY,
+    "case_studies:review": Access.REVIEWERS,
+    "case_studies:withdraw": Access.REVIEWERS,
+    "api:casestudy-list": Access.PUBLIC,
+    "api:casestudy-detail": Access.PUBLIC,
     "findings:index": Access.PUBLIC,
     # The API (each name covers its format-suffix pattern too).
     "api:api-root": Access.PUBLIC,
@@ -227,7 +241,54 @@ def _draft_visit_pk(samples: Samples, endpoint: Endpoint) -> str:
     return str(feedback.visit_id)
 
 
+def _published_case_study_slug(samples: Samples, endpoint: Endpoint) -> str:
+    """A published case study of the sample area (made on first use)."""
+    case_study, created = CaseStudy.objects.get_or_create(
+        slug="sample-published-case-study",
+        defaults={
+            "title": "Sample published case study",
+            "model": CaseStudyModel.MASH,
+            "summary": "Partners share information at the front door.",
+            "status": CaseStudyStatus.PUBLISHED,
+            "published_at": timezone.now(),
+        },
+    )
+    if created:
+        case_study.local_authorities.set([samples.authority])
+    return case_study.slug
+
+
+def _case_study_slug(status: str) -> Sample:
+    """A case study of the sample area with `status` (made on first use)."""
+
+    def sample(samples: Samples, endpoint: Endpoint) -> str:
+        published = status in (CaseStudyStatus.PUBLISHED, CaseStudyStatus.WITHDRAWN)
+        case_study, created = CaseStudy.objects.get_or_create(
+            slug=f"sample-{status.replace('_', '-')}-case-study",
+            defaults={
+                "title": f"Sample case study ({status})",
+                "model": CaseStudyModel.MASH,
+                "summary": "Partners share information at the front door.",
+                "status": status,
+                "published_at": timezone.now() if published else None,
+            },
+        )
+        if created:
+            case_study.local_authorities.set([samples.authority])
+        return case_study.slug
+
+    return sample
+
+
 URL_PARAMETERS: dict[str, dict[str, Sample]] = {
+    "case_studies:edit": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
+    "case_studies:history": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
+    "case_studies:submit": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
+    "case_studies:review": {"slug": _case_study_slug(CaseStudyStatus.IN_REVIEW)},
+    "case_studies:withdraw": {"slug": _case_study_slug(CaseStudyStatus.PUBLISHED)},
+    "case_studies:detail": {"slug": _published_case_study_slug},
+    "case_studies:pdf": {"slug": _published_case_study_slug},
+    "api:casestudy-detail": {"slug": _published_case_study_slug},
     "api:visit-detail": {"pk": _approved_visit_pk},
     "api:feedback-detail": {"pk": _approved_feedback_pk},
     "surveys:detail": {"slug": _survey_slug},

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from case_studies.demo import demo_case_studies_load
 from surveys.demo import demo_survey_load
 from visits.demo import demo_visit_counts, demo_visits_load
 
@@ -22,3 +23,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo visits: {visits} visits, {feedback} with detailed feedback (illustrative)."
         )
+        case_studies = demo_case_studies_load()
+        self.stdout.write(f"Demo case studies: {len(case_studies)} (illustrative).")

@@ -1,0 +1,220 @@
+"""The forms that write a case study: its main fields, its key facts and its sections.
+
+They only check and type what was entered; saving is `services.case_study_create` and
+`case_study_update`, which the views call with `CaseStudyForms.content()`.
+"""
+
+from typing import Any
+
+from django import forms
+from django.utils.text import slugify
+
+from areas.models import LocalAuthority
+from visits.models import Visit
+
+from .models import CaseStudy, CaseStudyModel
+from .services import KeyFactContent, SectionContent
+
+SUGGESTED_HEADINGS = (
+    "Context",
+    "How it works",
+    "Partners",
+    "What difference it made",
+    "Challenges",
+    "Advice to others",
+)
+EXTRA_FACTS = 3
+
+
+class CaseStudyForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter a title",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    slug = forms.SlugField(
+        label="Web address",
+        required=False,
+        max_length=100,
+        help_text="The last part of the case study's address, such as east-hub-shares-early. "
+        "Leave it blank to make it from the title.",
+        error_messages={
+            "invalid": "The web address can only have letters, numbers and hyphens",
+            "max_length": "The web address must be 100 characters or fewer",
+        },
+    )
+    local_authorities = forms.ModelMultipleChoiceField(
+        label="Which local authorities is it about?",
+        queryset=LocalAuthority.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select the local authorities the case study is about",
+            "invalid_choice": "Select local authorities from the list",
+        },
+    )
+    visit = forms.ModelChoiceField(
+        label="Which visit did it come from? (optional)",
+        queryset=Visit.objects.prefetch_related("local_authorities").order_by("-visit_date"),
+        required=False,
+        empty_label="No visit",
+        error_messages={"invalid_choice": "Select a visit from the list"},
+    )
+    model = forms.ChoiceField(
+        label="Which model does the area use?",
+        choices=CaseStudyModel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the model the area uses"},
+    )
+    summary = forms.CharField(
+        label="Summary",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Two or three sentences: what the area does and why it matters.",
+        error_messages={"required": "Enter a summary"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data.get("slug", "")
+        if not slug:
+            slug = slugify(self.data.get("title", ""))[:100].strip("-")
+        if not slug:
+            raise forms.ValidationError("Enter a web address, using letters, numbers and hyphens")
+        return slug
+
+
+class KeyFactForm(forms.Form):
+    label = forms.CharField(
+        label="Label", max_length=100, required=False, help_text="For example, Established"
+    )
+    value = forms.CharField(
+        label="Value", max_length=200, required=False, help_text="For example, October 2011"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        label, value = cleaned.get("label", ""), cleaned.get("value", "")
+        if label and not value:
+            self.add_error("value", f"Enter a value for {label}, or delete its label")
+        if value and not label:
+            self.add_error("label", f"Enter a label for {value}, or delete the value")
+        return cleaned
+
+
+class SectionForm(forms.Form):
+    """A section; one with a heading but no text (a suggested heading left empty) is dropped."""
+
+    heading = forms.CharField(label="Heading", max_length=200, required=False)
+    body = forms.CharField(
+        label="Text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Markdown. No names of children, families or staff.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        heading, body = cleaned.get("heading", ""), cleaned.get("body", "")
+        body = body.replace("\r\n", "\n")
+        cleaned["body"] = body
+        if body and not heading:
+            self.add_error("heading", "Enter a heading for this section, or delete its text")
+        return cleaned
+
+
+KeyFactFormSet = forms.formset_factory(KeyFactForm, extra=0)
+SectionFormSet = forms.formset_factory(SectionForm, extra=0)
+
+
+def _rows(items: list[dict[str, str]], extra: int) -> list[dict[str, str]]:
+    return items + [{} for _ in range(extra)]
+
+
+class CaseStudyForms:
+    """The case study form with its key facts and sections formsets, bound together."""
+
+    def __init__(self, data: Any = None, *, case_study: CaseStudy | None = None) -> None:
+        initial: dict[str, Any] = {"version": case_study.version if case_study else 0}
+        facts: list[dict[str, str]] = []
+        sections: list[dict[str, str]] = []
+        if case_study is not None:
+            initial.update(
+                title=case_study.title,
+                slug=case_study.slug,
+                local_authorities=list(case_study.local_authorities.all()),
+                visit=case_study.visit,
+                model=case_study.model,
+                summary=case_study.summary,
+            )
+            facts = [{"label": f.label, "value": f.value} for f in case_study.key_facts.all()]
+            sections = [{"heading": s.heading, "body": s.body} for s in case_study.sections.all()]
+        else:
+            sections = [{"heading": heading} for heading in SUGGESTED_HEADINGS]
+        self.main = CaseStudyForm(data, initial=initial)
+        self.facts = KeyFactFormSet(
+            data, prefix="facts", initial=_rows(facts, max(2, EXTRA_FACTS - len(facts)))
+        )
+        self.sections = SectionFormSet(data, prefix="sections", initial=_rows(sections, 2))
+        self.is_bound = data is not None
+
+    def is_valid(self) -> bool:
+        results = [self.main.is_valid(), self.facts.is_valid(), self.sections.is_valid()]
+        return all(results)
+
+    def add_error(self, field: str | None, message: str) -> None:
+        self.main.add_error(field, message)
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(input id, message) for the error summary, in the order of the page."""
+        links: list[tuple[str, str]] = []
+        anchors = {"local_authorities": "id_local_authorities_0", "model": "id_model_0"}
+        for message in self.main.non_field_errors():
+            links.append(("", str(message)))
+        for name in self.main.fields:
+            for message in self.main.errors.get(name, []):
+                links.append((anchors.get(name, f"id_{name}"), str(message)))
+        for formset in (self.facts, self.sections):
+            if not formset.is_bound:
+                continue
+            for form in formset.forms:
+                for name, messages in form.errors.items():
+                    links.extend((f"id_{form.prefix}-{name}", str(m)) for m in messages)
+            for message in formset.non_form_errors():
+                links.append(("", str(message)))
+        return links
+
+    def preview_sections(self) -> list[tuple[str, str]]:
+        """(heading, Markdown) of each section as typed, valid or not."""
+        data = self.sections.data
+        rows = []
+        total = str(data.get("sections-TOTAL_FORMS", "0"))
+        for i in range(int(total) if total.isdigit() else 0):
+            heading = str(data.get(f"sections-{i}-heading", "")).strip()
+            body = str(data.get(f"sections-{i}-body", "")).replace("\r\n", "\n").strip()
+            if body:
+                rows.append((heading, body))
+        return rows
+
+    def content(self) -> dict[str, Any]:
+        """The keyword arguments of case_study_create and case_study_update (after is_valid)."""
+        data = self.main.cleaned_data
+        return {
+            "title": data["title"].strip(),
+            "slug": data["slug"],
+            "local_authorities": list(data["local_authorities"]),
+            "visit": data["visit"],
+            "model": data["model"],
+            "summary": data["summary"].replace("\r\n", "\n").strip(),
+            "key_facts": [
+                KeyFactContent(f.cleaned_data["label"], f.cleaned_data["value"])
+                for f in self.facts.forms
+                if f.cleaned_data.get("label")
+            ],
+            "sections": [
+                SectionContent(f.cleaned_data["heading"], f.cleaned_data["body"].strip())
+                for f in self.sections.forms
+                if f.cleaned_data.get("body", "").strip()
+            ],
+        }

@@ -1,0 +1,382 @@
+"""Writing case studies and taking them through review, for project members.
+
+- The manage list shows every case study, whatever its status.
+- Create and edit (drafts only) carry the version the person started from: a save from an older
+  version is refused with the person's input kept in the form. "Preview" shows the sections as
+  they will look (sanitised Markdown) and saves nothing.
+- Submit runs the identifier check; a reviewer may let possible identifiers through with a
+  reason. Reviewers publish, send back with a comment, or withdraw with a notice.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from areas.models import LocalAuthority
+from mash_survey.errors import ServiceError, StaleEditError
+from mash_survey.markdown import render_markdown
+from mash_survey.roles import is_reviewer, is_staff_member
+
+from .. import services
+from ..forms import CaseStudyForms
+from ..models import CaseStudy, CaseStudyStatus
+
+PUBLISH, SEND_BACK = "publish", "send_back"
+HISTORY_HIDDEN = ["version", "updated_at"]
+
+
+def _member(request: HttpRequest) -> User:
+    user = request.user
+    if not is_staff_member(user):
+        raise PermissionDenied
+    assert isinstance(user, User)
+    return user
+
+
+def _reviewer(request: HttpRequest) -> User:
+    user = _member(request)
+    if not is_reviewer(user):
+        raise PermissionDenied
+    return user
+
+
+def _seen_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1  # never a real version: refused as a stale edit
+
+
+# ----- Reads (members see every status) -------------------------------------------------
+
+
+def _manage_list() -> QuerySet[CaseStudy]:
+    return CaseStudy.objects.prefetch_related(
+        Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name"))
+    ).order_by("-updated_at", "title")
+
+
+def _case_study(slug: str) -> CaseStudy:
+    return get_object_or_404(
+        CaseStudy.objects.select_related("visit").prefetch_related(
+            Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
+            "sections",
+            "key_facts",
+        ),
+        slug=slug,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: Any
+    who: str
+    reason: str
+    changed: list[str]
+
+
+def _history(case_study: CaseStudy) -> list[HistoryEntry]:
+    """Every saved version, newest first, with who, when, why and which fields changed."""
+    rows = list(
+        case_study.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    labels = {f.name: str(f.verbose_name) for f in CaseStudy._meta.concrete_fields}
+    entries = []
+    for position, row in enumerate(rows):
+        previous = rows[position + 1] if position + 1 < len(rows) else None
+        changed: list[str] = []
+        if previous is not None:
+            delta = row.diff_against(previous, excluded_fields=HISTORY_HIDDEN)
+            changed = [labels.get(c.field, c.field).capitalize() for c in delta.changes]
+        user = row.history_user
+        who = (user.get_full_name() or user.get_username()) if user else "Not recorded"
+        entries.append(
+            HistoryEntry(row.history_date, who, row.history_change_reason or "", changed)
+        )
+    return entries
+
+
+# ----- Pages -----------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def case_study_manage(request: HttpRequest) -> HttpResponse:
+    _member(request)
+    return render(request, "case_studies/authoring/manage.html", {"case_studies": _manage_list()})
+
+
+def _form_page(
+    request: HttpRequest,
+    forms: CaseStudyForms,
+    *,
+    case_study: CaseStudy | None = None,
+    preview: list[tuple[str, str]] | None = None,
+    conflict: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "case_studies/authoring/form.html",
+        {
+            "forms": forms,
+            "form": forms.main,
+            "errors": forms.error_links() if preview is None else [],
+            "case_study": case_study,
+            "preview": preview,
+            "conflict": conflict,
+            "model_choices": forms.main["model"],
+        },
+        status=status,
+    )
+
+
+def _preview(forms: CaseStudyForms) -> list[tuple[str, str]]:
+    return [(heading, render_markdown(body)) for heading, body in forms.preview_sections()]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_study_create(request: HttpRequest) -> HttpResponse:
+    user = _member(request)
+    if request.method != "POST":
+        return _form_page(request, CaseStudyForms())
+    forms = CaseStudyForms(request.POST)
+    if "preview" in request.POST:
+        return _form_page(request, forms, preview=_preview(forms))
+    if forms.is_valid():
+        try:
+            case_study = services.case_study_create(user=user, **forms.content())
+        except ServiceError as exc:
+            forms.add_error("slug" if "web address" in str(exc) else None, str(exc))
+        else:
+            messages.success(request, "The case study is saved as a draft.")
+            return redirect("case_studies:edit", slug=case_study.slug)
+    return _form_page(request, forms)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_study_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _member(request)
+    case_study = _case_study(slug)
+    if case_study.status != CaseStudyStatus.DRAFT:
+        messages.info(
+            request,
+            "Only a draft case study can be changed. This one is "
+            f"{case_study.get_status_display().lower()}.",
+        )
+        return redirect("case_studies:manage")
+    if request.method != "POST":
+        return _form_page(request, CaseStudyForms(case_study=case_study), case_study=case_study)
+    forms = CaseStudyForms(request.POST, case_study=case_study)
+    if "preview" in request.POST:
+        return _form_page(request, forms, case_study=case_study, preview=_preview(forms))
+    if forms.is_valid():
+        try:
+            case_study = services.case_study_update(
+                case_study=case_study,
+                user=user,
+                seen_version=forms.main.cleaned_data["version"],
+                **forms.content(),
+            )
+        except StaleEditError as exc:
+            fresh = _case_study(slug)
+            data = request.POST.copy()
+            data["version"] = str(fresh.version)  # saving again keeps what the person wrote
+            kept = CaseStudyForms(data, case_study=fresh)
+            kept.is_valid()
+            kept.add_error(None, str(exc))
+            return _form_page(request, kept, case_study=fresh, conflict=True, status=409)
+        except ServiceError as exc:
+            forms.add_error("slug" if "web address" in str(exc) else None, str(exc))
+        else:
+            messages.success(request, "Your changes to the case study are saved.")
+            return redirect("case_studies:edit", slug=case_study.slug)
+    return _form_page(request, forms, case_study=case_study)
+
+
+# ----- Submitting and reviewing ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownHit:
+    where: str
+    kind: str
+    before: str
+    match: str
+    after: str
+
+
+def _shown_hits(hits: list[services.TextHit]) -> list[ShownHit]:
+    shown = []
+    for text_hit in hits:
+        match = " ".join(text_hit.hit.text.split())
+        at = text_hit.context.find(match)
+        before, after = (
+            (text_hit.context[:at], text_hit.context[at + len(match) :]) if at >= 0 else ("", "")
+        )
+        shown.append(ShownHit(text_hit.where, text_hit.hit.label, before, match, after))
+    return shown
+
+
+@require_POST
+@login_required
+def case_study_submit(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _member(request)
+    case_study = _case_study(slug)
+    try:
+        services.case_study_submit(
+            case_study=case_study,
+            user=user,
+            seen_version=_seen_version(request),
+            override_reason=request.POST.get("override_reason", ""),
+        )
+    except services.IdentifiersFoundError as exc:
+        return render(
+            request,
+            "case_studies/authoring/identifiers_found.html",
+            {
+                "case_study": case_study,
+                "hits": _shown_hits(exc.hits),
+                "problem": str(exc),
+                "may_override": is_reviewer(user),
+                "override_error": (
+                    "Enter why these can stay" if "override_reason" in request.POST else ""
+                ),
+            },
+        )
+    except ServiceError as exc:
+        messages.info(request, str(exc))
+        return redirect("case_studies:manage")
+    messages.success(
+        request,
+        "The case study has been sent for review. A reviewer will publish it or send it back "
+        "to you with a comment.",
+    )
+    return redirect("case_studies:manage")
+
+
+def _review_errors(
+    decision: str, comment: str, has_hits: bool, override: str
+) -> list[tuple[str, str]]:
+    if decision not in (PUBLISH, SEND_BACK):
+        return [("decision", "Select publish or send back")]
+    if decision == SEND_BACK and not comment.strip():
+        return [("comment", "Enter a comment saying what needs to change")]
+    if decision == PUBLISH and has_hits and not override.strip():
+        return [("override_reason", "Enter why the possible identifiers can stay, or send it back")]
+    return []
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_study_review(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _reviewer(request)
+    case_study = _case_study(slug)
+    if case_study.status != CaseStudyStatus.IN_REVIEW:
+        messages.info(
+            request,
+            "This case study is not waiting for review: it is "
+            f"{case_study.get_status_display().lower()}.",
+        )
+        return redirect("case_studies:manage")
+    hits = _shown_hits(services.identifier_hits(case_study))
+    posted: dict[str, str] = {}
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        posted = {k: request.POST.get(k, "") for k in ("decision", "comment", "override_reason")}
+        errors = _review_errors(
+            posted["decision"], posted["comment"], bool(hits), posted["override_reason"]
+        )
+        if not errors:
+            try:
+                if posted["decision"] == PUBLISH:
+                    services.case_study_publish(
+                        case_study=case_study,
+                        user=user,
+                        seen_version=_seen_version(request),
+                        override_reason=posted["override_reason"],
+                    )
+                    done = "The case study is published. Anyone can now read it."
+                else:
+                    services.case_study_send_back(
+                        case_study=case_study,
+                        user=user,
+                        comment=posted["comment"],
+                        seen_version=_seen_version(request),
+                    )
+                    done = "The case study has been sent back to draft with your comment."
+            except ServiceError as exc:
+                errors = [("", str(exc))]
+            else:
+                messages.success(request, done)
+                return redirect("case_studies:manage")
+    return render(
+        request,
+        "case_studies/authoring/review.html",
+        {
+            "case_study": case_study,
+            "sections": [(s.heading, render_markdown(s.body)) for s in case_study.sections.all()],
+            "hits": hits,
+            "errors": errors,
+            "error_fields": {field for field, _ in errors},
+            "posted": posted,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_study_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _reviewer(request)
+    case_study = _case_study(slug)
+    errors: list[tuple[str, str]] = []
+    notice = ""
+    if request.method == "POST":
+        notice = request.POST.get("notice", "")
+        if not notice.strip():
+            errors = [("notice", "Enter the notice readers will see in place of the case study")]
+        else:
+            try:
+                services.case_study_withdraw(
+                    case_study=case_study,
+                    user=user,
+                    notice=notice,
+                    seen_version=_seen_version(request),
+                )
+            except ServiceError as exc:
+                errors = [("", str(exc))]
+            else:
+                messages.success(
+                    request, "The case study is withdrawn. Its page now shows your notice."
+                )
+                return redirect("case_studies:manage")
+    elif case_study.status != CaseStudyStatus.PUBLISHED:
+        messages.info(request, "Only a published case study can be withdrawn.")
+        return redirect("case_studies:manage")
+    return render(
+        request,
+        "case_studies/authoring/withdraw.html",
+        {"case_study": case_study, "errors": errors, "notice": notice},
+    )
+
+
+@login_required
+@require_safe
+def case_study_history(request: HttpRequest, slug: str) -> HttpResponse:
+    _member(request)
+    case_study = _case_study(slug)
+    return render(
+        request,
+        "case_studies/authoring/history.html",
+        {"case_study": case_study, "history": _history(case_study)},
+    )

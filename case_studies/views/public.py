@@ -1,0 +1,83 @@
+"""The public side of case studies: the list, one case study's page and its PDF."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from areas.models import AuthorityType
+from mash_survey.markdown import render_markdown
+from mash_survey.roles import is_staff_member
+
+from .. import queries
+from ..models import CaseStudy, CaseStudyModel, CaseStudyStatus
+
+
+def _filter_from(request: HttpRequest) -> queries.CaseStudyFilter:
+    """The filter from the query string; anything unknown is ignored."""
+    model = request.GET.get("model", "")
+    authority_type = request.GET.get("authority_type", "")
+    return queries.CaseStudyFilter(
+        region=request.GET.get("region", "").strip().upper()[:9],
+        model=model if model in CaseStudyModel.values else "",
+        authority_type=authority_type if authority_type in AuthorityType.values else "",
+    )
+
+
+def case_study_list(request: HttpRequest) -> HttpResponse:
+    case_study_filter = _filter_from(request)
+    case_studies = list(queries.published_case_study_list(case_study_filter))
+    context = {
+        "case_studies": case_studies,
+        "options": queries.case_study_filter_options(case_study_filter),
+        "filter": case_study_filter,
+        "is_filtered": any(
+            [case_study_filter.region, case_study_filter.model, case_study_filter.authority_type]
+        ),
+        "any_illustrative": any(case_study.is_illustrative for case_study in case_studies),
+    }
+    return render(request, "case_studies/index.html", context)
+
+
+def _page_context(case_study: CaseStudy) -> dict[str, object]:
+    areas = list(case_study.local_authorities.all())
+    regions = sorted({area.region.name for area in areas})
+    sections = [
+        {
+            "heading": section.heading,
+            "anchor": f"section-{index}",
+            "html": render_markdown(section.body),
+        }
+        for index, section in enumerate(case_study.sections.all(), start=1)
+    ]
+    return {
+        "case_study": case_study,
+        "areas": areas,
+        "regions": regions,
+        "sections": sections,
+        "key_facts": list(case_study.key_facts.all()),
+    }
+
+
+def case_study_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    case_study = queries.case_study_for_page(
+        slug, include_unpublished=is_staff_member(request.user)
+    )
+    context = _page_context(case_study)
+    context["is_withdrawn"] = case_study.status == CaseStudyStatus.WITHDRAWN
+    context["is_unpublished"] = case_study.status in (
+        CaseStudyStatus.DRAFT,
+        CaseStudyStatus.IN_REVIEW,
+    )
+    return render(request, "case_studies/public/detail.html", context)
+
+
+def case_study_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """One published case study as an A4 PDF, titled with the case study's title."""
+    from weasyprint import HTML  # slow to import; only this view needs it
+
+    case_study = queries.published_case_study_for_pdf(slug)
+    html = render_to_string("case_studies/public/pdf.html", _page_context(case_study), request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case_study.slug}.pdf"'
+    return response

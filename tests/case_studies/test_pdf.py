@@ -1,0 +1,80 @@
+"""One published case study as a PDF: titled, A4, and for published case studies only."""
+
+import re
+import zlib
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from case_studies.models import CaseStudyStatus
+from tests.case_studies.factories import CaseStudyFactory, SectionFactory
+from tests.factories import LocalAuthorityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_url(case_study: Any) -> str:
+    return reverse("case_studies:pdf", kwargs={"slug": case_study.slug})
+
+
+def _with_streams_inflated(pdf: bytes) -> bytes:
+    """The PDF's bytes followed by each compressed stream's contents (WeasyPrint may keep the
+    document information in a compressed object stream)."""
+    inflated = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.DOTALL):
+        try:
+            inflated.append(zlib.decompressobj().decompress(stream))
+        except zlib.error:
+            continue
+    return b"\n".join(inflated)
+
+
+def pdf_title(pdf: bytes) -> str:
+    """The /Title entry of the PDF's document information, as text."""
+    match = re.search(
+        rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]+>)", _with_streams_inflated(pdf)
+    )
+    assert match, "the PDF has no document title"
+    raw = match.group(1)
+    if raw.startswith(b"<"):
+        data = bytes.fromhex(raw[1:-1].decode())
+        return data.decode("utf-16") if data.startswith(b"\xfe\xff") else data.decode("latin-1")
+    text = re.sub(rb"\\(.)", rb"\1", raw[1:-1])
+    return text.decode("utf-16") if text.startswith(b"\xfe\xff") else text.decode("latin-1")
+
+
+def test_a_published_case_study_downloads_as_a_pdf_titled_with_its_title(client: Client) -> None:
+    case_study = CaseStudyFactory(
+        title="Sharing information at the front door",
+        status=CaseStudyStatus.PUBLISHED,
+        published_at=timezone.now(),
+        local_authorities=[LocalAuthorityFactory()],
+    )
+    SectionFactory(case_study=case_study, heading="How it works")
+
+    response = client.get(pdf_url(case_study))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="{case_study.slug}.pdf"'
+    assert response.content.startswith(b"%PDF")
+    assert pdf_title(response.content) == "Sharing information at the front door"
+
+
+@pytest.mark.parametrize(
+    "status", [CaseStudyStatus.DRAFT, CaseStudyStatus.IN_REVIEW, CaseStudyStatus.WITHDRAWN]
+)
+def test_there_is_no_pdf_of_a_case_study_that_is_not_published_even_for_members(
+    client: Client, staff_client: Client, status: str
+) -> None:
+    case_study = CaseStudyFactory(
+        status=status,
+        published_at=timezone.now() if status == CaseStudyStatus.WITHDRAWN else None,
+    )
+
+    assert staff_client.get(pdf_url(case_study)).status_code == 404
+    staff_client.logout()
+    assert client.get(pdf_url(case_study)).status_code == 404
