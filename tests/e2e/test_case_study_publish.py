@@ -68,6 +68,8 @@ def test_staff_write_a_case_study_a_reviewer_publishes_it_and_anyone_can_read_it
     assert_accessible(reviewer)
 
     visitor = make_page()
-    visitor.goto("/case-studies/early-sharing-at-the-front-door/")
+    visitor.goto("/case-studies/")
+    visitor.get_by_role("link", name=TITLE).click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text(TITLE)
+    assert_accessible(visitor)
     assert_no_console_errors(console_errors)
