@@ -17,9 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from mash_survey import history
 from visits.models import ModelSeen, ReviewStatus, Visit
 
 from .models import CaseStudy, CaseStudyModel, CaseStudyStatus, KeyFact, Section
+
+CHANGE_REASON = "Illustrative demo data loaded"
 
 
 @dataclass(frozen=True)
@@ -463,7 +466,7 @@ def demo_case_studies_load() -> list[CaseStudy]:
                 published_at = timezone.make_aware(
                     dt.datetime.combine(visit.visit_date + dt.timedelta(days=42), dt.time(10))
                 )
-            case_study = CaseStudy.objects.create(
+            case_study = CaseStudy(
                 title=title,
                 slug=f"{slugify(title)[:80].rstrip('-')}-{index}",
                 visit=visit,
@@ -473,12 +476,19 @@ def demo_case_studies_load() -> list[CaseStudy]:
                 published_at=published_at,
                 is_illustrative=True,
             )
-            case_study.local_authorities.set(visit.local_authorities.all())
-            for order, (heading, body) in enumerate(demo.sections, start=1):
-                Section.objects.create(
-                    case_study=case_study, heading=heading, body=body, order=order
-                )
-            for order, (label, value) in enumerate(demo.facts, start=1):
-                KeyFact.objects.create(case_study=case_study, label=label, value=value, order=order)
+            # One change, with the sections and key facts in the case study's history.
+            with history.saving(case_study, user=None, reason=CHANGE_REASON):
+                case_study.save()
+                case_study.local_authorities.set(visit.local_authorities.all())
+                for order, (heading, body) in enumerate(demo.sections, start=1):
+                    history.save(
+                        Section(case_study=case_study, heading=heading, body=body, order=order),
+                        user=None,
+                    )
+                for order, (label, value) in enumerate(demo.facts, start=1):
+                    history.save(
+                        KeyFact(case_study=case_study, label=label, value=value, order=order),
+                        user=None,
+                    )
             created.append(case_study)
     return created

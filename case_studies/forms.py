@@ -24,6 +24,7 @@ SUGGESTED_HEADINGS = (
     "Advice to others",
 )
 EXTRA_FACTS = 3
+RELOAD = "Reload the page, then make your changes again"
 
 
 class CaseStudyForm(forms.Form):
@@ -74,7 +75,12 @@ class CaseStudyForm(forms.Form):
         help_text="Two or three sentences: what the area does and why it matters.",
         error_messages={"required": "Enter a summary"},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The version the person started from: without it a save could overwrite someone's.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD},
+    )
 
     def clean_slug(self) -> str:
         slug: str = self.cleaned_data.get("slug", "")

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from areas.models import LocalAuthority
+from mash_survey.history import Audited, Versioned
 
 
 class CaseStudyModel(models.TextChoices):
@@ -27,7 +27,9 @@ class CaseStudyStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class CaseStudy(models.Model):
+class CaseStudy(Versioned):
+    record_name = "case study"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     local_authorities = models.ManyToManyField(LocalAuthority, related_name="case_studies")
@@ -56,8 +58,7 @@ class CaseStudy(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(m2m_fields=[local_authorities])
+    history = Audited(m2m_fields=[local_authorities])
 
     class Meta:
         ordering = ["title"]
@@ -76,6 +77,20 @@ class CaseStudy(models.Model):
             ),
         ]
 
+    def identifier_texts(self) -> list[tuple[str, str, str]]:
+        """The title, summary, key facts and every section: what the identifier guard reads
+        (`mash_survey.identifiers`)."""
+        texts = [("title", "Title", self.title), ("summary", "Summary", self.summary)]
+        texts += [
+            ("key_facts", f"Key fact: {f.label}", f"{f.label}: {f.value}")
+            for f in self.key_facts.all()
+        ]
+        texts += [
+            ("sections", f"Section: {s.heading}", f"{s.heading}\n{s.body}")
+            for s in self.sections.all()
+        ]
+        return texts
+
     def __str__(self) -> str:
         return self.title
 
@@ -90,7 +105,7 @@ class Section(models.Model):
     heading = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown. No names of children, families or staff.")
     order = models.PositiveIntegerField()
-    history = HistoricalRecords()
+    history = Audited()
 
     class Meta:
         ordering = ["case_study", "order"]
@@ -109,7 +124,7 @@ class KeyFact(models.Model):
     label = models.CharField(max_length=100)
     value = models.CharField(max_length=200)
     order = models.PositiveIntegerField()
-    history = HistoricalRecords()
+    history = Audited()
 
     class Meta:
         ordering = ["case_study", "order"]

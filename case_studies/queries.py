@@ -5,13 +5,15 @@ not listed. Drafts and case studies in review are for project members only.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from areas.models import AuthorityType, LocalAuthority, Region
+from mash_survey import history
 
-from .models import CaseStudy, CaseStudyModel, CaseStudyStatus
+from .models import CaseStudy, CaseStudyModel, CaseStudyStatus, KeyFact, Section
 
 # ----- The public list -----------------------------------------------------------
 
@@ -160,3 +162,30 @@ def case_study_list_for_api(*, published_only: bool) -> QuerySet[CaseStudy]:
     if published_only:
         case_studies = case_studies.filter(status=CaseStudyStatus.PUBLISHED)
     return case_studies
+
+
+# ----- History -------------------------------------------------------------------
+
+#: The sections and key facts read as two text fields on the history page.
+HISTORY_PARTS = (
+    history.Part(
+        name="sections",
+        label="Sections",
+        model=Section,
+        parent_field="case_study",
+        text=lambda row: f"## {row.heading}\n{row.body}",
+    ),
+    history.Part(
+        name="key_facts",
+        label="Key facts",
+        model=KeyFact,
+        parent_field="case_study",
+        text=lambda row: f"{row.label}: {row.value}",
+    ),
+)
+
+
+def case_study_history(case_study: CaseStudy, *, page_number: Any = 1) -> history.RecordHistory:
+    """Every saved version of the case study, newest first, with line diffs of its summary,
+    sections and key facts. A fixed number of queries a page."""
+    return history.record_history(case_study, page_number=page_number, parts=HISTORY_PARTS)

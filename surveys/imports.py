@@ -27,10 +27,11 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from areas.models import LocalAuthority
+from mash_survey import history
 from mash_survey.errors import ServiceError
 
 from .models import Answer, ImportBatch, Question, Response, ResponseStatus, Survey
-from .services import claim_version, stored_value, write_answers
+from .services import save_return, stored_value
 from .spreadsheets import read_sheet
 from .values import AnswerError, AnswerValue, parse_answer
 
@@ -433,7 +434,7 @@ def survey_import_apply(
         unchanged_count=plan.count(UNCHANGED),
     )
     now = timezone.now()
-    reason = f"Imported from {file_name}"[:100]  # the history's column holds 100 characters
+    reason = f"Imported from {file_name}"
     for row in plan.rows:
         if row.change == NEW:
             response = Response(
@@ -444,24 +445,15 @@ def survey_import_apply(
                 entered_by=user,
                 import_batch=batch,
             )
-            _record(response, user=user, reason=reason)
-            write_answers(response=response, values=row.values)
+            save_return(response, user=user, reason=reason, values=row.values)
         elif row.change == UPDATED:
             response = Response.objects.get(survey=survey, local_authority=row.local_authority)
-            claim_version(response, seen_version=None)
-            write_answers(response=response, values=row.values)
+            history.claim_version(response, seen_version=None)
             response.status = ResponseStatus.SUBMITTED
             response.submitted_at = response.submitted_at or now
             response.import_batch = batch
-            _record(response, user=user, reason=reason)
+            save_return(response, user=user, reason=reason, values=row.values)
     return batch
-
-
-def _record(response: Response, *, user: User | None, reason: str) -> None:
-    """Save, telling the history who made the change and why (the batch is on the row)."""
-    response._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    response._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
-    response.save()
 
 
 # ----- Keeping an upload between the preview and the confirmation ----------------------------

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from areas.models import LocalAuthority
+from mash_survey.history import Audited, Versioned
 
 
 class Survey(models.Model):
@@ -128,8 +128,10 @@ class ResponseStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
-class Response(models.Model):
+class Response(Versioned):
     """An area's return to a survey: one per survey and local authority."""
+
+    record_name = "return"
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     local_authority = models.ForeignKey(
@@ -151,8 +153,7 @@ class Response(models.Model):
         blank=True,
         help_text="The import that last changed this return, if it came from a file.",
     )
-    version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
+    history = Audited()
 
     class Meta:
         ordering = ["survey", "local_authority__name"]
@@ -202,7 +203,7 @@ class Answer(models.Model):
     number = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     date = models.DateField(null=True, blank=True)
     text = models.TextField(blank=True)
-    history = HistoricalRecords(m2m_fields=[choices])
+    history = Audited(m2m_fields=[choices])
 
     class Meta:
         ordering = ["response", "question__order"]
@@ -228,7 +229,7 @@ class VisitSelection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     selected_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = Audited()
 
     class Meta:
         ordering = ["local_authority__region", "local_authority__name"]

@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Max, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from areas.models import LocalAuthority, Region
+from mash_survey import history
 
 from .models import (
     CLOSED_KINDS,
@@ -517,19 +518,9 @@ class ReturnChange:
 
 
 def response_history(response: Response, questions: list[Question]) -> list[ReturnChange]:
-    """Each version of `response`, newest first, with the answers each one changed.
-
-    A save writes its answers and records the return's version in one transaction: the
-    services write the answers first, so answer records belong to the next version recorded.
-    Two exceptions: a return made by `get_or_create` is recorded when created and again, with
-    the reason, by the same save (that first record is folded into the second); and an import
-    of a new return records the return before its answers, so answers after a creation record
-    belong to it, unless they are nearer the next version. Four queries, however long the
-    history.
-    """
-    from bisect import bisect_left
-    from datetime import timedelta
-
+    """Each version of `response`, newest first, with the answers each one changed: the
+    answers saved in the same change (`mash_survey.history`). Four queries, however long the
+    history."""
     from django.apps import apps
 
     records = list(
@@ -537,6 +528,8 @@ def response_history(response: Response, questions: list[Question]) -> list[Retu
         .select_related("history_user", "import_batch")
         .order_by("history_date", "history_id")
     )
+    if not records:
+        return []
     answer_records = list(
         Answer.history.filter(response_id=response.pk).order_by("history_date", "history_id")
     )
@@ -564,31 +557,10 @@ def response_history(response: Response, questions: list[Question]) -> list[Retu
             return AnswerValue(choices=(choices[record.choice_id][1],))
         return AnswerValue(number=record.number, date=record.date, text=record.text)
 
-    same_save = timedelta(seconds=5)
-    records = [
-        record
-        for record, following in zip(records, [*records[1:], None], strict=True)
-        if not (
-            record.history_type == "+"
-            and not record.history_change_reason
-            and following is not None
-            and following.history_date - record.history_date <= same_save
-        )
-    ]
-    if not records:
-        return []
-    dates = [record.history_date for record in records]
     by_version: dict[int, list[Answer]] = defaultdict(list)
-    for answer_record in answer_records:
-        when = answer_record.history_date
-        version = min(bisect_left(dates, when), len(dates) - 1)  # the next one recorded
-        created = version - 1
-        if (
-            created >= 0
-            and records[created].history_type == "+"
-            and when - dates[created] < dates[version] - when
-        ):
-            version = created
+    for answer_record, version in zip(
+        answer_records, history.version_of_rows(records, answer_records), strict=True
+    ):
         by_version[version].append(answer_record)
 
     current: dict[int, AnswerValue] = {}

@@ -4,10 +4,10 @@ from collections.abc import Mapping
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from areas.models import LocalAuthority
+from mash_survey import history
 from mash_survey.errors import ServiceError, StaleEditError
 
 from .models import (
@@ -39,12 +39,6 @@ class IncompleteResponseError(ResponseError):
         )
 
 
-STALE_MESSAGE = (
-    "This return was changed by someone else while you were editing it. "
-    "Check the changes and try again."
-)
-
-
 def _choices_by_question(questions: list[Question]) -> dict[int, dict[str, Choice]]:
     by_question: dict[int, dict[str, Choice]] = {q.pk: {} for q in questions}
     for choice in Choice.objects.filter(question__in=questions):
@@ -61,10 +55,12 @@ def stored_value(answer: Answer, multiple: list[str]) -> AnswerValue:
     return AnswerValue(number=answer.number, date=answer.date, text=answer.text)
 
 
-def write_answers(*, response: Response, values: Mapping[Question, AnswerValue]) -> bool:
+def write_answers(
+    *, response: Response, values: Mapping[Question, AnswerValue], user: User | None = None
+) -> bool:
     """Make the response's stored answers equal `values` for those questions. True if any changed.
 
-    An empty value removes the answer. Runs inside the caller's transaction.
+    An empty value removes the answer. Runs inside the caller's transaction and change.
     """
     questions = list(values)
     choices = _choices_by_question(questions)
@@ -86,7 +82,7 @@ def write_answers(*, response: Response, values: Mapping[Question, AnswerValue])
         changed = True
         if value.is_empty:
             assert answer is not None
-            answer.delete()
+            history.delete(answer, user=user)
             continue
         if answer is None:
             answer = Answer(response=response, question=question)
@@ -97,19 +93,15 @@ def write_answers(*, response: Response, values: Mapping[Question, AnswerValue])
         answer.number = value.number
         answer.date = value.date
         answer.text = value.text
-        if is_multiple:
-            # simple-history copies the ticked choices when the answer is saved, so save it
-            # (recording its history) only once they are in place; a new answer needs its
-            # row first, saved without a history record.
-            if answer.pk is None:
-                answer.skip_history_when_saving = True  # read by simple-history
-                answer.save()
-                del answer.skip_history_when_saving
-            AnswerChoice.objects.filter(answer=answer).delete()
-            AnswerChoice.objects.bulk_create(
-                AnswerChoice(answer=answer, choice=choices[question.pk][v]) for v in value.choices
-            )
-        answer.save()
+        # One history record per answer, taken once the ticked choices are in place.
+        with history.saving(answer, user=user, reason=""):
+            answer.save()
+            if is_multiple:
+                AnswerChoice.objects.filter(answer=answer).delete()
+                AnswerChoice.objects.bulk_create(
+                    AnswerChoice(answer=answer, choice=choices[question.pk][v])
+                    for v in value.choices
+                )
     return changed
 
 
@@ -122,25 +114,18 @@ def missing_required(response: Response) -> list[Question]:
     ]
 
 
-def claim_version(response: Response, *, seen_version: int | None) -> None:
-    """Take the next version of `response`, if nobody saved it since `seen_version`.
-
-    The check and the increment are one UPDATE, so two people saving at once cannot both
-    succeed, on SQLite as on PostgreSQL. The caller then saves its changes with `save()`,
-    which records the version in the history.
-    """
-    rows = Response.objects.filter(pk=response.pk)
-    if seen_version is not None:
-        rows = rows.filter(version=seen_version)
-    if not rows.update(version=F("version") + 1):
-        raise StaleEditError(STALE_MESSAGE)
-    response.refresh_from_db(fields=["version"])
-
-
-def _record(response: Response, *, user: User | None, reason: str) -> None:
-    response._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    response._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
-    response.save()
+def save_return(
+    response: Response,
+    *,
+    user: User | None,
+    reason: str,
+    values: Mapping[Question, AnswerValue] | None = None,
+) -> None:
+    """Save the return and its answers as one change, with one history record each."""
+    with history.saving(response, user=user, reason=reason):
+        response.save()
+        if values is not None:
+            write_answers(response=response, values=values, user=user)
 
 
 @transaction.atomic
@@ -156,18 +141,23 @@ def response_save_draft(
 
     `seen_version` is the version the editor started from (None for a new return).
     """
-    response, created = Response.objects.get_or_create(
-        survey=survey, local_authority=local_authority, defaults={"entered_by": user}
-    )
-    if not created:
-        if response.status == ResponseStatus.SUBMITTED:
-            raise ResponseError(
-                "This return has been submitted. Ask a reviewer to reopen it to make changes."
-            )
-        claim_version(response, seen_version=seen_version)
-    write_answers(response=response, values=values)
+    response = Response.objects.filter(survey=survey, local_authority=local_authority).first()
+    if response is None:
+        response = Response(survey=survey, local_authority=local_authority, entered_by=user)
+        try:
+            # Two people starting the same return at once: the constraint decides.
+            with transaction.atomic():
+                save_return(response, user=user, reason="Saved as draft", values=values)
+        except IntegrityError:
+            raise StaleEditError(history.stale_message(response)) from None
+        return response
+    if response.status == ResponseStatus.SUBMITTED:
+        raise ResponseError(
+            "This return has been submitted. Ask a reviewer to reopen it to make changes."
+        )
+    history.claim_version(response, seen_version=seen_version)
     response.entered_by = user
-    _record(response, user=user, reason="Saved as draft")
+    save_return(response, user=user, reason="Saved as draft", values=values)
     return response
 
 
@@ -180,10 +170,10 @@ def response_submit(*, response: Response, user: User, seen_version: int) -> Res
     missing = missing_required(response)
     if missing:
         raise IncompleteResponseError(missing)
-    claim_version(response, seen_version=seen_version)
+    history.claim_version(response, seen_version=seen_version)
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = timezone.now()
-    _record(response, user=user, reason="Submitted")
+    save_return(response, user=user, reason="Submitted")
     return response
 
 
@@ -193,10 +183,10 @@ def response_reopen(*, response: Response, user: User) -> Response:
     response = Response.objects.select_for_update().get(pk=response.pk)
     if response.status != ResponseStatus.SUBMITTED:
         raise ResponseError("Only a submitted return can be reopened.")
-    claim_version(response, seen_version=None)
+    history.claim_version(response, seen_version=None)
     response.status = ResponseStatus.DRAFT
     response.submitted_at = None
-    _record(response, user=user, reason="Reopened by a reviewer")
+    save_return(response, user=user, reason="Reopened by a reviewer")
     return response
 
 
@@ -226,11 +216,10 @@ def visit_selection_add(
     selection = VisitSelection(
         survey=survey, local_authority=local_authority, reason=reason, selected_by=user
     )
-    selection._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     try:
         # Someone selecting the same area at the same moment: the constraint decides.
         with transaction.atomic():
-            selection.save()
+            history.save(selection, user=user)
     except IntegrityError:
         raise duplicate from None
     return selection
@@ -249,6 +238,5 @@ def visit_selection_remove(*, selection: VisitSelection, user: User) -> VisitSel
         raise SelectionError(
             f"{selection.local_authority.name} had already been removed from the selection."
         )
-    current._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    current.delete()
+    history.delete(current, user=user)
     return current

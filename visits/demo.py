@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 
 from areas.models import AgencyType, LocalAuthority, Region
+from mash_survey import history
 from mash_survey.errors import ServiceError
 from surveys import queries as survey_queries
 from surveys.demo import DEMO_SLUG
@@ -31,7 +32,6 @@ from .models import (
     FeedbackStaffing,
     Involvement,
     ModelSeen,
-    Reviewed,
     ReviewStatus,
     Visit,
 )
@@ -801,11 +801,6 @@ def _workflow_fields(
     return fields
 
 
-def _save(record: Reviewed) -> None:
-    record._change_reason = CHANGE_REASON  # type: ignore[attr-defined]  # read by simple-history
-    record.save()
-
-
 def demo_visits_exist() -> bool:
     return Visit.objects.filter(is_illustrative=True).exists()
 
@@ -835,12 +830,14 @@ def demo_visits_load() -> list[Visit]:
             is_illustrative=True,
             **_workflow_fields(facts.status, facts.date, rng, comment),
         )
-        _save(visit)
-        visit.local_authorities.set(facts.areas)
-        for agency, involvement in facts.agencies.items():
-            AgencyInvolvement.objects.create(
-                visit=visit, agency_type=agency, involvement=involvement
-            )
+        with history.saving(visit, user=None, reason=CHANGE_REASON):
+            visit.save()
+            visit.local_authorities.set(facts.areas)
+            for agency, involvement in facts.agencies.items():
+                history.save(
+                    AgencyInvolvement(visit=visit, agency_type=agency, involvement=involvement),
+                    user=None,
+                )
         visits.append(visit)
 
     approved = [i for i, facts in enumerate(plan) if facts.status == ReviewStatus.APPROVED]
@@ -856,9 +853,13 @@ def demo_visits_load() -> list[Visit]:
             **compose_feedback(facts, rng),
             **_workflow_fields(status, after, rng, FEEDBACK_RETURN_COMMENT),
         )
-        _save(feedback)
-        for agency, co_located, fte in _staffing(facts, rng):
-            FeedbackStaffing.objects.create(
-                feedback=feedback, agency_type=agency, co_located=co_located, staff_fte=fte
-            )
+        with history.change(user=None):
+            history.save(feedback, user=None, reason=CHANGE_REASON)
+            for agency, co_located, fte in _staffing(facts, rng):
+                history.save(
+                    FeedbackStaffing(
+                        feedback=feedback, agency_type=agency, co_located=co_located, staff_fte=fte
+                    ),
+                    user=None,
+                )
     return visits

@@ -1,13 +1,15 @@
 """The project's visits to local areas (January to March 2013), their notes, and the detailed
 feedback taken from some of them. Both go through the same review workflow."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from areas.models import AgencyType, LocalAuthority, Region
+from mash_survey.history import Audited, Versioned
 
 
 class ModelSeen(models.TextChoices):
@@ -31,7 +33,7 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
-class Reviewed(models.Model):
+class Reviewed(Versioned):
     """The review workflow and optimistic locking shared by visits and detailed feedback."""
 
     status = models.CharField(
@@ -53,13 +55,27 @@ class Reviewed(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         abstract = True
 
+    def identifier_texts(self) -> list[tuple[str, str, str]]:
+        """(form field, label, text) of each free text the identifier guard reads."""
+        raise NotImplementedError
+
 
 class Visit(Reviewed):
+    record_name = "visit"
+    history_labels = {
+        "model_seen": "Model seen",
+        "local_authorities": "Areas visited",
+        "reviewer_comment": "Reviewer's comment",
+        "pii_override_reason": "Why possible identifiers were let through",
+        "created_by": "Recorded by",
+        "approved_by": "Approved by",
+        "selection": "Selected from",
+    }
+
     visit_date = models.DateField()
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="visits")
     local_authorities = models.ManyToManyField(
@@ -81,7 +97,7 @@ class Visit(Reviewed):
         blank=True, help_text="Markdown. No names of children, families or staff."
     )
     is_illustrative = models.BooleanField(default=False)
-    history = HistoricalRecords(m2m_fields=[local_authorities])
+    history = Audited(m2m_fields=[local_authorities])
 
     class Meta:
         ordering = ["visit_date", "pk"]
@@ -98,6 +114,10 @@ class Visit(Reviewed):
             ),
         ]
 
+    def identifier_texts(self) -> list[tuple[str, str, str]]:
+        """The free text the identifier guard reads (`mash_survey.identifiers`)."""
+        return [("notes", "the notes", self.notes)]
+
     def __str__(self) -> str:
         names = ", ".join(a.name for a in self.local_authorities.all())
         return f"Visit to {names or self.region} on {self.visit_date.day} {self.visit_date:%B %Y}"
@@ -112,7 +132,7 @@ class AgencyInvolvement(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="agencies")
     agency_type = models.CharField(max_length=24, choices=AgencyType.choices)
     involvement = models.CharField(max_length=12, choices=Involvement.choices)
-    history = HistoricalRecords()
+    history = Audited()
 
     class Meta:
         ordering = ["visit", "agency_type"]
@@ -131,6 +151,14 @@ class AgencyInvolvement(models.Model):
 
 class DetailedFeedback(Reviewed):
     """The structured feedback taken from 17 of the visits."""
+
+    record_name = "feedback record"
+    history_labels = {
+        "reviewer_comment": "Reviewer's comment",
+        "pii_override_reason": "Why possible identifiers were let through",
+        "created_by": "Recorded by",
+        "approved_by": "Approved by",
+    }
 
     visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="feedback")
     established_on = models.DateField("when the arrangement started", null=True, blank=True)
@@ -154,7 +182,7 @@ class DetailedFeedback(Reviewed):
     barriers = models.TextField(blank=True)
     costs_and_funding = models.TextField(blank=True)
     lessons = models.TextField("lessons and next steps", blank=True)
-    history = HistoricalRecords()
+    history = Audited()
 
     class Meta:
         verbose_name_plural = "detailed feedback"
@@ -172,6 +200,26 @@ class DetailedFeedback(Reviewed):
             ),
         ]
 
+    #: The free-text fields, in the order of the form: the identifier guard reads these.
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "board_chair",
+        "isa_signatories",
+        "shared_it",
+        "outcome_measures",
+        "success_factors",
+        "barriers",
+        "costs_and_funding",
+        "lessons",
+    )
+
+    def identifier_texts(self) -> list[tuple[str, str, str]]:
+        """The free text the identifier guard reads (`mash_survey.identifiers`)."""
+        texts = []
+        for name in self.TEXT_FIELDS:
+            label = getattr(self._meta.get_field(name), "verbose_name", name)
+            texts.append((name, f"the {label}", getattr(self, name)))
+        return texts
+
     def __str__(self) -> str:
         return f"Detailed feedback: {self.visit}"
 
@@ -188,7 +236,7 @@ class FeedbackStaffing(models.Model):
     agency_type = models.CharField(max_length=24, choices=AgencyType.choices)
     co_located = models.BooleanField(default=True)
     staff_fte = models.DecimalField("staff (full-time equivalent)", max_digits=6, decimal_places=1)
-    history = HistoricalRecords()
+    history = Audited()
 
     class Meta:
         ordering = ["feedback", "agency_type"]

@@ -12,12 +12,13 @@ from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from areas.models import AgencyType, LocalAuthority, Region
-from mash_survey import pii
-from mash_survey.errors import ServiceError, StaleEditError
+from mash_survey import history, identifiers
+from mash_survey.errors import ServiceError
+from mash_survey.history import stale_message as stale_message  # the editing views' page
+from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
 from mash_survey.roles import is_reviewer
 
 from .models import (
@@ -32,93 +33,21 @@ from .models import (
 
 R = TypeVar("R", Visit, DetailedFeedback)
 
-#: The free-text fields of each record that the identifier scan reads.
-FEEDBACK_TEXT_FIELDS = (
-    "board_chair",
-    "isa_signatories",
-    "shared_it",
-    "outcome_measures",
-    "success_factors",
-    "barriers",
-    "costs_and_funding",
-    "lessons",
-)
-
 
 class WorkflowError(ServiceError):
     pass
 
 
-@dataclass(frozen=True)
-class FieldHit:
-    field: str
-    label: str
-    hit: pii.Hit
-    context: str
-
-
-class IdentifiersFoundError(WorkflowError):
-    """The free text may identify someone; `hits` says where."""
-
-    def __init__(self, hits: list[FieldHit]) -> None:
-        self.hits = hits
-        count = len(hits)
-        super().__init__(
-            f"The text has {count} possible identifier{'s' if count != 1 else ''} "
-            "(such as an NHS number or a date of birth). Remove them, or ask a reviewer to "
-            "approve with a reason."
-        )
-
-
-def _record_name(record: Reviewed) -> str:
-    return "visit" if isinstance(record, Visit) else "feedback record"
-
-
-def stale_message(record: Reviewed) -> str:
-    return (
-        f"This {_record_name(record)} was changed by someone else while you were editing it. "
-        "Check the changes and try again."
+def _guard(record: Reviewed, *, user: User, override_reason: str) -> str:
+    """The identifier guard (`mash_survey.identifiers`) with the visits' wording."""
+    return identifiers.guard(
+        record,
+        user=user,
+        override_reason=override_reason,
+        subject="The text",
+        action="approve",
+        refused=WorkflowError,
     )
-
-
-def text_fields(record: Reviewed) -> Iterable[tuple[str, str, str]]:
-    """(field name, label, text) of each free-text field the identifier scan reads."""
-    if isinstance(record, Visit):
-        yield "notes", "Notes", record.notes
-        return
-    for name in FEEDBACK_TEXT_FIELDS:
-        field = DetailedFeedback._meta.get_field(name)
-        label = str(getattr(field, "verbose_name", name)).capitalize()
-        yield name, label, getattr(record, name)
-
-
-def identifier_hits(record: Reviewed) -> list[FieldHit]:
-    hits = []
-    for name, label, text in text_fields(record):
-        for hit in pii.scan(text or ""):
-            hits.append(FieldHit(name, label, hit, pii.context(text, hit)))
-    return hits
-
-
-def claim_version(record: Visit | DetailedFeedback, *, seen_version: int | None) -> None:
-    """Take the next version if nobody saved since `seen_version` (one UPDATE: no lost updates)."""
-    model: type[Visit] | type[DetailedFeedback] = type(record)
-    rows = model.objects.filter(pk=record.pk)
-    if seen_version is not None:
-        rows = rows.filter(version=seen_version)
-    if not rows.update(version=F("version") + 1):
-        raise StaleEditError(stale_message(record))
-    record.refresh_from_db(fields=["version"])
-
-
-def _save(record: Reviewed, *, user: User | None, reason: str) -> None:
-    record._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    record._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
-    record.save()
-
-
-def _locked(record: R) -> R:
-    return type(record).objects.select_for_update().get(pk=record.pk)
 
 
 @transaction.atomic
@@ -130,25 +59,20 @@ def record_submit(
     Possible identifiers block it; only a reviewer may let them through, with a reason that is
     recorded on the record and in its history.
     """
-    record = _locked(record)
+    record = history.lock(record)
     if record.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
         raise WorkflowError(
-            f"This {_record_name(record)} is already {record.get_status_display().lower()}."
+            f"This {record.record_name} is already {record.get_status_display().lower()}."
         )
-    hits = identifier_hits(record)
-    override_reason = override_reason.strip()
-    if hits and not override_reason:
-        raise IdentifiersFoundError(hits)
-    if hits and not is_reviewer(user):
-        raise WorkflowError("Only a reviewer can let possible identifiers through.")
-    claim_version(record, seen_version=seen_version)
+    override_reason = _guard(record, user=user, override_reason=override_reason)
+    history.claim_version(record, seen_version=seen_version)
     record.status = ReviewStatus.SUBMITTED
     record.submitted_at = timezone.now()
     reason = "Submitted for review"
-    if hits:
+    if override_reason:
         record.pii_override_reason = override_reason
         reason = f"Submitted with possible identifiers: {override_reason}"
-    _save(record, user=user, reason=reason)
+    history.save(record, user=user, reason=reason)
     return record
 
 
@@ -159,30 +83,29 @@ def record_approve(
     """Approve a submitted record. Possible identifiers block it unless the reviewer gives a
     reason, which is recorded in the history."""
     if not is_reviewer(user):
-        raise WorkflowError(f"Only a reviewer can approve a {_record_name(record)}.")
-    record = _locked(record)
+        raise WorkflowError(f"Only a reviewer can approve a {record.record_name}.")
+    record = history.lock(record)
     if record.status != ReviewStatus.SUBMITTED:
-        raise WorkflowError(f"Only a submitted {_record_name(record)} can be approved.")
+        raise WorkflowError(f"Only a submitted {record.record_name} can be approved.")
     if (
         record.created_by_id is not None
         and record.created_by_id == user.pk
         and not user.is_superuser
     ):
-        raise WorkflowError(f"Someone else must review this {_record_name(record)}: you wrote it.")
-    hits = identifier_hits(record)
-    override_reason = override_reason.strip() or (record.pii_override_reason if hits else "")
-    if hits and not override_reason:
-        raise IdentifiersFoundError(hits)
-    claim_version(record, seen_version=seen_version)
+        raise WorkflowError(f"Someone else must review this {record.record_name}: you wrote it.")
+    override_reason = _guard(
+        record, user=user, override_reason=override_reason.strip() or record.pii_override_reason
+    )
+    history.claim_version(record, seen_version=seen_version)
     record.status = ReviewStatus.APPROVED
     record.approved_at = timezone.now()
     record.approved_by = user
     record.reviewer_comment = ""
     reason = "Approved"
-    if hits:
+    if override_reason:
         record.pii_override_reason = override_reason
         reason = f"Approved with possible identifiers: {override_reason}"
-    _save(record, user=user, reason=reason)
+    history.save(record, user=user, reason=reason)
     return record
 
 
@@ -190,17 +113,17 @@ def record_approve(
 def record_return(*, record: R, user: User, comment: str, seen_version: int | None = None) -> R:
     """Send a submitted record back to its authors with a comment saying what to change."""
     if not is_reviewer(user):
-        raise WorkflowError(f"Only a reviewer can return a {_record_name(record)}.")
+        raise WorkflowError(f"Only a reviewer can return a {record.record_name}.")
     comment = comment.strip()
     if not comment:
         raise WorkflowError("Enter a comment saying what needs to change.")
-    record = _locked(record)
+    record = history.lock(record)
     if record.status != ReviewStatus.SUBMITTED:
-        raise WorkflowError(f"Only a submitted {_record_name(record)} can be returned.")
-    claim_version(record, seen_version=seen_version)
+        raise WorkflowError(f"Only a submitted {record.record_name} can be returned.")
+    history.claim_version(record, seen_version=seen_version)
     record.status = ReviewStatus.RETURNED
     record.reviewer_comment = comment
-    _save(record, user=user, reason=f"Returned: {comment}")
+    history.save(record, user=user, reason=f"Returned: {comment}")
     return record
 
 
@@ -219,7 +142,7 @@ def is_editable(record: Reviewed) -> bool:
 
 
 def read_only_message(record: Reviewed) -> str:
-    name = _record_name(record)
+    name = record.record_name
     if record.status == ReviewStatus.SUBMITTED:
         return (
             f"This {name} has been submitted for review, so it cannot be changed. A reviewer "
@@ -231,11 +154,6 @@ def read_only_message(record: Reviewed) -> str:
 def _ensure_editable(record: Reviewed) -> None:
     if not is_editable(record):
         raise WorkflowError(read_only_message(record))
-
-
-def _ensure_seen(record: Visit | DetailedFeedback, seen_version: int | None) -> None:
-    if seen_version is not None and seen_version != record.version:
-        raise StaleEditError(stale_message(record))
 
 
 def _check_visit(
@@ -283,26 +201,19 @@ def _set_visit_relations(
     agencies: Mapping[str, str],
     visiting_team: list[User],
 ) -> None:
-    # The areas visited are in the visit's history: take them into the one history record
-    # the save that follows writes, rather than one more record per change to the set.
-    visit.skip_history_when_saving = True  # type: ignore[attr-defined]  # read by simple-history
-    try:
-        visit.local_authorities.set(local_authorities)
-    finally:
-        del visit.skip_history_when_saving  # type: ignore[attr-defined]
+    # Called inside `history.saving(visit)`: the areas visited go into its one history record.
+    visit.local_authorities.set(local_authorities)
     visit.visiting_team.set(visiting_team)
     existing = {row.agency_type: row for row in visit.agencies.all()}
     for agency_type, row in existing.items():
         if agency_type not in agencies:
-            row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-            row.delete()
+            history.delete(row, user=user)
     for agency_type, involvement in agencies.items():
         row = existing.get(agency_type) or AgencyInvolvement(visit=visit, agency_type=agency_type)
         if row.pk is not None and row.involvement == involvement:
             continue
         row.involvement = involvement
-        row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-        row.save()
+        history.save(row, user=user)
 
 
 @transaction.atomic
@@ -324,18 +235,15 @@ def visit_create(
     visit = Visit(
         visit_date=visit_date, region=region, model_seen=model_seen, notes=notes, created_by=user
     )
-    visit.skip_history_when_saving = True  # type: ignore[attr-defined]  # recorded below, once
-    visit.save()
-    del visit.skip_history_when_saving  # type: ignore[attr-defined]
-    _set_visit_relations(
-        visit,
-        user=user,
-        local_authorities=authorities,
-        agencies=involvements,
-        visiting_team=team,
-    )
-    _save(visit, user=user, reason="Created")
-    visit.history.update(history_type="+")  # its first record, taken after the areas were set
+    with history.saving(visit, user=user, reason="Created"):
+        visit.save()
+        _set_visit_relations(
+            visit,
+            user=user,
+            local_authorities=authorities,
+            agencies=involvements,
+            visiting_team=team,
+        )
     return visit
 
 
@@ -359,9 +267,9 @@ def visit_update(
     so nobody's changes are overwritten; unchanged content writes nothing."""
     authorities, team = list(local_authorities), list(visiting_team)
     _check_visit(region, authorities, agencies)
-    visit = _locked(visit)
+    visit = history.lock(visit)
     _ensure_editable(visit)
-    _ensure_seen(visit, seen_version)
+    history.ensure_seen(visit, seen_version)
     if _visit_unchanged(
         visit,
         visit_date=visit_date,
@@ -373,13 +281,14 @@ def visit_update(
         notes=notes,
     ):
         return visit
-    claim_version(visit, seen_version=seen_version)
+    history.claim_version(visit, seen_version=seen_version)
     visit.visit_date, visit.region, visit.model_seen = visit_date, region, model_seen
     visit.notes = notes
-    _set_visit_relations(
-        visit, user=user, local_authorities=authorities, agencies=agencies, visiting_team=team
-    )
-    _save(visit, user=user, reason="Saved automatically" if autosave else "Saved")
+    with history.saving(visit, user=user, reason="Saved automatically" if autosave else "Saved"):
+        visit.save()
+        _set_visit_relations(
+            visit, user=user, local_authorities=authorities, agencies=agencies, visiting_team=team
+        )
     return visit
 
 
@@ -411,8 +320,7 @@ def _set_staffing(
     existing = {row.agency_type: row for row in feedback.staffing.all()}
     for agency_type, row in existing.items():
         if agency_type not in staffing:
-            row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-            row.delete()
+            history.delete(row, user=user)
     for agency_type, line in staffing.items():
         row = existing.get(agency_type) or FeedbackStaffing(
             feedback=feedback, agency_type=agency_type, staff_fte=line.staff_fte
@@ -423,8 +331,7 @@ def _set_staffing(
         ):
             continue
         row.staff_fte, row.co_located = line.staff_fte, line.co_located
-        row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-        row.save()
+        history.save(row, user=user)
 
 
 def _staffing_of(feedback: DetailedFeedback) -> dict[str, Staffing]:
@@ -494,18 +401,20 @@ def feedback_save(
     feedback = DetailedFeedback.objects.filter(visit_id=visit.pk).first()
     if feedback is None:
         feedback = DetailedFeedback(visit=visit, created_by=user, **values)
-        _save(feedback, user=user, reason="Created")
-        _set_staffing(feedback, lines, user)
+        with history.change(user=user):
+            history.save(feedback, user=user, reason="Created")
+            _set_staffing(feedback, lines, user)
         return feedback
-    feedback = _locked(feedback)
+    feedback = history.lock(feedback)
     _ensure_editable(feedback)
-    _ensure_seen(feedback, seen_version)
+    history.ensure_seen(feedback, seen_version)
     unchanged = all(getattr(feedback, name) == value for name, value in values.items())
     if unchanged and _staffing_of(feedback) == lines:
         return feedback
-    claim_version(feedback, seen_version=seen_version)
+    history.claim_version(feedback, seen_version=seen_version)
     for name, value in values.items():
         setattr(feedback, name, value)
-    _save(feedback, user=user, reason="Saved automatically" if autosave else "Saved")
-    _set_staffing(feedback, lines, user)
+    with history.change(user=user):
+        history.save(feedback, user=user, reason="Saved automatically" if autosave else "Saved")
+        _set_staffing(feedback, lines, user)
     return feedback

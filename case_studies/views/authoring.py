@@ -8,9 +8,6 @@
   reason. Reviewers publish, send back with a comment, or withdraw with a notice.
 """
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -18,14 +15,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from areas.models import LocalAuthority
 from mash_survey.errors import ServiceError, StaleEditError
+from mash_survey.identifiers import FoundPage, IdentifiersFoundError, found_page, identifier_hits
 from mash_survey.markdown import render_markdown
 from mash_survey.roles import is_reviewer, is_staff_member
 
-from .. import services
+from .. import queries, services
 from ..forms import CaseStudyForms
 from ..models import CaseStudy, CaseStudyStatus
 
@@ -73,35 +72,6 @@ def _case_study(slug: str) -> CaseStudy:
         ),
         slug=slug,
     )
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: Any
-    who: str
-    reason: str
-    changed: list[str]
-
-
-def _history(case_study: CaseStudy) -> list[HistoryEntry]:
-    """Every saved version, newest first, with who, when, why and which fields changed."""
-    rows = list(
-        case_study.history.select_related("history_user").order_by("-history_date", "-history_id")
-    )
-    labels = {f.name: str(f.verbose_name) for f in CaseStudy._meta.concrete_fields}
-    entries = []
-    for position, row in enumerate(rows):
-        previous = rows[position + 1] if position + 1 < len(rows) else None
-        changed: list[str] = []
-        if previous is not None:
-            delta = row.diff_against(previous, excluded_fields=HISTORY_HIDDEN)
-            changed = [labels.get(c.field, c.field).capitalize() for c in delta.changes]
-        user = row.history_user
-        who = (user.get_full_name() or user.get_username()) if user else "Not recorded"
-        entries.append(
-            HistoryEntry(row.history_date, who, row.history_change_reason or "", changed)
-        )
-    return entries
 
 
 # ----- Pages -----------------------------------------------------------------------------
@@ -207,27 +177,6 @@ def case_study_edit(request: HttpRequest, slug: str) -> HttpResponse:
 # ----- Submitting and reviewing ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ShownHit:
-    where: str
-    kind: str
-    before: str
-    match: str
-    after: str
-
-
-def _shown_hits(hits: list[services.TextHit]) -> list[ShownHit]:
-    shown = []
-    for text_hit in hits:
-        match = " ".join(text_hit.hit.text.split())
-        at = text_hit.context.find(match)
-        before, after = (
-            (text_hit.context[:at], text_hit.context[at + len(match) :]) if at >= 0 else ("", "")
-        )
-        shown.append(ShownHit(text_hit.where, text_hit.hit.label, before, match, after))
-    return shown
-
-
 @require_POST
 @login_required
 def case_study_submit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -240,20 +189,25 @@ def case_study_submit(request: HttpRequest, slug: str) -> HttpResponse:
             seen_version=_seen_version(request),
             override_reason=request.POST.get("override_reason", ""),
         )
-    except services.IdentifiersFoundError as exc:
-        return render(
-            request,
-            "case_studies/authoring/identifiers_found.html",
-            {
-                "case_study": case_study,
-                "hits": _shown_hits(exc.hits),
-                "problem": str(exc),
-                "may_override": is_reviewer(user),
-                "override_error": (
-                    "Enter why these can stay" if "override_reason" in request.POST else ""
-                ),
-            },
+    except IdentifiersFoundError as exc:
+        page = FoundPage(
+            heading="Remove these before you send the case study for review",
+            caption=case_study.title,
+            not_done="The case study has not been sent for review.",
+            guidance="Each possible identifier is marked in the words around it:",
+            change_url=reverse("case_studies:edit", kwargs={"slug": case_study.slug}),
+            change_label="Change the case study",
+            back_url=reverse("case_studies:manage"),
+            back_label="Back to case studies",
+            override_url=reverse("case_studies:submit", kwargs={"slug": case_study.slug}),
+            override_heading="Send for review anyway",
+            override_button="Send for review with these identifiers",
+            record_label="the case study",
+            version=case_study.version,
+            breadcrumbs="case_studies/authoring/_breadcrumbs.html",
+            illustrative="case_studies/authoring/_illustrative.html",
         )
+        return found_page(request, exc, page, user=user, context={"case_study": case_study})
     except ServiceError as exc:
         messages.info(request, str(exc))
         return redirect("case_studies:manage")
@@ -289,7 +243,7 @@ def case_study_review(request: HttpRequest, slug: str) -> HttpResponse:
             f"{case_study.get_status_display().lower()}.",
         )
         return redirect("case_studies:manage")
-    hits = _shown_hits(services.identifier_hits(case_study))
+    hits = identifier_hits(case_study)
     posted: dict[str, str] = {}
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
@@ -378,5 +332,10 @@ def case_study_history(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "case_studies/authoring/history.html",
-        {"case_study": case_study, "history": _history(case_study)},
+        {
+            "case_study": case_study,
+            "history": queries.case_study_history(
+                case_study, page_number=request.GET.get("page", 1)
+            ),
+        },
     )

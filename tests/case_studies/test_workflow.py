@@ -131,7 +131,7 @@ def test_a_section_with_an_identifier_stops_submission(staff_user) -> None:
     SectionFactory.create(case_study=case_study, heading="Context", body=NHS_NUMBER_TEXT)
     with pytest.raises(services.IdentifiersFoundError) as raised:
         services.case_study_submit(case_study=case_study, user=staff_user)
-    assert [hit.where for hit in raised.value.hits] == ["Section: Context"]
+    assert [hit.label for hit in raised.value.hits] == ["Section: Context"]
     case_study.refresh_from_db()
     assert case_study.status == CaseStudyStatus.DRAFT
 

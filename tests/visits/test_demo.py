@@ -26,7 +26,6 @@ from visits.models import (
     ReviewStatus,
     Visit,
 )
-from visits.services import text_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +137,7 @@ def test_feedback_is_taken_on_approved_visits(demo):
 def test_no_text_in_the_demo_contains_an_identifier(demo):
     checked = 0
     for record in [*Visit.objects.all(), *DetailedFeedback.objects.all()]:
-        texts = [text for _, _, text in text_fields(record)]
+        texts = [text for _, _, text in record.identifier_texts()]
         texts += [record.reviewer_comment, markdown_to_text(getattr(record, "notes", ""))]
         for text in texts:
             assert pii.scan(text) == [], text

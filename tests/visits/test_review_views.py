@@ -98,8 +98,8 @@ def test_every_identifier_in_feedback_is_shown_with_its_field(staff_client: Clie
     )
 
     text = _text(response)
-    assert "Phone number in barriers" in text
-    assert "Date of birth in lessons and next steps" in text
+    assert "Phone number in the barriers" in text
+    assert "Date of birth in the lessons and next steps" in text
     assert "Remove the phone number from the barriers" in text
     feedback.refresh_from_db()
     assert feedback.status == ReviewStatus.DRAFT

@@ -2,7 +2,6 @@
 text has possible identifiers), a reviewer's decision (approve, approve anyway with a reason,
 or return with a comment), and each record's history."""
 
-from dataclasses import dataclass
 from typing import TypeVar
 
 from django.contrib import messages
@@ -14,20 +13,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mash_survey.errors import ServiceError
+from mash_survey.identifiers import FoundPage, IdentifiersFoundError, found_page, identifier_hits
 from mash_survey.roles import is_reviewer
 
 from .. import queries
 from ..forms_review import APPROVE, ReviewForm
 from ..models import DetailedFeedback, ReviewStatus, Visit
-from ..services import (
-    FieldHit,
-    IdentifiersFoundError,
-    identifier_hits,
-    record_approve,
-    record_return,
-    record_submit,
-)
-from .pages import facts_context, member, record_context, record_name
+from ..services import record_approve, record_return, record_submit
+from .pages import facts_context, member, record_context, record_name, record_urls
 
 R = TypeVar("R", Visit, DetailedFeedback)
 
@@ -46,36 +39,6 @@ def _seen_version(request: HttpRequest) -> int:
         return -1  # never a real version: refused as a stale edit
 
 
-@dataclass(frozen=True)
-class ShownHit:
-    """A possible identifier in the words around it, split so a template can mark it (every
-    part is escaped as usual)."""
-
-    field: str
-    field_label: str
-    kind: str
-    before: str
-    match: str
-    after: str
-
-
-def shown_hits(hits: list[FieldHit]) -> list[ShownHit]:
-    shown = []
-    for field_hit in hits:
-        context = field_hit.context
-        # The context squeezes runs of spaces, so the hit's text is squeezed the same way.
-        match = " ".join(field_hit.hit.text.split())
-        at = context.find(match)
-        if at < 0:  # cannot happen with pii.context; show the hit on its own rather than fail
-            before, after = "", ""
-        else:
-            before, after = context[:at], context[at + len(match) :]
-        shown.append(
-            ShownHit(field_hit.field, field_hit.label, field_hit.hit.label, before, match, after)
-        )
-    return shown
-
-
 # ----- Submitting ----------------------------------------------------------------
 
 
@@ -91,19 +54,27 @@ def _submit(request: HttpRequest, user: User, record: R) -> HttpResponse:
             override_reason=override_reason,
         )
     except IdentifiersFoundError as exc:
-        return render(
-            request,
-            "visits/review/identifiers_found.html",
-            {
-                **context,
-                "hits": shown_hits(exc.hits),
-                "problem": str(exc),
-                "may_override": is_reviewer(user),
-                "override_error": (
-                    "Enter why these can stay" if "override_reason" in request.POST else ""
-                ),
-            },
+        urls = record_urls(record)
+        first_field = f"#id_{exc.hits[0].field}" if exc.hits else ""
+        page = FoundPage(
+            heading="Remove these before you submit",
+            caption=str(record),
+            not_done=f"The {name} has not been submitted.",
+            guidance="Notes and feedback must not identify a child, a family or a member of "
+            "staff. Each possible identifier is marked in the words around it:",
+            change_url=urls["edit"] + first_field,
+            change_label=f"Change the {name}",
+            back_url=urls["detail"],
+            back_label=f"Back to the {name}",
+            override_url=urls["submit"],
+            override_heading="Submit anyway",
+            override_button="Submit with these identifiers",
+            record_label=f"the {name}",
+            version=record.version,
+            breadcrumbs="visits/pages/_breadcrumbs.html",
+            illustrative="visits/pages/_illustrative.html",
         )
+        return found_page(request, exc, page, user=user, context=context)
     except ServiceError as exc:
         messages.info(request, str(exc))
     else:
@@ -154,7 +125,7 @@ def _review(request: HttpRequest, user: User, record: R) -> HttpResponse:
             f"This {name} is not waiting for review: it is {record.get_status_display().lower()}.",
         )
         return redirect(record.get_absolute_url())
-    hits = shown_hits(identifier_hits(record))
+    hits = identifier_hits(record)
     data = request.POST if request.method == "POST" else None
     form = ReviewForm(data, record_name=name, has_identifiers=bool(hits), version=record.version)
     if data is not None and form.is_valid():

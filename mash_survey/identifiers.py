@@ -1,0 +1,159 @@
+"""The identifier guard: free text that may identify a child, a family or a member of staff
+stops a record moving on until the words are removed, or a reviewer lets them through with a
+reason that is kept with the record.
+
+A record declares the texts it holds with `identifier_texts()`: (form field, label, text) for
+each. The label names the text in a sentence ("Remove the NHS number from the notes").
+Services call `guard`; views show `IdentifiersFoundError` with `found_page`, the one page that
+lists each possible identifier in the words around it.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import pii
+from .errors import ServiceError
+from .roles import is_reviewer
+
+
+class HoldsText(Protocol):
+    def identifier_texts(self) -> Iterable[tuple[str, str, str]]: ...
+
+
+@dataclass(frozen=True)
+class FieldHit:
+    """A possible identifier in one text of a record, with the words around it."""
+
+    field: str  # the form field that holds the text, for a link to it
+    label: str  # the text's name in a sentence: "the notes", "Section: Referral pathway"
+    hit: pii.Hit
+    context: str
+
+    @property
+    def kind(self) -> str:
+        return self.hit.label
+
+    def _split(self) -> tuple[str, str, str]:
+        # The context squeezes runs of spaces, so the hit's text is squeezed the same way.
+        match = " ".join(self.hit.text.split())
+        at = self.context.find(match)
+        if at < 0:  # cannot happen with pii.context; show the hit on its own rather than fail
+            return "", match, ""
+        return self.context[:at], match, self.context[at + len(match) :]
+
+    @property
+    def before(self) -> str:
+        return self._split()[0]
+
+    @property
+    def match(self) -> str:
+        return self._split()[1]
+
+    @property
+    def after(self) -> str:
+        return self._split()[2]
+
+
+class IdentifiersFoundError(ServiceError):
+    """The text may identify someone; `hits` says where."""
+
+    def __init__(self, hits: list[FieldHit], *, subject: str, action: str) -> None:
+        self.hits = hits
+        count = len(hits)
+        super().__init__(
+            f"{subject} has {count} possible identifier{'s' if count != 1 else ''} "
+            "(such as an NHS number or a date of birth). Remove them, or ask a reviewer to "
+            f"{action} with a reason."
+        )
+
+
+def identifier_hits(record: HoldsText) -> list[FieldHit]:
+    """Every possible identifier in the record's texts, text by text."""
+    return [
+        FieldHit(field, label, hit, pii.context(text, hit))
+        for field, label, text in record.identifier_texts()
+        for hit in pii.scan(text or "")
+    ]
+
+
+def guard(
+    record: HoldsText,
+    *,
+    user: User,
+    override_reason: str,
+    subject: str,
+    action: str,
+    refused: type[ServiceError] = ServiceError,
+) -> str:
+    """Let the record move on if its texts name nobody, or if a reviewer gives a reason.
+
+    Returns the reason that let possible identifiers through ("" when there were none).
+    Raises IdentifiersFoundError without a reason, and `refused` (the caller's own error)
+    when someone other than a reviewer gives one.
+    """
+    hits = identifier_hits(record)
+    if not hits:
+        return ""
+    reason = override_reason.strip()
+    if not reason:
+        raise IdentifiersFoundError(hits, subject=subject, action=action)
+    if not is_reviewer(user):
+        raise refused("Only a reviewer can let possible identifiers through.")
+    return reason
+
+
+def texts_of(record: Any, fields: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(field, label, text) of the record's named fields: for `identifier_texts`."""
+    return [(name, label, getattr(record, name) or "") for name, label in fields.items()]
+
+
+@dataclass(frozen=True)
+class FoundPage:
+    """What the "identifiers found" page says for one kind of record and step."""
+
+    heading: str  # "Remove these before you submit"
+    caption: str
+    not_done: str  # "The visit has not been submitted."
+    guidance: str  # what must not be in the text, ending by introducing the list
+    change_url: str
+    change_label: str
+    back_url: str
+    back_label: str
+    override_url: str  # where "… anyway" posts
+    override_heading: str
+    override_button: str
+    record_label: str  # "the visit": "Your reason is kept with the visit"
+    version: int
+    breadcrumbs: str  # template names
+    illustrative: str
+
+
+def found_page(
+    request: HttpRequest,
+    exc: IdentifiersFoundError,
+    page: FoundPage,
+    *,
+    user: User,
+    context: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """The page that lists each possible identifier in context, with the way to change the
+    record and, for reviewers, to go on anyway with a reason."""
+    return render(
+        request,
+        "includes/identifiers_found.html",
+        {
+            **(context or {}),
+            "found": page,
+            "hits": exc.hits,
+            "problem": str(exc),
+            "may_override": is_reviewer(user),
+            "override_error": (
+                "Enter why these can stay" if "override_reason" in request.POST else ""
+            ),
+        },
+    )
