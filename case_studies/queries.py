@@ -5,9 +5,11 @@ not listed. Drafts and case studies in review are for project members only.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from areas.models import AuthorityType, LocalAuthority, Region
 
@@ -147,6 +149,59 @@ def published_case_study_for_pdf(slug: str) -> CaseStudy:
 def published_case_studies_for_area(authority: LocalAuthority) -> QuerySet[CaseStudy]:
     """The area's published case studies, newest first; one query."""
     return _published().filter(local_authorities=authority).order_by("-published_at", "title")
+
+
+# ----- For project members: every status ------------------------------------------------
+
+HISTORY_HIDDEN = ["version", "updated_at"]
+
+
+def case_study_list_for_manage() -> QuerySet[CaseStudy]:
+    """Every case study, whatever its status, with its areas; recently changed first."""
+    return CaseStudy.objects.prefetch_related(
+        Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name"))
+    ).order_by("-updated_at", "title")
+
+
+def case_study_for_member(slug: str) -> CaseStudy:
+    """One case study, whatever its status, with its visit, areas, sections and key facts."""
+    return get_object_or_404(
+        CaseStudy.objects.select_related("visit").prefetch_related(
+            Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
+            "sections",
+            "key_facts",
+        ),
+        slug=slug,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: Any
+    who: str
+    reason: str
+    changed: list[str]
+
+
+def case_study_history(case_study: CaseStudy) -> list[HistoryEntry]:
+    """Every saved version, newest first, with who, when, why and which fields changed."""
+    rows = list(
+        case_study.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    labels = {f.name: str(f.verbose_name) for f in CaseStudy._meta.concrete_fields}
+    entries = []
+    for position, row in enumerate(rows):
+        previous = rows[position + 1] if position + 1 < len(rows) else None
+        changed: list[str] = []
+        if previous is not None:
+            delta = row.diff_against(previous, excluded_fields=HISTORY_HIDDEN)
+            changed = [labels.get(c.field, c.field).capitalize() for c in delta.changes]
+        user = row.history_user
+        who = (user.get_full_name() or user.get_username()) if user else "Not recorded"
+        entries.append(
+            HistoryEntry(row.history_date, who, row.history_change_reason or "", changed)
+        )
+    return entries
 
 
 # ----- The API -------------------------------------------------------------------

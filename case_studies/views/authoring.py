@@ -9,28 +9,24 @@
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from areas.models import LocalAuthority
 from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.markdown import render_markdown
 from mash_survey.roles import is_reviewer, is_staff_member
 
-from .. import services
+from .. import queries, services
 from ..forms import CaseStudyForms
 from ..models import CaseStudy, CaseStudyStatus
 
 PUBLISH, SEND_BACK = "publish", "send_back"
-HISTORY_HIDDEN = ["version", "updated_at"]
 
 
 def _member(request: HttpRequest) -> User:
@@ -55,53 +51,11 @@ def _seen_version(request: HttpRequest) -> int:
         return -1  # never a real version: refused as a stale edit
 
 
-# ----- Reads (members see every status) -------------------------------------------------
+# ----- Reads (members see every status): see queries.py ----------------------------------
 
-
-def _manage_list() -> QuerySet[CaseStudy]:
-    return CaseStudy.objects.prefetch_related(
-        Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name"))
-    ).order_by("-updated_at", "title")
-
-
-def _case_study(slug: str) -> CaseStudy:
-    return get_object_or_404(
-        CaseStudy.objects.select_related("visit").prefetch_related(
-            Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
-            "sections",
-            "key_facts",
-        ),
-        slug=slug,
-    )
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: Any
-    who: str
-    reason: str
-    changed: list[str]
-
-
-def _history(case_study: CaseStudy) -> list[HistoryEntry]:
-    """Every saved version, newest first, with who, when, why and which fields changed."""
-    rows = list(
-        case_study.history.select_related("history_user").order_by("-history_date", "-history_id")
-    )
-    labels = {f.name: str(f.verbose_name) for f in CaseStudy._meta.concrete_fields}
-    entries = []
-    for position, row in enumerate(rows):
-        previous = rows[position + 1] if position + 1 < len(rows) else None
-        changed: list[str] = []
-        if previous is not None:
-            delta = row.diff_against(previous, excluded_fields=HISTORY_HIDDEN)
-            changed = [labels.get(c.field, c.field).capitalize() for c in delta.changes]
-        user = row.history_user
-        who = (user.get_full_name() or user.get_username()) if user else "Not recorded"
-        entries.append(
-            HistoryEntry(row.history_date, who, row.history_change_reason or "", changed)
-        )
-    return entries
+_manage_list = queries.case_study_list_for_manage
+_case_study = queries.case_study_for_member
+_history = queries.case_study_history
 
 
 # ----- Pages -----------------------------------------------------------------------------
