@@ -8,16 +8,11 @@ from django.urls import reverse
 
 from areas.models import LocalAuthority
 from mash_survey.history import Audited, Versioned
+from visits.models import ModelSeen
 
-
-class CaseStudyModel(models.TextChoices):
-    """The same choices as a visit's model seen."""
-
-    MASH = "mash", "Multi-agency safeguarding hub (MASH)"
-    CO_LOCATED = "co_located", "Co-located assessment team"
-    SPECIALIST = "specialist", "Specialist team"
-    VIRTUAL = "virtual", "Virtual or hub model"
-    OTHER = "other", "Other"
+#: A case study's model takes the same choices as a visit's model seen: one enumeration, so
+#: the two cannot drift apart (and a case study can be matched to the visits it draws on).
+CaseStudyModel = ModelSeen
 
 
 class CaseStudyStatus(models.TextChoices):

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from areas.models import AuthorityType, LocalAuthority, Region
 from mash_survey import history
@@ -149,6 +150,28 @@ def published_case_study_for_pdf(slug: str) -> CaseStudy:
 def published_case_studies_for_area(authority: LocalAuthority) -> QuerySet[CaseStudy]:
     """The area's published case studies, newest first; one query."""
     return _published().filter(local_authorities=authority).order_by("-published_at", "title")
+
+
+# ----- For project members: every status ------------------------------------------------
+
+
+def case_study_list_for_manage() -> QuerySet[CaseStudy]:
+    """Every case study, whatever its status, with its areas; recently changed first."""
+    return CaseStudy.objects.prefetch_related(
+        Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name"))
+    ).order_by("-updated_at", "title")
+
+
+def case_study_for_member(slug: str) -> CaseStudy:
+    """One case study, whatever its status, with its visit, areas, sections and key facts."""
+    return get_object_or_404(
+        CaseStudy.objects.select_related("visit").prefetch_related(
+            Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
+            "sections",
+            "key_facts",
+        ),
+        slug=slug,
+    )
 
 
 # ----- The API -------------------------------------------------------------------

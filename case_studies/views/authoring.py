@@ -12,13 +12,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from areas.models import LocalAuthority
 from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.identifiers import FoundPage, IdentifiersFoundError, found_page, identifier_hits
 from mash_survey.markdown import render_markdown
@@ -29,7 +27,6 @@ from ..forms import CaseStudyForms
 from ..models import CaseStudy, CaseStudyStatus
 
 PUBLISH, SEND_BACK = "publish", "send_back"
-HISTORY_HIDDEN = ["version", "updated_at"]
 
 
 def _member(request: HttpRequest) -> User:
@@ -54,24 +51,10 @@ def _seen_version(request: HttpRequest) -> int:
         return -1  # never a real version: refused as a stale edit
 
 
-# ----- Reads (members see every status) -------------------------------------------------
+# ----- Reads (members see every status): see queries.py ----------------------------------
 
-
-def _manage_list() -> QuerySet[CaseStudy]:
-    return CaseStudy.objects.prefetch_related(
-        Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name"))
-    ).order_by("-updated_at", "title")
-
-
-def _case_study(slug: str) -> CaseStudy:
-    return get_object_or_404(
-        CaseStudy.objects.select_related("visit").prefetch_related(
-            Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
-            "sections",
-            "key_facts",
-        ),
-        slug=slug,
-    )
+_manage_list = queries.case_study_list_for_manage
+_case_study = queries.case_study_for_member
 
 
 # ----- Pages -----------------------------------------------------------------------------

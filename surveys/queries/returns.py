@@ -1,0 +1,145 @@
+"""The survey's returns, for entry, export and the API, and one area's return with its answers.
+No read here issues more queries when there are more returns."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from areas.models import LocalAuthority
+
+from ..models import Answer, Choice, Question, Response, Survey
+from ..services import stored_value
+from ..values import AnswerValue
+
+# ----- Returns, for entry, export and the API ------------------------------
+
+
+def response_list(survey: Survey) -> QuerySet[Response]:
+    return Response.objects.filter(survey=survey).select_related(
+        "local_authority__region", "entered_by", "import_batch"
+    )
+
+
+def response_values(responses: list[Response]) -> dict[int, dict[int, AnswerValue]]:
+    """Response id → question id → typed answer, for many returns in three queries."""
+    values: dict[int, dict[int, AnswerValue]] = defaultdict(dict)
+    answers = (
+        Answer.objects.filter(response__in=responses)
+        .select_related("question", "choice")
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order")))
+    )
+    for answer in answers:
+        values[answer.response_id][answer.question_id] = stored_value(
+            answer, [c.value for c in answer.choices.all()]
+        )
+    return values
+
+
+@dataclass(frozen=True)
+class AreaStatus:
+    local_authority: LocalAuthority
+    response: Response | None
+
+    @property
+    def status(self) -> str:
+        if self.response is None:
+            return "Not started"
+        return self.response.get_status_display()
+
+
+def area_statuses(survey: Survey, *, region: str = "") -> list[AreaStatus]:
+    """Every authority (optionally of one region) with its return to `survey`, if any."""
+    authorities = LocalAuthority.objects.select_related("region").order_by("name")
+    if region:
+        authorities = authorities.filter(region__code=region)
+    responses = {
+        r.local_authority_id: r
+        for r in Response.objects.filter(survey=survey, local_authority__in=authorities)
+    }
+    return [AreaStatus(a, responses.get(a.pk)) for a in authorities]
+
+
+# ----- Returns for the API ---------------------------------------------------
+
+
+def response_list_for_api() -> QuerySet[Response]:
+    """Every return, with what the API prints of its survey and area (one query a page)."""
+    return Response.objects.select_related("survey", "local_authority__region").order_by(
+        "survey__slug", "local_authority__name"
+    )
+
+
+def response_answers_by_code(responses: list[Response]) -> dict[int, dict[str, str]]:
+    """Response id → question code → the answer as a person reads it, in question order.
+
+    Two queries however many returns: the answers with their questions and single choices,
+    and the ticked choices of multiple-choice answers.
+    """
+    answers = (
+        Answer.objects.filter(response__in=responses)
+        .select_related("question", "choice")
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order")))
+        .order_by("response_id", "question__order")
+    )
+    by_code: dict[int, dict[str, str]] = {r.pk: {} for r in responses}
+    for answer in answers:
+        value = stored_value(answer, [c.value for c in answer.choices.all()])
+        by_code[answer.response_id][answer.question.code] = value.display()
+    return by_code
+
+
+def question_codes(*, survey: str = "") -> list[str]:
+    """The question codes of the survey with slug `survey` (of every survey when blank), in
+    survey and question order, each once."""
+    codes = Question.objects.order_by("survey__slug", "order")
+    if survey:
+        codes = codes.filter(survey__slug=survey)
+    return list(dict.fromkeys(codes.values_list("code", flat=True)))
+
+
+# ----- One area's return: its answers, and the area page -------------------
+
+
+@dataclass(frozen=True)
+class AreaReturn:
+    """An area's return to a survey (None if not started) and its answers by question id."""
+
+    survey: Survey
+    local_authority: LocalAuthority
+    response: Response | None
+    values: dict[int, AnswerValue]
+
+    @property
+    def status(self) -> str:
+        return AreaStatus(self.local_authority, self.response).status
+
+
+def area_return(survey: Survey, local_authority: LocalAuthority) -> AreaReturn:
+    """The area's return with who entered it and the import that last changed it."""
+    response = (
+        Response.objects.filter(survey=survey, local_authority=local_authority)
+        .select_related("entered_by", "import_batch__imported_by")
+        .first()
+    )
+    values = response_values([response]).get(response.pk, {}) if response else {}
+    return AreaReturn(survey, local_authority, response, values)
+
+
+@dataclass(frozen=True)
+class SurveyReturn:
+    survey: Survey
+    response: Response | None
+
+    @property
+    def status(self) -> str:
+        return "Not started" if self.response is None else self.response.get_status_display()
+
+
+def returns_for_area(local_authority: LocalAuthority) -> list[SurveyReturn]:
+    """Every survey with this area's return to it, if any (two queries)."""
+    responses = {r.survey_id: r for r in Response.objects.filter(local_authority=local_authority)}
+    return [
+        SurveyReturn(survey, responses.get(survey.pk))
+        for survey in Survey.objects.order_by("-sent_on", "title")
+    ]
