@@ -1,50 +1,118 @@
 """Fixtures every test can use: the register, a user per role, partner keys, API clients."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Model
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 from rest_framework.test import APIClient
 from rest_framework_api_key.models import APIKey
 
+from areas.models import LocalAuthority, Region
 from areas.services import register_load
 
 from .factories import AdminFactory, ReviewerFactory, StaffFactory
 
 
-@pytest.fixture
-def register(db: None) -> None:
-    """The real register: 9 regions and 152 authorities from the project's data files."""
-    register_load()
+@dataclass(frozen=True)
+class RegisterRows:
+    """What `register_load()` writes: each row's field values, a region named by its code."""
+
+    regions: list[dict[str, Any]]
+    authorities: list[dict[str, Any]]
+
+
+@pytest.fixture(scope="session")
+def register_rows(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> RegisterRows:
+    """Load the register once, keep its rows' values, and roll the load back.
+
+    `register_load()` checks each of the 152 rows against the database's constraints, which
+    takes seconds; copying the rows it wrote takes milliseconds.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        register_load()
+        rows = RegisterRows(
+            regions=list(Region.objects.order_by("pk").values(*_fields(Region))),
+            authorities=list(
+                LocalAuthority.objects.order_by("pk").values(
+                    *_fields(LocalAuthority, but="region"), "region__code"
+                )
+            ),
+        )
+        transaction.set_rollback(True)
+    return rows
+
+
+def _fields(model: type[Model], but: str = "") -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != but]
 
 
 @pytest.fixture
-def staff_user(db: None):
-    return StaffFactory()
+def register(db: None, register_rows: RegisterRows) -> None:
+    """The real register: 9 regions and 152 authorities from the project's data files.
+
+    The same rows, in the same order, as `register_load()` writes, made inside the test's
+    transaction like any other test data.
+    """
+    regions = Region.objects.bulk_create(Region(**row) for row in register_rows.regions)
+    by_code = {region.code: region for region in regions}
+    LocalAuthority.objects.bulk_create(
+        LocalAuthority(region=by_code[row["region__code"]], **_without(row, "region__code"))
+        for row in register_rows.authorities
+    )
+
+
+def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != key}
 
 
 @pytest.fixture
-def reviewer_user(db: None):
-    return ReviewerFactory()
+def staff_user(db: None) -> User:
+    return StaffFactory.create()
 
 
 @pytest.fixture
-def admin_user(db: None):
-    return AdminFactory()
+def reviewer_user(db: None) -> User:
+    return ReviewerFactory.create()
 
 
 @pytest.fixture
-def staff_client(client: Client, staff_user) -> Client:
-    client.force_login(staff_user)
+def admin_user(db: None) -> User:
+    return AdminFactory.create()
+
+
+def signed_in_client(user: User) -> Client:
+    """A new test client of its own, signed in as `user`.
+
+    Not pytest-django's `client`: each of these fixtures has its own client, so a test that
+    asks for two of them (or one and `client`) calls as two different people.
+    """
+    client = Client()
+    client.force_login(user)
     return client
 
 
 @pytest.fixture
-def reviewer_client(client: Client, reviewer_user) -> Client:
-    client.force_login(reviewer_user)
-    return client
+def staff_client(staff_user: User) -> Client:
+    return signed_in_client(staff_user)
+
+
+@pytest.fixture
+def reviewer_client(reviewer_user: User) -> Client:
+    return signed_in_client(reviewer_user)
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    """Overrides pytest-django's, which signs in its shared `client` instead of its own."""
+    return signed_in_client(admin_user)
 
 
 @pytest.fixture

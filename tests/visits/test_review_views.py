@@ -360,11 +360,10 @@ def test_a_reviewer_reviews_what_another_reviewer_wrote(client: Client) -> None:
     assert visit.status == ReviewStatus.APPROVED
 
 
-def test_a_blocked_submission_offers_reviewers_a_reasoned_override_and_staff_none() -> None:
+def test_a_blocked_submission_offers_reviewers_a_reasoned_override_and_staff_none(
+    staff_client: Client, reviewer_client: Client
+) -> None:
     visit = VisitFactory.create(notes=f"A child with NHS number {NHS_NUMBER} was discussed.")
-    staff_client, reviewer_client = Client(), Client()
-    staff_client.force_login(StaffFactory.create())
-    reviewer_client.force_login(ReviewerFactory.create())
 
     as_staff = _text(_submit(staff_client, visit))
     as_reviewer = _text(_submit(reviewer_client, visit))
