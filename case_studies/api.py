@@ -6,7 +6,7 @@ reviewer or reviewer's comment. Each section's body comes as Markdown (`body`) a
 sanitised HTML (`body_html`).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
@@ -118,16 +118,19 @@ class CaseStudyFilter(filters.FilterSet):
     def filter_region(
         self, queryset: QuerySet[CaseStudy], name: str, value: str
     ) -> QuerySet[CaseStudy]:
-        areas = LocalAuthority.objects.filter(region_q(value))
-        matching = CaseStudy.objects.filter(local_authorities__in=areas).values("pk")
-        return queryset.filter(pk__in=matching)
+        return _covering(queryset, region_q(value))
 
     def filter_authority(
         self, queryset: QuerySet[CaseStudy], name: str, value: str
     ) -> QuerySet[CaseStudy]:
-        areas = LocalAuthority.objects.filter(authority_code_q(value))
-        matching = CaseStudy.objects.filter(local_authorities__in=areas).values("pk")
-        return queryset.filter(pk__in=matching)
+        return _covering(queryset, authority_code_q(value))
+
+
+def _covering(queryset: QuerySet[CaseStudy], areas: Q) -> QuerySet[CaseStudy]:
+    """The case studies covering an authority that matches `areas` (each case study once)."""
+    authorities = LocalAuthority.objects.filter(areas)
+    matching = CaseStudy.objects.filter(local_authorities__in=authorities).values("pk")
+    return queryset.filter(pk__in=matching)
 
 
 class CaseStudyViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
