@@ -1,7 +1,8 @@
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
+from mash_survey.api_filters import authority_code_q, region_q
 from mash_survey.api_renderers import CSVColumnsInFieldOrder
 
 from . import queries
@@ -41,6 +42,16 @@ class LocalAuthoritySerializer(serializers.HyperlinkedModelSerializer):
         ]
 
 
+# A local authority as other records (visits, case studies) list it: its codes and name.
+# No docstring: it would become the schema component's description.
+class AreaSerializer(serializers.ModelSerializer):
+    csv_cell = "{name} ({gss_code})"
+
+    class Meta:
+        model = LocalAuthority
+        fields = ["gss_code", "dfe_code", "name"]
+
+
 class RegionViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     """England's nine regions (ONS E12 codes) with the number of authorities in each."""
 
@@ -68,15 +79,12 @@ class LocalAuthorityFilter(filters.FilterSet):
     def filter_region(
         self, queryset: QuerySet[LocalAuthority], name: str, value: str
     ) -> QuerySet[LocalAuthority]:
-        return queryset.filter(Q(region__code=value.upper()) | Q(region__slug=value.lower()))
+        return queryset.filter(region_q(value))
 
     def filter_code(
         self, queryset: QuerySet[LocalAuthority], name: str, value: str
     ) -> QuerySet[LocalAuthority]:
-        value = value.strip().upper()
-        return queryset.filter(
-            Q(gss_code=value) | Q(gss_code_before_april_2013=value) | Q(dfe_code=value)
-        )
+        return queryset.filter(authority_code_q(value))
 
 
 class LocalAuthorityViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):

@@ -6,54 +6,33 @@ reviewer or reviewer's comment. Each section's body comes as Markdown (`body`) a
 sanitised HTML (`body_html`).
 """
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.filters import OrderingFilter
 
+from areas.api import AreaSerializer
 from areas.models import LocalAuthority
 from mash_survey.api_auth import ReadOnly, is_staff_request
-from mash_survey.api_renderers import CSVColumnsInFieldOrder
+from mash_survey.api_filters import authority_code_q, region_q
+from mash_survey.api_renderers import CSVCellsMixin, CSVColumnsInFieldOrder, FlatForCSV
+from mash_survey.api_schema import NamedEnumField
 from mash_survey.markdown import render_markdown
-from visits.api import AreaSerializer, CSVCellsMixin
 
 from . import queries
 from .models import CaseStudy, CaseStudyModel, CaseStudyStatus, KeyFact, Section
 
 
-class CaseStudyStatusField(serializers.CharField):
+class CaseStudyStatusField(NamedEnumField):
     """The case study's status; one `CaseStudyStatusEnum` in the schema."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("read_only", True)
-        super().__init__(**kwargs)
-
-
-class CaseStudyStatusFieldSchema(OpenApiSerializerFieldExtension):
-    """Names the case study statuses' enum: other components have a "status" too."""
-
-    target_class = CaseStudyStatusField
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
-        component = ResolvedComponent(
-            name="CaseStudyStatusEnum",
-            type=ResolvedComponent.SCHEMA,
-            object="CaseStudyStatusEnum",
-            schema={
-                "type": "string",
-                "enum": list(CaseStudyStatus.values),
-                "description": "Draft, in review, published or withdrawn. Anyone but a "
-                "signed-in project member sees published case studies only.",
-            },
-        )
-        auto_schema.registry.register_on_missing(component)
-        ref: dict[str, Any] = component.ref
-        return ref
+    enum_name = "CaseStudyStatusEnum"
+    enum_values = CaseStudyStatus.values
+    enum_description = (
+        "Draft, in review, published or withdrawn. Anyone but a signed-in project member sees "
+        "published case studies only."
+    )
 
 
 class KeyFactSerializer(serializers.ModelSerializer):
@@ -139,25 +118,22 @@ class CaseStudyFilter(filters.FilterSet):
     def filter_region(
         self, queryset: QuerySet[CaseStudy], name: str, value: str
     ) -> QuerySet[CaseStudy]:
-        value = value.strip()
-        areas = LocalAuthority.objects.filter(
-            Q(region__code=value.upper()) | Q(region__slug=value.lower())
-        )
-        matching = CaseStudy.objects.filter(local_authorities__in=areas).values("pk")
-        return queryset.filter(pk__in=matching)
+        return _covering(queryset, region_q(value))
 
     def filter_authority(
         self, queryset: QuerySet[CaseStudy], name: str, value: str
     ) -> QuerySet[CaseStudy]:
-        value = value.strip().upper()
-        areas = LocalAuthority.objects.filter(
-            Q(gss_code=value) | Q(gss_code_before_april_2013=value) | Q(dfe_code=value)
-        )
-        matching = CaseStudy.objects.filter(local_authorities__in=areas).values("pk")
-        return queryset.filter(pk__in=matching)
+        return _covering(queryset, authority_code_q(value))
 
 
-class CaseStudyViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
+def _covering(queryset: QuerySet[CaseStudy], areas: Q) -> QuerySet[CaseStudy]:
+    """The case studies covering an authority that matches `areas` (each case study once)."""
+    authorities = LocalAuthority.objects.filter(areas)
+    matching = CaseStudy.objects.filter(local_authorities__in=authorities).values("pk")
+    return queryset.filter(pk__in=matching)
+
+
+class CaseStudyViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     """Case studies of local areas whose arrangements others could learn from.
 
     Anyone may read published case studies; signed-in project members see every case study
@@ -173,9 +149,3 @@ class CaseStudyViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[CaseStudy]:
         return queries.case_study_list_for_api(published_only=not is_staff_request(self.request))
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        renderer = getattr(self.request, "accepted_renderer", None)
-        context["flat"] = renderer is not None and renderer.format == "csv"
-        return context

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework_csv.renderers import PaginatedCSVRenderer as _PaginatedCSVRenderer
 
@@ -37,4 +38,37 @@ class CSVColumnsInFieldOrder:
     def get_renderer_context(self) -> dict[str, Any]:
         context: dict[str, Any] = super().get_renderer_context()  # type: ignore[misc]
         context["header"] = list(self.get_serializer().fields)  # type: ignore[attr-defined]
+        return context
+
+
+class CSVCellsMixin(serializers.Serializer):
+    """Joins each list field into one text cell when the context says `flat` (CSV).
+
+    A nested serializer says how one item reads in a cell with `csv_cell`, a format string
+    over its fields.
+    """
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        if not self.context.get("flat"):
+            return data
+        for name, field in self.fields.items():
+            value = data.get(name)
+            if isinstance(value, list):
+                cell = getattr(getattr(field, "child", None), "csv_cell", None)
+                data[name] = "; ".join(
+                    cell.format(**item) if cell and isinstance(item, dict) else str(item)
+                    for item in value
+                )
+        return data
+
+
+class FlatForCSV:
+    """A viewset mix-in: tells the serializer (`flat` in its context) when the answer is CSV,
+    so that a `CSVCellsMixin` serializer joins its lists into cells."""
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        renderer = getattr(self.request, "accepted_renderer", None)  # type: ignore[attr-defined]
+        context["flat"] = renderer is not None and renderer.format == "csv"
         return context

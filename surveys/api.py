@@ -8,7 +8,7 @@ returns only.
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -20,6 +20,7 @@ from rest_framework.response import Response as ApiResponse
 
 from areas.models import AuthorityType
 from mash_survey.api_auth import ReadOnly, StaffOrPartnerKey, is_staff_request
+from mash_survey.api_filters import authority_code_q, region_q
 from mash_survey.api_renderers import CSVColumnsInFieldOrder
 
 from . import queries
@@ -225,21 +226,12 @@ class SurveyResponseFilter(filters.FilterSet):
     def filter_region(
         self, queryset: QuerySet[Response], name: str, value: str
     ) -> QuerySet[Response]:
-        value = value.strip()
-        return queryset.filter(
-            Q(local_authority__region__code=value.upper())
-            | Q(local_authority__region__slug=value.lower())
-        )
+        return queryset.filter(region_q(value, path="local_authority__region"))
 
     def filter_authority(
         self, queryset: QuerySet[Response], name: str, value: str
     ) -> QuerySet[Response]:
-        value = value.strip().upper()
-        return queryset.filter(
-            Q(local_authority__gss_code=value)
-            | Q(local_authority__gss_code_before_april_2013=value)
-            | Q(local_authority__dfe_code=value)
-        )
+        return queryset.filter(authority_code_q(value, path="local_authority"))
 
 
 class SurveyResponseSerializer(serializers.ModelSerializer):

@@ -10,17 +10,18 @@ staffing) is joined into one cell, its items separated by "; ".
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.filters import OrderingFilter
 
+from areas.api import AreaSerializer
 from areas.models import LocalAuthority
 from mash_survey.api_auth import ReadOnly, StaffOrPartnerKey, is_staff_request
-from mash_survey.api_renderers import CSVColumnsInFieldOrder
+from mash_survey.api_filters import authority_code_q, region_q
+from mash_survey.api_renderers import CSVCellsMixin, CSVColumnsInFieldOrder, FlatForCSV
+from mash_survey.api_schema import NamedEnumField
 from mash_survey.markdown import render_markdown
 
 from . import queries
@@ -36,65 +37,15 @@ from .models import (
 # ----- Serializers ---------------------------------------------------------
 
 
-class ReviewStatusField(serializers.CharField):
-    """The review status; one `ReviewStatusEnum` in the schema (see the extension below)."""
+class ReviewStatusField(NamedEnumField):
+    """The review status; one `ReviewStatusEnum` in the schema."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("read_only", True)
-        super().__init__(**kwargs)
-
-
-class ReviewStatusFieldSchema(OpenApiSerializerFieldExtension):
-    """Names the review statuses' enum itself: other components have a "status" with other
-    values (a survey return's), which would leave drf-spectacular to make up a name."""
-
-    target_class = ReviewStatusField
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
-        component = ResolvedComponent(
-            name="ReviewStatusEnum",
-            type=ResolvedComponent.SCHEMA,
-            object="ReviewStatusEnum",
-            schema={
-                "type": "string",
-                "enum": list(ReviewStatus.values),
-                "description": "Draft, submitted for review, returned with comments, or "
-                "approved. Partner keys see approved records only.",
-            },
-        )
-        auto_schema.registry.register_on_missing(component)
-        ref: dict[str, Any] = component.ref
-        return ref
-
-
-class CSVCellsMixin(serializers.Serializer):
-    """Joins each list field into one text cell when the context says `flat` (CSV).
-
-    A nested serializer says how one item reads in a cell with `csv_cell`, a format string
-    over its fields.
-    """
-
-    def to_representation(self, instance: Any) -> Any:
-        data = super().to_representation(instance)
-        if not self.context.get("flat"):
-            return data
-        for name, field in self.fields.items():
-            value = data.get(name)
-            if isinstance(value, list):
-                cell = getattr(getattr(field, "child", None), "csv_cell", None)
-                data[name] = "; ".join(
-                    cell.format(**item) if cell and isinstance(item, dict) else str(item)
-                    for item in value
-                )
-        return data
-
-
-class AreaSerializer(serializers.ModelSerializer):
-    csv_cell = "{name} ({gss_code})"
-
-    class Meta:
-        model = LocalAuthority
-        fields = ["gss_code", "dfe_code", "name"]
+    enum_name = "ReviewStatusEnum"
+    enum_values = ReviewStatus.values
+    enum_description = (
+        "Draft, submitted for review, returned with comments, or approved. Partner keys see "
+        "approved records only."
+    )
 
 
 class AgencyInvolvementSerializer(serializers.ModelSerializer):
@@ -249,17 +200,10 @@ class _VisitFilterSet(filters.FilterSet):
         return f"{self.visit_path}__{lookup}" if self.visit_path else lookup
 
     def filter_region(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        value = value.strip()
-        return queryset.filter(
-            Q(**{self._path("region__code"): value.upper()})
-            | Q(**{self._path("region__slug"): value.lower()})
-        )
+        return queryset.filter(region_q(value, path=self._path("region")))
 
     def filter_authority(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        value = value.strip().upper()
-        areas = LocalAuthority.objects.filter(
-            Q(gss_code=value) | Q(gss_code_before_april_2013=value) | Q(dfe_code=value)
-        )
+        areas = LocalAuthority.objects.filter(authority_code_q(value))
         visits = Visit.objects.filter(local_authorities__in=areas).values("pk")
         return queryset.filter(**{"visit__in" if self.visit_path else "pk__in": visits})
 
@@ -301,19 +245,13 @@ class FeedbackFilter(_VisitFilterSet):
 # ----- Viewsets ------------------------------------------------------------
 
 
-class _InternalViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
+class _InternalViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadOnly, StaffOrPartnerKey]
     filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
 
     def approved_only(self) -> bool:
         """Partner keys (and anything but a signed-in project member) see approved records."""
         return not is_staff_request(self.request)
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        renderer = getattr(self.request, "accepted_renderer", None)
-        context["flat"] = renderer is not None and renderer.format == "csv"
-        return context
 
 
 class VisitViewSet(_InternalViewSet):

@@ -2,10 +2,10 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 
 from areas.models import AuthorityType
 from mash_survey.markdown import render_markdown
+from mash_survey.pdf import render_pdf
 from mash_survey.roles import is_staff_member
 
 from .. import queries
@@ -73,11 +73,13 @@ def case_study_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def case_study_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """One published case study as an A4 PDF, titled with the case study's title."""
-    from weasyprint import HTML  # slow to import; only this view needs it
-
     case_study = queries.published_case_study_for_pdf(slug)
-    html = render_to_string("case_studies/public/pdf.html", _page_context(case_study), request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = render_pdf(
+        "case_studies/public/pdf.html",
+        _page_context(case_study),
+        request=request,
+        title=case_study.title,
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case_study.slug}.pdf"'
     return response

@@ -1,0 +1,74 @@
+"""Every PDF the service offers comes from here: a template rendered to PDF bytes with
+WeasyPrint, from the same data as the page it prints.
+
+WeasyPrint takes about a second to import, so it is imported on the first PDF rather than
+when the site starts.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+#: The language of every PDF (BCP 47), written to the PDF catalogue for screen readers.
+PDF_LANGUAGE = "en-GB"
+
+
+def render_pdf(
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    request: HttpRequest,
+    title: str,
+    subject: str = "",
+    stylesheets: Sequence[str] = (),
+) -> bytes:
+    """Render `template_name` with `context` (and `request`, as for a page) to a PDF.
+
+    - `title` is the document title a PDF reader shows, whatever the template's `<title>`.
+    - `subject` is the document's description; left blank, the template's
+      `<meta name="description">` is used, if it has one.
+    - `stylesheets` are static file paths (for example "css/report-print.css") added to the
+      template's own styles. The template is laid out for print media (`@media print` and
+      `@page` rules apply).
+    - Relative links and images resolve against the site's root URL, and `@font-face` rules
+      in the template or the stylesheets load their fonts.
+    - The language is English (United Kingdom) and the author and creator are the service.
+    """
+    from weasyprint import CSS, HTML  # slow to import; only PDFs need it
+    from weasyprint.text.fonts import FontConfiguration
+
+    html = render_to_string(template_name, dict(context), request)
+    fonts = FontConfiguration()
+    document = HTML(
+        string=html, base_url=request.build_absolute_uri("/"), media_type="print"
+    ).render(
+        font_config=fonts,
+        stylesheets=[CSS(filename=_static_path(name), font_config=fonts) for name in stylesheets],
+    )
+    metadata = document.metadata
+    metadata.title = title
+    metadata.lang = PDF_LANGUAGE
+    metadata.authors = [settings.SERVICE_NAME]
+    metadata.generator = settings.SERVICE_NAME
+    if subject:
+        metadata.description = subject
+    pdf: bytes = document.write_pdf(finisher=_name_the_service_as_producer)
+    return pdf
+
+
+def _static_path(name: str) -> str:
+    path = finders.find(name)
+    if not isinstance(path, str):
+        raise FileNotFoundError(f"No static file {name} for the PDF.")
+    return path
+
+
+def _name_the_service_as_producer(document: Any, pdf: Any) -> None:
+    """The PDF's /Producer names the service rather than the library and its version."""
+    import pydyf
+
+    pdf.info["Producer"] = pydyf.String(settings.SERVICE_NAME)

@@ -1,0 +1,106 @@
+"""The one PDF renderer: a template to PDF bytes, titled, in British English, by the service."""
+
+import os
+import re
+import subprocess
+import sys
+import zlib
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import RequestFactory, override_settings
+
+from mash_survey.pdf import render_pdf
+
+TEMPLATE = """<!DOCTYPE html>
+<html><head><title>The template's own title</title>
+<meta name="description" content="{{ summary }}"></head>
+<body><h1>{{ heading }}</h1></body></html>"""
+
+ONE_TEMPLATE = override_settings(
+    TEMPLATES=[
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {
+                "loaders": [("django.template.loaders.locmem.Loader", {"test/pdf.html": TEMPLATE})]
+            },
+        }
+    ]
+)
+
+
+def _with_streams_inflated(pdf: bytes) -> bytes:
+    """The PDF's bytes followed by each compressed stream's contents (WeasyPrint may keep the
+    document information in a compressed object stream)."""
+    inflated = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.DOTALL):
+        try:
+            inflated.append(zlib.decompressobj().decompress(stream))
+        except zlib.error:
+            continue
+    return b"\n".join(inflated)
+
+
+STRING = rb"(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>)"
+
+
+def _text(raw: bytes) -> str:
+    if raw.startswith(b"<"):
+        data = bytes.fromhex(raw[1:-1].decode())
+    else:
+        data = re.sub(rb"\\(.)", rb"\1", raw[1:-1])
+    return data.decode("utf-16") if data.startswith(b"\xfe\xff") else data.decode("latin-1")
+
+
+def pdf_info(pdf: bytes) -> dict[str, str]:
+    """The PDF's document information (/Title, /Author…): the dictionary with a /Producer."""
+    match = re.search(
+        rb"<<((?:(?!<<|>>).)*/Producer(?:(?!<<|>>).)*)>>", _with_streams_inflated(pdf), re.DOTALL
+    )
+    assert match, "the PDF has no document information"
+    return {
+        key.decode(): _text(value)
+        for key, value in re.findall(rb"/(\w+)\s*" + STRING, match.group(1))
+    }
+
+
+def pdf_language(pdf: bytes) -> str | None:
+    match = re.search(rb"/Lang\s*" + STRING, _with_streams_inflated(pdf))
+    return _text(match.group(1)) if match else None
+
+
+def _render(**kwargs: Any) -> bytes:
+    request = RequestFactory().get("/case-studies/")
+    context = {"heading": "Front door", "summary": "How the front door works."}
+    with ONE_TEMPLATE:
+        return render_pdf("test/pdf.html", context, request=request, **kwargs)
+
+
+def test_the_pdf_has_the_title_given_in_british_english_by_the_service() -> None:
+    pdf = _render(title="Sharing information at the front door: a case study")
+
+    assert pdf.startswith(b"%PDF")
+    info = pdf_info(pdf)
+    assert info["Title"] == "Sharing information at the front door: a case study"
+    assert pdf_language(pdf) == "en-GB"
+    assert info["Author"] == settings.SERVICE_NAME
+    assert info["Creator"] == settings.SERVICE_NAME
+    assert info["Producer"] == settings.SERVICE_NAME
+    assert b"WeasyPrint" not in _with_streams_inflated(pdf)
+
+
+def test_the_subject_is_the_templates_description_unless_one_is_given() -> None:
+    assert pdf_info(_render(title="T"))["Subject"] == "How the front door works."
+    assert pdf_info(_render(title="T", subject="The report"))["Subject"] == "The report"
+
+
+def test_a_stylesheet_that_is_not_a_static_file_is_refused() -> None:
+    with pytest.raises(FileNotFoundError):
+        _render(title="T", stylesheets=["css/no-such-file.css"])
+
+
+def test_importing_the_renderer_does_not_import_weasyprint() -> None:
+    check = "import sys, mash_survey.pdf; sys.exit('weasyprint' in sys.modules)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    assert subprocess.run([sys.executable, "-c", check], env=env, check=False).returncode == 0  # noqa: S603
