@@ -192,18 +192,10 @@ def case_study_list_for_api(*, published_only: bool) -> QuerySet[CaseStudy]:
 #: The sections and key facts read as two text fields on the history page.
 HISTORY_PARTS = (
     history.Part(
-        name="sections",
-        label="Sections",
-        model=Section,
-        parent_field="case_study",
-        text=lambda row: f"## {row.heading}\n{row.body}",
+        "sections", "Sections", Section, "case_study", lambda r: f"## {r.heading}\n{r.body}"
     ),
     history.Part(
-        name="key_facts",
-        label="Key facts",
-        model=KeyFact,
-        parent_field="case_study",
-        text=lambda row: f"{row.label}: {row.value}",
+        "key_facts", "Key facts", KeyFact, "case_study", lambda r: f"{r.label}: {r.value}"
     ),
 )
 

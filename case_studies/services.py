@@ -21,16 +21,29 @@ class CaseStudyError(ServiceError):
     pass
 
 
-def _guard(case_study: CaseStudy, user: User, override_reason: str) -> str:
-    """The identifier guard (`mash_survey.identifiers`) with the case studies' wording."""
-    return identifiers.guard(
-        case_study,
-        user=user,
-        override_reason=override_reason,
-        subject="The case study",
-        action="continue",
-        refused=CaseStudyError,
-    )
+GUARD = identifiers.Guard(subject="The case study", action="continue", refused=CaseStudyError)
+
+
+def _reviewer_only(user: User, action: str) -> None:
+    if not is_reviewer(user):
+        raise CaseStudyError(f"Only a reviewer can {action}.")
+
+
+def _required(text: str, message: str) -> str:
+    text = text.strip()
+    if not text:
+        raise CaseStudyError(message)
+    return text
+
+
+def _take(case_study: CaseStudy, status: str, refused: str, seen_version: int | None) -> CaseStudy:
+    """The case study locked, in `status`, at its next version (the caller's transaction rolls
+    the version back if a later check refuses the step)."""
+    case_study = history.lock(case_study)
+    if case_study.status != status:
+        raise CaseStudyError(refused)
+    history.claim_version(case_study, seen_version=seen_version)
+    return case_study
 
 
 @transaction.atomic
@@ -38,11 +51,13 @@ def case_study_submit(
     *, case_study: CaseStudy, user: User, seen_version: int | None = None, override_reason: str = ""
 ) -> CaseStudy:
     """Send a draft for review, if its text names nobody."""
-    case_study = history.lock(case_study)
-    if case_study.status != CaseStudyStatus.DRAFT:
-        raise CaseStudyError("Only a draft case study can be sent for review.")
-    reason = _guard(case_study, user, override_reason)
-    history.claim_version(case_study, seen_version=seen_version)
+    case_study = _take(
+        case_study,
+        CaseStudyStatus.DRAFT,
+        "Only a draft case study can be sent for review.",
+        seen_version,
+    )
+    reason = GUARD.check(case_study, user=user, override_reason=override_reason)
     case_study.status = CaseStudyStatus.IN_REVIEW
     if reason:
         case_study.pii_override_reason = reason
@@ -61,13 +76,16 @@ def case_study_publish(
     *, case_study: CaseStudy, user: User, seen_version: int | None = None, override_reason: str = ""
 ) -> CaseStudy:
     """Publish a case study in review (reviewers only): from now on it is public."""
-    if not is_reviewer(user):
-        raise CaseStudyError("Only a reviewer can publish a case study.")
-    case_study = history.lock(case_study)
-    if case_study.status != CaseStudyStatus.IN_REVIEW:
-        raise CaseStudyError("Only a case study in review can be published.")
-    reason = _guard(case_study, user, override_reason or case_study.pii_override_reason)
-    history.claim_version(case_study, seen_version=seen_version)
+    _reviewer_only(user, "publish a case study")
+    case_study = _take(
+        case_study,
+        CaseStudyStatus.IN_REVIEW,
+        "Only a case study in review can be published.",
+        seen_version,
+    )
+    reason = GUARD.check(
+        case_study, user=user, override_reason=override_reason or case_study.pii_override_reason
+    )
     case_study.status = CaseStudyStatus.PUBLISHED
     case_study.published_at = case_study.published_at or timezone.now()
     case_study.reviewer_comment = ""
@@ -82,15 +100,14 @@ def case_study_send_back(
     *, case_study: CaseStudy, user: User, comment: str, seen_version: int | None = None
 ) -> CaseStudy:
     """Return a case study in review to draft with a comment saying what to change."""
-    if not is_reviewer(user):
-        raise CaseStudyError("Only a reviewer can send a case study back.")
-    comment = comment.strip()
-    if not comment:
-        raise CaseStudyError("Enter a comment saying what needs to change.")
-    case_study = history.lock(case_study)
-    if case_study.status != CaseStudyStatus.IN_REVIEW:
-        raise CaseStudyError("Only a case study in review can be sent back.")
-    history.claim_version(case_study, seen_version=seen_version)
+    _reviewer_only(user, "send a case study back")
+    comment = _required(comment, "Enter a comment saying what needs to change.")
+    case_study = _take(
+        case_study,
+        CaseStudyStatus.IN_REVIEW,
+        "Only a case study in review can be sent back.",
+        seen_version,
+    )
     case_study.status = CaseStudyStatus.DRAFT
     case_study.reviewer_comment = comment
     history.save(case_study, user=user, reason=f"Sent back: {comment}")
@@ -102,15 +119,14 @@ def case_study_withdraw(
     *, case_study: CaseStudy, user: User, notice: str, seen_version: int | None = None
 ) -> CaseStudy:
     """Withdraw a published case study: its address stays, showing `notice` instead."""
-    if not is_reviewer(user):
-        raise CaseStudyError("Only a reviewer can withdraw a case study.")
-    notice = notice.strip()
-    if not notice:
-        raise CaseStudyError("Enter the notice readers will see in place of the case study.")
-    case_study = history.lock(case_study)
-    if case_study.status != CaseStudyStatus.PUBLISHED:
-        raise CaseStudyError("Only a published case study can be withdrawn.")
-    history.claim_version(case_study, seen_version=seen_version)
+    _reviewer_only(user, "withdraw a case study")
+    notice = _required(notice, "Enter the notice readers will see in place of the case study.")
+    case_study = _take(
+        case_study,
+        CaseStudyStatus.PUBLISHED,
+        "Only a published case study can be withdrawn.",
+        seen_version,
+    )
     case_study.status = CaseStudyStatus.WITHDRAWN
     case_study.withdrawal_notice = notice
     history.save(case_study, user=user, reason=f"Withdrawn: {notice}")

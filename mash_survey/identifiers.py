@@ -4,7 +4,7 @@ reason that is kept with the record.
 
 A record declares the texts it holds with `identifier_texts()`: (form field, label, text) for
 each. The label names the text in a sentence ("Remove the NHS number from the notes").
-Services call `guard`; views show `IdentifiersFoundError` with `found_page`, the one page that
+Services call a `Guard`; views show `IdentifiersFoundError` with `found_page`, the one page that
 lists each possible identifier in the words around it.
 """
 
@@ -81,30 +81,31 @@ def identifier_hits(record: HoldsText) -> list[FieldHit]:
     ]
 
 
-def guard(
-    record: HoldsText,
-    *,
-    user: User,
-    override_reason: str,
-    subject: str,
-    action: str,
-    refused: type[ServiceError] = ServiceError,
-) -> str:
-    """Let the record move on if its texts name nobody, or if a reviewer gives a reason.
+@dataclass(frozen=True)
+class Guard:
+    """The guard in the words of one kind of record: "{subject} has 2 possible identifiers …
+    ask a reviewer to {action} with a reason"; `refused` is the service's own error."""
 
-    Returns the reason that let possible identifiers through ("" when there were none).
-    Raises IdentifiersFoundError without a reason, and `refused` (the caller's own error)
-    when someone other than a reviewer gives one.
-    """
-    hits = identifier_hits(record)
-    if not hits:
-        return ""
-    reason = override_reason.strip()
-    if not reason:
-        raise IdentifiersFoundError(hits, subject=subject, action=action)
-    if not is_reviewer(user):
-        raise refused("Only a reviewer can let possible identifiers through.")
-    return reason
+    subject: str
+    action: str
+    refused: type[ServiceError] = ServiceError
+
+    def check(self, record: HoldsText, *, user: User, override_reason: str) -> str:
+        """Let the record move on if its texts name nobody, or if a reviewer gives a reason.
+
+        Returns the reason that let possible identifiers through ("" when there were none).
+        Raises IdentifiersFoundError without a reason, and `refused` when someone other than
+        a reviewer gives one.
+        """
+        hits = identifier_hits(record)
+        if not hits:
+            return ""
+        reason = override_reason.strip()
+        if not reason:
+            raise IdentifiersFoundError(hits, subject=self.subject, action=self.action)
+        if not is_reviewer(user):
+            raise self.refused("Only a reviewer can let possible identifiers through.")
+        return reason
 
 
 def texts_of(record: Any, fields: Mapping[str, str]) -> list[tuple[str, str, str]]:

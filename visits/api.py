@@ -160,13 +160,7 @@ class FeedbackSerializer(CSVCellsMixin, serializers.ModelSerializer):
             "board_chair",
             "isa_signed",
             "isa_signed_on",
-            "isa_signatories",
-            "shared_it",
-            "outcome_measures",
-            "success_factors",
-            "barriers",
-            "costs_and_funding",
-            "lessons",
+            *DetailedFeedback.TEXT_FIELDS[1:],  # the texts after the board's chair
             "updated_at",
             "is_illustrative",
         ]

@@ -38,16 +38,26 @@ class WorkflowError(ServiceError):
     pass
 
 
-def _guard(record: Reviewed, *, user: User, override_reason: str) -> str:
-    """The identifier guard (`mash_survey.identifiers`) with the visits' wording."""
-    return identifiers.guard(
-        record,
-        user=user,
-        override_reason=override_reason,
-        subject="The text",
-        action="approve",
-        refused=WorkflowError,
-    )
+GUARD = identifiers.Guard(subject="The text", action="approve", refused=WorkflowError)
+
+
+def _reviewer_only(user: User, action: str) -> None:
+    if not is_reviewer(user):
+        raise WorkflowError(f"Only a reviewer can {action}.")
+
+
+def _required(text: str, message: str) -> str:
+    text = text.strip()
+    if not text:
+        raise WorkflowError(message)
+    return text
+
+
+def _locked_in(record: R, statuses: tuple[str, ...], refused: str) -> R:
+    record = history.lock(record)
+    if record.status not in statuses:
+        raise WorkflowError(refused)
+    return record
 
 
 @transaction.atomic
@@ -60,11 +70,11 @@ def record_submit(
     recorded on the record and in its history.
     """
     record = history.lock(record)
-    if record.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+    if record.status not in EDITABLE_STATUSES:
         raise WorkflowError(
             f"This {record.record_name} is already {record.get_status_display().lower()}."
         )
-    override_reason = _guard(record, user=user, override_reason=override_reason)
+    override_reason = GUARD.check(record, user=user, override_reason=override_reason)
     history.claim_version(record, seen_version=seen_version)
     record.status = ReviewStatus.SUBMITTED
     record.submitted_at = timezone.now()
@@ -82,18 +92,17 @@ def record_approve(
 ) -> R:
     """Approve a submitted record. Possible identifiers block it unless the reviewer gives a
     reason, which is recorded in the history."""
-    if not is_reviewer(user):
-        raise WorkflowError(f"Only a reviewer can approve a {record.record_name}.")
-    record = history.lock(record)
-    if record.status != ReviewStatus.SUBMITTED:
-        raise WorkflowError(f"Only a submitted {record.record_name} can be approved.")
+    _reviewer_only(user, f"approve a {record.record_name}")
+    record = _locked_in(
+        record, (ReviewStatus.SUBMITTED,), f"Only a submitted {record.record_name} can be approved."
+    )
     if (
         record.created_by_id is not None
         and record.created_by_id == user.pk
         and not user.is_superuser
     ):
         raise WorkflowError(f"Someone else must review this {record.record_name}: you wrote it.")
-    override_reason = _guard(
+    override_reason = GUARD.check(
         record, user=user, override_reason=override_reason.strip() or record.pii_override_reason
     )
     history.claim_version(record, seen_version=seen_version)
@@ -112,14 +121,11 @@ def record_approve(
 @transaction.atomic
 def record_return(*, record: R, user: User, comment: str, seen_version: int | None = None) -> R:
     """Send a submitted record back to its authors with a comment saying what to change."""
-    if not is_reviewer(user):
-        raise WorkflowError(f"Only a reviewer can return a {record.record_name}.")
-    comment = comment.strip()
-    if not comment:
-        raise WorkflowError("Enter a comment saying what needs to change.")
-    record = history.lock(record)
-    if record.status != ReviewStatus.SUBMITTED:
-        raise WorkflowError(f"Only a submitted {record.record_name} can be returned.")
+    _reviewer_only(user, f"return a {record.record_name}")
+    comment = _required(comment, "Enter a comment saying what needs to change.")
+    record = _locked_in(
+        record, (ReviewStatus.SUBMITTED,), f"Only a submitted {record.record_name} can be returned."
+    )
     history.claim_version(record, seen_version=seen_version)
     record.status = ReviewStatus.RETURNED
     record.reviewer_comment = comment
