@@ -10,6 +10,7 @@ from django import forms
 from django.utils.text import slugify
 
 from areas.models import LocalAuthority
+from mash_survey.forms import GovukForm, SeenVersionField
 from visits.models import Visit
 
 from .models import CaseStudy, CaseStudyModel
@@ -27,7 +28,7 @@ EXTRA_FACTS = 3
 RELOAD = "Reload the page, then make your changes again"
 
 
-class CaseStudyForm(forms.Form):
+class CaseStudyForm(GovukForm):
     title = forms.CharField(
         label="Title",
         max_length=200,
@@ -82,6 +83,12 @@ class CaseStudyForm(forms.Form):
         error_messages={"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD},
     )
 
+    def anchor(self, name: str) -> str:
+        # The page writes its own radios and checkboxes, numbered from 0 as Django does.
+        if isinstance(self.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            return f"{self[name].auto_id}_0"
+        return super().anchor(name)
+
     def clean_slug(self) -> str:
         slug: str = self.cleaned_data.get("slug", "")
         if not slug:
@@ -91,7 +98,7 @@ class CaseStudyForm(forms.Form):
         return slug
 
 
-class KeyFactForm(forms.Form):
+class KeyFactForm(GovukForm):
     label = forms.CharField(
         label="Label", max_length=100, required=False, help_text="For example, Established"
     )
@@ -109,7 +116,7 @@ class KeyFactForm(forms.Form):
         return cleaned
 
 
-class SectionForm(forms.Form):
+class SectionForm(GovukForm):
     """A section; one with a heading but no text (a suggested heading left empty) is dropped."""
 
     heading = forms.CharField(label="Heading", max_length=200, required=False)
@@ -174,21 +181,14 @@ class CaseStudyForms:
 
     def error_links(self) -> list[tuple[str, str]]:
         """(input id, message) for the error summary, in the order of the page."""
-        links: list[tuple[str, str]] = []
-        anchors = {"local_authorities": "id_local_authorities_0", "model": "id_model_0"}
-        for message in self.main.non_field_errors():
-            links.append(("", str(message)))
-        for name in self.main.fields:
-            for message in self.main.errors.get(name, []):
-                links.append((anchors.get(name, f"id_{name}"), str(message)))
+        links = self.main.error_links()
         for formset in (self.facts, self.sections):
             if not formset.is_bound:
                 continue
             for form in formset.forms:
-                for name, messages in form.errors.items():
-                    links.extend((f"id_{form.prefix}-{name}", str(m)) for m in messages)
-            for message in formset.non_form_errors():
-                links.append(("", str(message)))
+                assert isinstance(form, GovukForm)
+                links += form.error_links()
+            links += [("", str(message)) for message in formset.non_form_errors()]
         return links
 
     def preview_sections(self) -> list[tuple[str, str]]:
@@ -224,3 +224,69 @@ class CaseStudyForms:
                 if f.cleaned_data.get("body", "").strip()
             ],
         }
+
+
+# ----- A reviewer's decisions ------------------------------------------------------------
+
+PUBLISH, SEND_BACK = "publish", "send_back"
+
+
+class HandWrittenForm(GovukForm):
+    """A form whose page writes its inputs by hand, with ids that are the fields' names."""
+
+    def __init__(self, data: Any = None) -> None:
+        super().__init__(data, auto_id="%s")
+
+    def anchor(self, name: str) -> str:
+        return name  # the first radio's id too
+
+
+class CaseStudyReviewForm(HandWrittenForm):
+    """Publish a case study in review, or send it back to draft with a comment. When the check
+    found possible identifiers, publishing needs a reason, which the history keeps."""
+
+    decision = forms.ChoiceField(
+        choices=[(PUBLISH, "Publish it"), (SEND_BACK, "Send it back to draft")],
+        error_messages={
+            "required": "Select publish or send back",
+            "invalid_choice": "Select publish or send back",
+        },
+    )
+    comment = forms.CharField(required=False, strip=False)
+    override_reason = forms.CharField(required=False, strip=False)
+    version = SeenVersionField()
+
+    def __init__(self, data: Any = None, *, has_identifiers: bool) -> None:
+        super().__init__(data)
+        self.has_identifiers = has_identifiers
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        decision = cleaned.get("decision")
+        if decision == SEND_BACK and not cleaned.get("comment", "").strip():
+            self.add_error("comment", "Enter a comment saying what needs to change")
+        if (
+            decision == PUBLISH
+            and self.has_identifiers
+            and not cleaned.get("override_reason", "").strip()
+        ):
+            self.add_error(
+                "override_reason", "Enter why the possible identifiers can stay, or send it back"
+            )
+        return cleaned
+
+
+class CaseStudyWithdrawForm(HandWrittenForm):
+    """Withdraw a published case study, leaving a notice for readers at its address."""
+
+    notice = forms.CharField(
+        strip=False,
+        error_messages={"required": "Enter the notice readers will see in place of the case study"},
+    )
+    version = SeenVersionField()
+
+    def clean_notice(self) -> str:
+        notice: str = self.cleaned_data["notice"]
+        if not notice.strip():
+            raise forms.ValidationError(self.fields["notice"].error_messages["required"])
+        return notice

@@ -10,15 +10,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from crispy_forms.utils import TEMPLATE_PACK
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Layout, Size
+from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.template import Context
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+
+from mash_survey.forms import GovukDateField, GovukForm, VersionField, filter_field
 
 from .models import Question, QuestionKind
 from .values import AnswerError, AnswerValue, parse_answer
@@ -55,26 +53,6 @@ class AnswerChoiceField(forms.ChoiceField):
 class AnswerMultipleChoiceField(forms.MultipleChoiceField):
     def validate(self, value: Any) -> None:
         forms.Field.validate(self, value)
-
-
-class AnswerDateField(DateInputField):
-    """The GOV.UK date input, with a message for each part that is missing or not a number."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs["required"] = False
-        super().__init__(require_all_fields=False, **kwargs)
-        for part, subfield in zip(("day", "month", "year"), self.fields, strict=True):
-            subfield.error_messages["incomplete"] = f"The date must include a {part}"
-            subfield.validators = [RegexValidator(r"^\s*[0-9]+\s*$", REAL_DATE)]
-
-    def compress(self, data_list: Any) -> dt.date | None:
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError(REAL_DATE, code="invalid") from None
 
 
 class SectionHeading:
@@ -120,7 +98,9 @@ def _field(question: Question) -> forms.Field:
             **common,
         )
     if kind == QuestionKind.DATE:
-        return AnswerDateField(**common)
+        return GovukDateField(
+            name="The date", real_date_message=REAL_DATE, four_digit_year=False, **common
+        )
     return forms.CharField(widget=forms.Textarea, **common)
 
 
@@ -149,18 +129,14 @@ def anchor(question: Question) -> str:
     return f"id_{question.code}"
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(GovukForm):
     """One field per question (named by its code) and the version the person started from.
 
     `require_answers` is set when the person presses Continue: then every required question
     must be answered; a draft may leave them empty.
     """
 
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=0,
-        error_messages={"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD},
-    )
+    version = VersionField(RELOAD)
 
     def __init__(
         self,
@@ -185,10 +161,7 @@ class ReturnForm(forms.Form):
                 layout.append(SectionHeading(question.section))
             layout.append(_layout(question))
         layout.append(Field("version"))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's form tag carries the token
-        self.helper.layout = Layout(*layout)
+        self.helper = self.make_helper(*layout)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -212,43 +185,14 @@ class ReturnForm(forms.Form):
             self.values[question] = value
         return cleaned
 
-    def error_links(self) -> list[tuple[str, str]]:
-        """The error summary's items: (the id to link to, or "" for none; the message)."""
-        links = [("", str(message)) for message in self.non_field_errors()]
-        links += [("", str(message)) for message in self.errors.get("version", [])]
-        for question in self.questions:
-            for message in self.errors.get(question.code, []):
-                links.append((self._target(question, str(message)), str(message)))
-        return links
 
-    def _target(self, question: Question, message: str) -> str:
-        if question.kind == QuestionKind.DATE:
-            # The part of the date the message is about: crispy-forms-gds keeps each part's
-            # messages on its widget.
-            date_field = self.fields[question.code]
-            assert isinstance(date_field, AnswerDateField)
-            for index, part in enumerate(date_field.fields):
-                if message in getattr(part.widget, "errors", []):
-                    return f"id_{question.code}_{index}"
-        return anchor(question)
-
-
-class RegionFilterForm(forms.Form):
-    region = forms.ChoiceField(
-        label="Region",
-        required=False,
-        error_messages={"invalid_choice": "Select a region from the list"},
-    )
+class RegionFilterForm(GovukForm):
+    region = filter_field("Region", invalid="Select a region from the list")
 
     def __init__(self, data: Any = None, *, regions: "list[Region]") -> None:
         super().__init__(data)
-        field = self.fields["region"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "All regions"), *((r.code, r.name) for r in regions)]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # a GET form: no token in the address
-        self.helper.layout = Layout(Field.select("region"))
+        self.set_choices("region", [("", "All regions"), *((r.code, r.name) for r in regions)])
+        self.helper = self.make_helper(Field.select("region"))
 
     def selected_region(self) -> str:
         """The region code chosen, or "" for all regions (also when the choice is unknown)."""

@@ -4,17 +4,18 @@ import re
 from pathlib import PurePath
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Size, Submit
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+
+from mash_survey.forms import GovukForm
 
 from .spreadsheets import EMPTY_MESSAGE, EXTENSIONS, UnreadableFileError, check_upload
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(GovukForm):
     file = forms.FileField(
         label="Upload a file of returns",
         help_text="A CSV or XLSX file, 5 MB or smaller.",
@@ -29,12 +30,10 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field("file", context={"label_size": Size.for_label(Size.MEDIUM)})
+        self.helper = self.make_helper(
+            Field("file", context={"label_size": Size.for_label(Size.MEDIUM)}),
+            submit=Submit("upload", "Check the file"),
         )
-        self.helper.add_input(Submit("upload", "Check the file"))
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
@@ -45,7 +44,7 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class ImportConfirmForm(forms.Form):
+class ImportConfirmForm(GovukForm):
     """What the preview page sends back: which stored upload to import. Both fields come from
     the browser, so neither is trusted: the hash must name a stored file whose content has
     that hash, and the name is only recorded (and gives the file's type)."""

@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Submit
+from crispy_forms_gds.layout import Field, Submit
 from django import forms
 from django.db.models import QuerySet
 
 from areas.models import LocalAuthority
+from mash_survey.forms import GovukForm
 
 
-class VisitSelectionForm(forms.Form):
+class VisitSelectionForm(GovukForm):
     local_authority = forms.ModelChoiceField(
         label="Local authority",
         queryset=LocalAuthority.objects.all(),
@@ -41,10 +41,8 @@ class VisitSelectionForm(forms.Form):
             ("", "Select a local authority"),
             *((a.pk, f"{a.name} ({a.region.name})") for a in candidates),
         ]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = self.make_helper(
             Field.select("local_authority"),
             Field.textarea("reason", rows=4, max_characters=2000),
+            submit=Submit("submit", "Select for a visit"),
         )
-        self.helper.add_input(Submit("submit", "Select for a visit"))

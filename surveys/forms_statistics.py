@@ -2,41 +2,30 @@
 
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout
-from django import forms
+from crispy_forms_gds.layout import Field
 
 from areas.models import AuthorityType, Region
+from mash_survey.forms import GovukForm, filter_field
 
 from .models import Question
 from .queries import ReturnFilter
 
 
-class StatisticsFilterForm(forms.Form):
+class StatisticsFilterForm(GovukForm):
     """Narrow every figure to one region or one type of authority. Blank means all."""
 
-    region = forms.ChoiceField(
-        label="Region",
-        required=False,
-        error_messages={"invalid_choice": "Select a region from the list"},
-    )
-    type = forms.ChoiceField(
-        label="Type of local authority",
-        required=False,
+    region = filter_field("Region", invalid="Select a region from the list")
+    type = filter_field(
+        "Type of local authority",
+        invalid="Select a type of local authority from the list",
         choices=[("", "All types"), *AuthorityType.choices],
-        error_messages={"invalid_choice": "Select a type of local authority from the list"},
     )
 
     def __init__(self, data: Any, *, regions: list[Region]) -> None:
         super().__init__(data)
         self.region_names = {r.code: r.name for r in regions}
-        region = self.fields["region"]
-        assert isinstance(region, forms.ChoiceField)
-        region.choices = [("", "All regions"), *self.region_names.items()]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field.select("region"), Field.select("type"))
+        self.set_choices("region", [("", "All regions"), *self.region_names.items()])
+        self.helper = self.make_helper(Field.select("region"), Field.select("type"))
 
     def returns(self) -> ReturnFilter:
         """The filter the valid fields describe (a field with a bad value is left out)."""
@@ -55,25 +44,16 @@ class StatisticsFilterForm(forms.Form):
         }
 
 
-class AnswerMapForm(forms.Form):
+class AnswerMapForm(GovukForm):
     """For project members: the yes/no or single-choice question whose answers are mapped."""
 
-    map = forms.ChoiceField(
-        label="Question to map",
-        required=False,
-        error_messages={"invalid_choice": "Select a question from the list"},
-    )
+    map = filter_field("Question to map", invalid="Select a question from the list")
 
     def __init__(self, data: Any, *, questions: list[Question]) -> None:
         super().__init__(data)
         self.questions = {q.code: q for q in questions}
-        field = self.fields["map"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(q.code, _shorten(f"{q.code}. {q.text}")) for q in questions]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field.select("map"))
+        self.set_choices("map", [(q.code, _shorten(f"{q.code}. {q.text}")) for q in questions])
+        self.helper = self.make_helper(Field.select("map"))
 
     def question(self) -> Question | None:
         """The question chosen, or the first one when none (or an unknown one) is chosen."""

@@ -12,20 +12,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Size, Submit
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
 from areas.models import AgencyType, LocalAuthority, Region
+from mash_survey.forms import GovukDateField, GovukForm, VersionField
+from mash_survey.history import DiffLine, line_diff
 from mash_survey.roles import ROLE_GROUPS
 
-from . import queries
 from .models import DetailedFeedback, Involvement, ModelSeen, Visit
 from .services import Staffing
 
@@ -54,32 +52,6 @@ def fieldwork_warning(date: dt.date | None) -> str:
         f"The visit date, {in_words(date)}, is outside the project's visits "
         f"({in_words(FIELDWORK[0])} to {in_words(FIELDWORK[1])}). Check it is right."
     )
-
-
-class GovukDateField(DateInputField):
-    """The GOV.UK date input with messages that name the date ("Visit date must include a
-    month") and a 4-digit year."""
-
-    def __init__(self, *, name: str, required_message: str = "", **kwargs: Any) -> None:
-        super().__init__(require_all_fields=False, **kwargs)
-        self.real_date = f"{name} must be a real date"
-        self.error_messages["required"] = required_message
-        self.error_messages["invalid"] = self.real_date
-        for part, subfield in zip(("day", "month", "year"), self.fields, strict=True):
-            subfield.error_messages["incomplete"] = f"{name} must include a {part}"
-            subfield.validators = [RegexValidator(r"^\s*[0-9]+\s*$", self.real_date)]
-        self.fields[2].validators = [
-            RegexValidator(r"^\s*[0-9]{4}\s*$", "Year must include 4 numbers")
-        ]
-
-    def compress(self, data_list: Any) -> dt.date | None:
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError(self.real_date, code="invalid") from None
 
 
 def _yes_no(value: bool) -> str:
@@ -125,62 +97,7 @@ class TextDifference:
 
     label: str
     anchor: str
-    lines: list[queries.DiffLine]
-
-
-class GovukForm(forms.Form):
-    """A form with the GOV.UK error summary's links (`error_links`), whose errors can be
-    hidden while what was entered is shown again (a preview)."""
-
-    helper: FormHelper
-
-    def _helper(self, *layout: Any) -> FormHelper:
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.disable_csrf = True  # the page's form tag carries the token
-        helper.layout = Layout(*layout)
-        return helper
-
-    def hide_errors(self) -> None:
-        """Show what was entered without its problems (a preview saves nothing)."""
-        self.helper.form_show_errors = False
-
-    @property
-    def shows_errors(self) -> bool:
-        return bool(self.helper.form_show_errors and self.is_bound and self.errors)
-
-    def anchor(self, name: str) -> str:
-        """The id of the input a link to this field should focus (the first of a group)."""
-        field = self.fields[name]
-        if isinstance(field, DateInputField):
-            return f"id_{name}_0"
-        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            return f"id_{name}_1"  # crispy-forms-gds numbers radios and checkboxes from 1
-        return f"id_{name}"
-
-    def error_links(self) -> list[tuple[str, str]]:
-        """The error summary's items, in the order of the page: (the id to link to, or ""
-        for none; the message)."""
-        if not self.shows_errors:
-            return []
-        links = [("", str(message)) for message in self.non_field_errors()]
-        for name, field in self.fields.items():
-            for message in self.errors.get(name, []):
-                if field.widget.is_hidden:
-                    links.insert(0, ("", str(message)))
-                else:
-                    links.append((self._target(name, str(message)), str(message)))
-        return links
-
-    def _target(self, name: str, message: str) -> str:
-        field = self.fields[name]
-        if isinstance(field, DateInputField):
-            # The part of the date the message is about: crispy-forms-gds keeps each part's
-            # messages on its widget.
-            for index, part in enumerate(field.fields):
-                if message in getattr(part.widget, "errors", []):
-                    return f"id_{name}_{index}"
-        return self.anchor(name)
+    lines: list[DiffLine]
 
 
 class RegionChoiceForm(GovukForm):
@@ -200,24 +117,30 @@ class RegionChoiceForm(GovukForm):
 
     def __init__(self, data: Any = None) -> None:
         super().__init__(data)
-        self.helper = self._helper(Field.radios("region", legend_size=Size.LARGE, legend_tag="h1"))
+        self.helper = self.make_helper(
+            Field.radios("region", legend_size=Size.LARGE, legend_tag="h1")
+        )
 
 
 class RecordForm(GovukForm):
     """What the visit and feedback forms share: the hidden version, and laying a save that
     came too late beside what is saved now."""
 
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=0,
-        error_messages={"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD},
-    )
+    version = VersionField(RELOAD)
 
     #: Labels for the comparison where a field's own label is a question.
     short_labels: dict[str, str] = {}
 
-    def _helper(self, *layout: Any) -> FormHelper:
-        return super()._helper(*layout, Field("version"))
+    def make_helper(self, *layout: Any, submit: Submit | None = None) -> FormHelper:
+        return super().make_helper(*layout, Field("version"), submit=submit)
+
+    def date_warning(self) -> str:
+        """A warning to show with a date that was saved ("" for none)."""
+        return ""
+
+    def content(self) -> dict[str, Any]:
+        """The keyword arguments of the service that saves the record (after is_valid)."""
+        raise NotImplementedError
 
     # ----- Laying what was entered beside what is saved -------------------------------
 
@@ -274,7 +197,7 @@ class RecordForm(GovukForm):
                 self.label(name),
                 self.anchor(name),
                 # Every line, not just those near a change: the whole text is being merged.
-                queries.line_diff(saved.get(name) or "", yours[name] or "", context=10**6),
+                line_diff(saved.get(name) or "", yours[name] or "", context=10**6),
             )
             for name in yours
             if self.is_text(name) and (saved.get(name) or "") != (yours[name] or "")
@@ -411,7 +334,7 @@ class VisitForm(RecordForm):
             )
         # The notes last, where the page's layout has them.
         self.fields["notes"] = self.fields.pop("notes")
-        self.helper = self._helper(
+        self.helper = self.make_helper(
             Field("visit_date", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field.select("region"),
             Field.checkboxes("local_authorities", legend_size=Size.SMALL, small=True),
@@ -446,8 +369,10 @@ class VisitForm(RecordForm):
         return _normalise(str(self.data.get("notes", ""))).strip()
 
     def date_warning(self) -> str:
-        date = self.cleaned_data.get("visit_date") if self.is_bound else None
-        return fieldwork_warning(date)
+        """What to say about the visit date entered, or the saved one before any entry."""
+        if self.is_bound:
+            return fieldwork_warning(self.cleaned_data.get("visit_date"))
+        return fieldwork_warning(self.initial.get("visit_date"))
 
     def values(self) -> dict[str, Any]:
         values = super().values()
@@ -653,7 +578,7 @@ class FeedbackForm(RecordForm):
                     css_class="govuk-!-margin-bottom-6",
                 )
             )
-        self.helper = self._helper(
+        self.helper = self.make_helper(
             Field("established_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field.text("monthly_contacts", label_size=Size.SMALL, field_width=Fixed.TEN),
             Field.text("monthly_referrals", label_size=Size.SMALL, field_width=Fixed.TEN),

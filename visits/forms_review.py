@@ -5,11 +5,11 @@ import datetime as dt
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from areas.models import Region
+from mash_survey.forms import GovukForm, VersionField, filter_field
 
 from .models import ModelSeen, ReviewStatus
 from .queries import VisitFilter
@@ -22,47 +22,31 @@ def month_value(month: dt.date) -> str:
     return f"{month:%Y-%m}"
 
 
-class VisitFilterForm(forms.Form):
+class VisitFilterForm(GovukForm):
     """Narrow the list of visits by region, model, status and month. Blank means all; a value
     that is not in the list is reported and left out of the filter."""
 
-    region = forms.ChoiceField(
-        label="Region",
-        required=False,
-        error_messages={"invalid_choice": "Select a region from the list"},
-    )
-    model = forms.ChoiceField(
-        label="Model seen",
-        required=False,
+    region = filter_field("Region", invalid="Select a region from the list")
+    model = filter_field(
+        "Model seen",
+        invalid="Select a model from the list",
         choices=[("", "All models"), *ModelSeen.choices],
-        error_messages={"invalid_choice": "Select a model from the list"},
     )
-    status = forms.ChoiceField(
-        label="Status",
-        required=False,
+    status = filter_field(
+        "Status",
+        invalid="Select a status from the list",
         choices=[("", "All statuses"), *ReviewStatus.choices],
-        error_messages={"invalid_choice": "Select a status from the list"},
     )
-    month = forms.ChoiceField(
-        label="Month",
-        required=False,
-        error_messages={"invalid_choice": "Select a month from the list"},
-    )
+    month = filter_field("Month", invalid="Select a month from the list")
 
     def __init__(self, data: Any = None, *, regions: list[Region], months: list[dt.date]) -> None:
         super().__init__(data)
         self.region_names = {r.code: r.name for r in regions}
         self.months = {month_value(m): m for m in months}
-        region = self.fields["region"]
-        assert isinstance(region, forms.ChoiceField)
-        region.choices = [("", "All regions"), *self.region_names.items()]
-        month = self.fields["month"]
-        assert isinstance(month, forms.ChoiceField)
-        month.choices = [("", "All months"), *((k, f"{m:%B %Y}") for k, m in self.months.items())]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # a GET form: no token in the address
-        self.helper.layout = Layout(
+        self.set_choices("region", [("", "All regions"), *self.region_names.items()])
+        months_shown = [(k, f"{m:%B %Y}") for k, m in self.months.items()]
+        self.set_choices("month", [("", "All months"), *months_shown])
+        self.helper = self.make_helper(
             Field.select("region"),
             Field.select("model"),
             Field.select("status"),
@@ -98,7 +82,7 @@ APPROVE = "approve"
 RETURN = "return"
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GovukForm):
     """A reviewer approves a submitted record or returns it with a comment. When the scan
     found possible identifiers, approving needs a reason, which the history keeps."""
 
@@ -120,11 +104,7 @@ class ReviewForm(forms.Form):
         max_length=2000,
         error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
     )
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD},
-    )
+    version = VersionField(RELOAD, min_value=1)
 
     def __init__(
         self, data: Any = None, *, record_name: str, has_identifiers: bool, version: int
@@ -161,10 +141,7 @@ class ReviewForm(forms.Form):
         else:
             del self.fields["override_reason"]
         layout.append(Field("version"))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's form tag carries the token
-        self.helper.layout = Layout(*layout)
+        self.helper = self.make_helper(*layout)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

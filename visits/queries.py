@@ -10,9 +10,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from areas.models import LocalAuthority, Region
-from mash_survey.history import DiffLine as DiffLine  # the conflict page and older callers
-from mash_survey.history import line_diff as line_diff
-from mash_survey.history import record_history as record_history
 
 from .models import DetailedFeedback, Involvement, ReviewStatus, Visit
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from areas.models import AgencyType, LocalAuthority, Region
 from mash_survey import history, identifiers
 from mash_survey.errors import ServiceError
-from mash_survey.history import stale_message as stale_message  # the editing views' page
 from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
 from mash_survey.roles import is_reviewer
 

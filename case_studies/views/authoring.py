@@ -8,63 +8,49 @@
   reason. Reviewers publish, send back with a comment, or withdraw with a notice.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST
 
+from mash_survey.access import FORM, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError, StaleEditError
+from mash_survey.forms import seen_version
 from mash_survey.identifiers import FoundPage, IdentifiersFoundError, found_page, identifier_hits
 from mash_survey.markdown import render_markdown
-from mash_survey.roles import is_reviewer, is_staff_member
 
 from .. import queries, services
-from ..forms import CaseStudyForms
+from ..forms import PUBLISH, CaseStudyForms, CaseStudyReviewForm, CaseStudyWithdrawForm
 from ..models import CaseStudy, CaseStudyStatus
-
-PUBLISH, SEND_BACK = "publish", "send_back"
-
-
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    if not is_staff_member(user):
-        raise PermissionDenied
-    assert isinstance(user, User)
-    return user
-
-
-def _reviewer(request: HttpRequest) -> User:
-    user = _member(request)
-    if not is_reviewer(user):
-        raise PermissionDenied
-    return user
 
 
 def _seen_version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1  # never a real version: refused as a stale edit
+    return seen_version(request.POST.get("version", ""))
 
 
-# ----- Reads (members see every status): see queries.py ----------------------------------
+def _not_now(request: HttpRequest, message: str) -> HttpResponse:
+    """Back to the list, saying why the page is not open to the case study now."""
+    messages.info(request, message)
+    return redirect("case_studies:manage")
 
-_manage_list = queries.case_study_list_for_manage
-_case_study = queries.case_study_for_member
+
+def _status_words(case_study: CaseStudy) -> str:
+    return case_study.get_status_display().lower()
 
 
 # ----- Pages -----------------------------------------------------------------------------
 
 
-@login_required
-@require_safe
+@member_required(methods=SAFE)
 def case_study_manage(request: HttpRequest) -> HttpResponse:
-    _member(request)
-    return render(request, "case_studies/authoring/manage.html", {"case_studies": _manage_list()})
+    return render(
+        request,
+        "case_studies/authoring/manage.html",
+        {"case_studies": queries.case_study_list_for_manage()},
+    )
 
 
 def _form_page(
@@ -96,75 +82,91 @@ def _preview(forms: CaseStudyForms) -> list[tuple[str, str]]:
     return [(heading, render_markdown(body)) for heading, body in forms.preview_sections()]
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def case_study_create(request: HttpRequest) -> HttpResponse:
-    user = _member(request)
-    if request.method != "POST":
-        return _form_page(request, CaseStudyForms())
-    forms = CaseStudyForms(request.POST)
-    if "preview" in request.POST:
-        return _form_page(request, forms, preview=_preview(forms))
-    if forms.is_valid():
-        try:
-            case_study = services.case_study_create(user=user, **forms.content())
-        except ServiceError as exc:
-            forms.add_error("slug" if "web address" in str(exc) else None, str(exc))
-        else:
-            messages.success(request, "The case study is saved as a draft.")
-            return redirect("case_studies:edit", slug=case_study.slug)
-    return _form_page(request, forms)
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def case_study_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _member(request)
-    case_study = _case_study(slug)
-    if case_study.status != CaseStudyStatus.DRAFT:
-        messages.info(
-            request,
-            "Only a draft case study can be changed. This one is "
-            f"{case_study.get_status_display().lower()}.",
-        )
-        return redirect("case_studies:manage")
-    if request.method != "POST":
-        return _form_page(request, CaseStudyForms(case_study=case_study), case_study=case_study)
-    forms = CaseStudyForms(request.POST, case_study=case_study)
+def _post(
+    request: HttpRequest,
+    forms: CaseStudyForms,
+    *,
+    case_study: CaseStudy | None,
+    save: Callable[[], CaseStudy],
+    message: str,
+) -> HttpResponse:
+    """Preview the posted sections, or save the forms and go on to the saved case study's
+    form; or show the problems (or, for a save from an older version, the conflict)."""
     if "preview" in request.POST:
         return _form_page(request, forms, case_study=case_study, preview=_preview(forms))
     if forms.is_valid():
         try:
-            case_study = services.case_study_update(
-                case_study=case_study,
-                user=user,
-                seen_version=forms.main.cleaned_data["version"],
-                **forms.content(),
-            )
-        except StaleEditError as exc:
-            fresh = _case_study(slug)
-            data = request.POST.copy()
-            data["version"] = str(fresh.version)  # saving again keeps what the person wrote
-            kept = CaseStudyForms(data, case_study=fresh)
-            kept.is_valid()
-            kept.add_error(None, str(exc))
-            return _form_page(request, kept, case_study=fresh, conflict=True, status=409)
+            saved = save()
         except ServiceError as exc:
+            if isinstance(exc, StaleEditError) and case_study is not None:
+                return _conflict(request, exc, slug=case_study.slug)
             forms.add_error("slug" if "web address" in str(exc) else None, str(exc))
         else:
-            messages.success(request, "Your changes to the case study are saved.")
-            return redirect("case_studies:edit", slug=case_study.slug)
+            messages.success(request, message)
+            return redirect("case_studies:edit", slug=saved.slug)
     return _form_page(request, forms, case_study=case_study)
+
+
+def _conflict(request: HttpRequest, exc: StaleEditError, *, slug: str) -> HttpResponse:
+    """The form again, with what the person wrote against the version saved now."""
+    fresh = queries.case_study_for_member(slug)
+    data = request.POST.copy()
+    data["version"] = str(fresh.version)  # saving again keeps what the person wrote
+    kept = CaseStudyForms(data, case_study=fresh)
+    kept.is_valid()
+    kept.add_error(None, str(exc))
+    return _form_page(request, kept, case_study=fresh, conflict=True, status=409)
+
+
+@member_required(methods=FORM)
+def case_study_create(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if request.method != "POST":
+        return _form_page(request, CaseStudyForms())
+    forms = CaseStudyForms(request.POST)
+    return _post(
+        request,
+        forms,
+        case_study=None,
+        save=lambda: services.case_study_create(user=user, **forms.content()),
+        message="The case study is saved as a draft.",
+    )
+
+
+@member_required(methods=FORM)
+def case_study_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    user = signed_in_user(request)
+    case_study = queries.case_study_for_member(slug)
+    if case_study.status != CaseStudyStatus.DRAFT:
+        return _not_now(
+            request,
+            f"Only a draft case study can be changed. This one is {_status_words(case_study)}.",
+        )
+    if request.method != "POST":
+        return _form_page(request, CaseStudyForms(case_study=case_study), case_study=case_study)
+    forms = CaseStudyForms(request.POST, case_study=case_study)
+    return _post(
+        request,
+        forms,
+        case_study=case_study,
+        save=lambda: services.case_study_update(
+            case_study=case_study,
+            user=user,
+            seen_version=forms.main.cleaned_data["version"],
+            **forms.content(),
+        ),
+        message="Your changes to the case study are saved.",
+    )
 
 
 # ----- Submitting and reviewing ----------------------------------------------------------
 
 
 @require_POST
-@login_required
+@member_required
 def case_study_submit(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _member(request)
-    case_study = _case_study(slug)
+    user = signed_in_user(request)
+    case_study = queries.case_study_for_member(slug)
     try:
         services.case_study_submit(
             case_study=case_study,
@@ -202,61 +204,42 @@ def case_study_submit(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("case_studies:manage")
 
 
-def _review_errors(
-    decision: str, comment: str, has_hits: bool, override: str
-) -> list[tuple[str, str]]:
-    if decision not in (PUBLISH, SEND_BACK):
-        return [("decision", "Select publish or send back")]
-    if decision == SEND_BACK and not comment.strip():
-        return [("comment", "Enter a comment saying what needs to change")]
-    if decision == PUBLISH and has_hits and not override.strip():
-        return [("override_reason", "Enter why the possible identifiers can stay, or send it back")]
-    return []
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@reviewer_required(methods=FORM)
 def case_study_review(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _reviewer(request)
-    case_study = _case_study(slug)
+    user = signed_in_user(request)
+    case_study = queries.case_study_for_member(slug)
     if case_study.status != CaseStudyStatus.IN_REVIEW:
-        messages.info(
+        return _not_now(
             request,
-            "This case study is not waiting for review: it is "
-            f"{case_study.get_status_display().lower()}.",
+            f"This case study is not waiting for review: it is {_status_words(case_study)}.",
         )
-        return redirect("case_studies:manage")
     hits = identifier_hits(case_study)
-    posted: dict[str, str] = {}
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        posted = {k: request.POST.get(k, "") for k in ("decision", "comment", "override_reason")}
-        errors = _review_errors(
-            posted["decision"], posted["comment"], bool(hits), posted["override_reason"]
-        )
-        if not errors:
-            try:
-                if posted["decision"] == PUBLISH:
-                    services.case_study_publish(
-                        case_study=case_study,
-                        user=user,
-                        seen_version=_seen_version(request),
-                        override_reason=posted["override_reason"],
-                    )
-                    done = "The case study is published. Anyone can now read it."
-                else:
-                    services.case_study_send_back(
-                        case_study=case_study,
-                        user=user,
-                        comment=posted["comment"],
-                        seen_version=_seen_version(request),
-                    )
-                    done = "The case study has been sent back to draft with your comment."
-            except ServiceError as exc:
-                errors = [("", str(exc))]
+    data = request.POST if request.method == "POST" else None
+    form = CaseStudyReviewForm(data, has_identifiers=bool(hits))
+    if data is not None and form.is_valid():
+        posted = form.cleaned_data
+        try:
+            if posted["decision"] == PUBLISH:
+                services.case_study_publish(
+                    case_study=case_study,
+                    user=user,
+                    seen_version=posted["version"],
+                    override_reason=posted["override_reason"],
+                )
+                done = "The case study is published. Anyone can now read it."
             else:
-                messages.success(request, done)
-                return redirect("case_studies:manage")
+                services.case_study_send_back(
+                    case_study=case_study,
+                    user=user,
+                    comment=posted["comment"],
+                    seen_version=posted["version"],
+                )
+                done = "The case study has been sent back to draft with your comment."
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect("case_studies:manage")
     return render(
         request,
         "case_studies/authoring/review.html",
@@ -264,54 +247,44 @@ def case_study_review(request: HttpRequest, slug: str) -> HttpResponse:
             "case_study": case_study,
             "sections": [(s.heading, render_markdown(s.body)) for s in case_study.sections.all()],
             "hits": hits,
-            "errors": errors,
-            "error_fields": {field for field, _ in errors},
-            "posted": posted,
+            "form": form,
+            "errors": form.error_links(),
         },
     )
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@reviewer_required(methods=FORM)
 def case_study_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _reviewer(request)
-    case_study = _case_study(slug)
-    errors: list[tuple[str, str]] = []
-    notice = ""
-    if request.method == "POST":
-        notice = request.POST.get("notice", "")
-        if not notice.strip():
-            errors = [("notice", "Enter the notice readers will see in place of the case study")]
+    user = signed_in_user(request)
+    case_study = queries.case_study_for_member(slug)
+    if request.method != "POST" and case_study.status != CaseStudyStatus.PUBLISHED:
+        return _not_now(request, "Only a published case study can be withdrawn.")
+    form = CaseStudyWithdrawForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.case_study_withdraw(
+                case_study=case_study,
+                user=user,
+                notice=form.cleaned_data["notice"],
+                seen_version=form.cleaned_data["version"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
         else:
-            try:
-                services.case_study_withdraw(
-                    case_study=case_study,
-                    user=user,
-                    notice=notice,
-                    seen_version=_seen_version(request),
-                )
-            except ServiceError as exc:
-                errors = [("", str(exc))]
-            else:
-                messages.success(
-                    request, "The case study is withdrawn. Its page now shows your notice."
-                )
-                return redirect("case_studies:manage")
-    elif case_study.status != CaseStudyStatus.PUBLISHED:
-        messages.info(request, "Only a published case study can be withdrawn.")
-        return redirect("case_studies:manage")
+            messages.success(
+                request, "The case study is withdrawn. Its page now shows your notice."
+            )
+            return redirect("case_studies:manage")
     return render(
         request,
         "case_studies/authoring/withdraw.html",
-        {"case_study": case_study, "errors": errors, "notice": notice},
+        {"case_study": case_study, "form": form, "errors": form.error_links()},
     )
 
 
-@login_required
-@require_safe
+@member_required(methods=SAFE)
 def case_study_history(request: HttpRequest, slug: str) -> HttpResponse:
-    _member(request)
-    case_study = _case_study(slug)
+    case_study = queries.case_study_for_member(slug)
     return render(
         request,
         "case_studies/authoring/history.html",

@@ -6,18 +6,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST
 
 from areas import queries as area_queries
 from areas.models import LocalAuthority
 from areas.panels import AreaPanel
+from mash_survey.access import FORM, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import StaleEditError
+from mash_survey.forms import seen_version
 from mash_survey.roles import is_reviewer, is_staff_member
 
 from .. import queries
@@ -35,17 +34,14 @@ from ..values import AnswerValue
 STATUSES = ("Not started", "Draft", "Submitted")
 
 
-def _member(request: HttpRequest) -> User:
-    """The signed-in project member, or 403 (anonymous callers are sent to sign in first)."""
-    user = request.user
-    if not is_staff_member(user):
-        raise PermissionDenied
-    assert isinstance(user, User)
-    return user
-
-
 def _survey_and_area(slug: str, area: str) -> tuple[Survey, LocalAuthority]:
     return queries.survey_detail(slug=slug), area_queries.authority_detail(slug=area)
+
+
+def _area_return(slug: str, area: str) -> tuple[Survey, LocalAuthority, queries.AreaReturn]:
+    """The survey, the area and the area's return to it as saved now (404 for either)."""
+    survey, authority = _survey_and_area(slug, area)
+    return survey, authority, queries.area_return(survey, authority)
 
 
 def shown(value: AnswerValue) -> list[str]:
@@ -119,10 +115,8 @@ def _context(current: queries.AreaReturn, **extra: object) -> dict[str, object]:
 # ----- The list of areas ----------------------------------------------------
 
 
-@login_required
-@require_safe
+@member_required(methods=SAFE)
 def return_list(request: HttpRequest, slug: str) -> HttpResponse:
-    _member(request)
     survey = queries.survey_detail(slug=slug)
     statuses = queries.area_statuses(survey)
     regions = sorted({s.local_authority.region for s in statuses}, key=lambda r: r.name)
@@ -146,12 +140,10 @@ def return_list(request: HttpRequest, slug: str) -> HttpResponse:
 # ----- One area's return ----------------------------------------------------
 
 
-@login_required
-@require_safe
+@member_required(methods=SAFE)
 def return_detail(request: HttpRequest, slug: str, area: str) -> HttpResponse:
-    user = _member(request)
-    survey, authority = _survey_and_area(slug, area)
-    current = queries.area_return(survey, authority)
+    user = signed_in_user(request)
+    survey, _, current = _area_return(slug, area)
     questions = queries.survey_questions(survey)
     submitted = current.response is not None and current.response.status == ResponseStatus.SUBMITTED
     return render(
@@ -178,12 +170,10 @@ def _differences(
     ]
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@member_required(methods=FORM)
 def return_edit(request: HttpRequest, slug: str, area: str) -> HttpResponse:
-    user = _member(request)
-    survey, authority = _survey_and_area(slug, area)
-    current = queries.area_return(survey, authority)
+    user = signed_in_user(request)
+    survey, authority, current = _area_return(slug, area)
     if current.response is not None and current.response.status == ResponseStatus.SUBMITTED:
         return render(request, "surveys/entry/submitted.html", _context(current))
     questions = queries.survey_questions(survey)
@@ -248,12 +238,10 @@ def return_edit(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@member_required(methods=FORM)
 def return_check(request: HttpRequest, slug: str, area: str) -> HttpResponse:
-    user = _member(request)
-    survey, authority = _survey_and_area(slug, area)
-    current = queries.area_return(survey, authority)
+    user = signed_in_user(request)
+    survey, authority, current = _area_return(slug, area)
     urls = _return_urls(survey, authority)
     if current.response is None:
         return redirect(urls["edit"])
@@ -263,11 +251,11 @@ def return_check(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     problem = ""
     if request.method == "POST":
         try:
-            seen_version = int(request.POST.get("version", ""))
-        except ValueError:
-            seen_version = -1  # never a real version: refused as a stale edit
-        try:
-            response_submit(response=current.response, user=user, seen_version=seen_version)
+            response_submit(
+                response=current.response,
+                user=user,
+                seen_version=seen_version(request.POST.get("version", "")),
+            )
         except (StaleEditError, IncompleteResponseError) as exc:
             problem = str(exc)
             current = queries.area_return(survey, authority)
@@ -279,19 +267,27 @@ def return_check(request: HttpRequest, slug: str, area: str) -> HttpResponse:
             return redirect(urls["detail"])
     sections = _sections(queries.survey_questions(survey), current.values)
     missing = [row for section in sections for row in section.rows if row.missing]
+    errors = [
+        ("", problem),
+        *((f"{urls['edit']}#{row.anchor}", f"Answer “{row.question.text}”") for row in missing),
+    ]
     return render(
         request,
         "surveys/entry/check.html",
-        _context(current, sections=sections, missing=missing, problem=problem),
+        _context(
+            current,
+            sections=sections,
+            missing=missing,
+            problem=problem,
+            errors=errors if problem else [],
+        ),
     )
 
 
 @require_POST
-@login_required
+@reviewer_required
 def return_reopen(request: HttpRequest, slug: str, area: str) -> HttpResponse:
-    user = _member(request)
-    if not is_reviewer(user):
-        raise PermissionDenied
+    user = signed_in_user(request)
     survey, authority = _survey_and_area(slug, area)
     response = _response_or_404(survey, authority)
     try:
@@ -322,10 +318,8 @@ class HistoryEntry:
     answers: list[tuple[Question, str, str]]
 
 
-@login_required
-@require_safe
+@member_required(methods=SAFE)
 def return_history(request: HttpRequest, slug: str, area: str) -> HttpResponse:
-    _member(request)
     survey, authority = _survey_and_area(slug, area)
     current = queries.area_return(survey, authority)
     entries: list[HistoryEntry] = []

@@ -1,16 +1,14 @@
 """Files in and out, for project members: import returns (upload → preview → confirm), the
 record of imports, blank templates and the returns as CSV or XLSX."""
 
+from collections.abc import Callable
 from pathlib import PurePath
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
-from mash_survey.roles import is_staff_member
+from mash_survey.access import POST, member_required, signed_in_user
 
 from ..exports import (
     CONTENT_TYPES,
@@ -32,12 +30,6 @@ from ..imports import (
 from ..models import Survey
 from ..queries import import_batch_list, survey_detail, survey_questions
 from ..spreadsheets import UnreadableFileError
-
-
-def _survey_for_member(request: HttpRequest, slug: str) -> Survey:
-    if not is_staff_member(request.user):
-        raise PermissionDenied
-    return survey_detail(slug=slug)
 
 
 def _problems_message(problems: list[Problem]) -> str:
@@ -69,10 +61,10 @@ def _upload_page(
     )
 
 
-@login_required
+@member_required
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     """Choose a file; on upload, check all of it and show every problem or a preview."""
-    survey = _survey_for_member(request, slug)
+    survey = survey_detail(slug=slug)
     if request.method != "POST":
         return _upload_page(request, survey, ImportUploadForm())
     form = ImportUploadForm(request.POST, request.FILES)
@@ -102,11 +94,10 @@ def _preview_page(request: HttpRequest, plan: ImportPlan) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@member_required(methods=POST)
 def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     """Import the upload the preview showed, as it was checked then (re-checked now)."""
-    survey = _survey_for_member(request, slug)
+    survey = survey_detail(slug=slug)
     form = ImportConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, str(UploadMissingError()))
@@ -117,7 +108,7 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
             survey=survey,
             sha256=form.cleaned_data["sha256"],
             file_name=file_name,
-            user=request.user,  # type: ignore[arg-type]  # login_required: a signed-in User
+            user=signed_in_user(request),
         )
     except UploadMissingError as exc:
         messages.error(request, str(exc))
@@ -136,9 +127,9 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("surveys:import_batches", slug=survey.slug)
 
 
-@login_required
+@member_required
 def import_batches(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = _survey_for_member(request, slug)
+    survey = survey_detail(slug=slug)
     return render(
         request,
         "surveys/files/batches.html",
@@ -146,26 +137,32 @@ def import_batches(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _attachment(content: bytes, fmt: str, file_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+def _spreadsheet(
+    slug: str,
+    fmt: str,
+    *,
+    make: dict[str, Callable[[Survey], bytes]],
+    suffix: str,
+) -> HttpResponse:
+    """A file about the survey, as CSV or XLSX, to download (private: it is not cached)."""
+    survey = survey_detail(slug=slug)
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    response = HttpResponse(make[fmt](survey), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{survey.slug}-{suffix}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-@login_required
+@member_required
 def template_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    survey = _survey_for_member(request, slug)
-    if fmt not in CONTENT_TYPES:
-        raise Http404
-    content = template_csv(survey) if fmt == "csv" else template_xlsx(survey)
-    return _attachment(content, fmt, f"{survey.slug}-template.{fmt}")
+    return _spreadsheet(
+        slug, fmt, make={"csv": template_csv, "xlsx": template_xlsx}, suffix="template"
+    )
 
 
-@login_required
+@member_required
 def returns_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    survey = _survey_for_member(request, slug)
-    if fmt not in CONTENT_TYPES:
-        raise Http404
-    content = returns_csv(survey) if fmt == "csv" else returns_xlsx(survey)
-    return _attachment(content, fmt, f"{survey.slug}-returns.{fmt}")
+    return _spreadsheet(
+        slug, fmt, make={"csv": returns_csv, "xlsx": returns_xlsx}, suffix="returns"
+    )

@@ -4,24 +4,16 @@ The project plans at most five visits a region: more is allowed, and the list wa
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from mash_survey.access import member_required, signed_in_user
 from mash_survey.errors import ServiceError
-from mash_survey.roles import is_staff_member
 
 from .. import queries, services
 from ..forms_selection import VisitSelectionForm
 from ..models import Survey
-
-
-def _survey_for_member(request: HttpRequest, slug: str) -> Survey:
-    if not is_staff_member(request.user):
-        raise PermissionDenied
-    return queries.survey_detail(slug=slug)
 
 
 def _render_list(request: HttpRequest, survey: Survey, form: VisitSelectionForm) -> HttpResponse:
@@ -41,17 +33,17 @@ def _render_list(request: HttpRequest, survey: Survey, form: VisitSelectionForm)
 
 
 @require_GET
-@login_required
+@member_required
 def selection_list(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = _survey_for_member(request, slug)
+    survey = queries.survey_detail(slug=slug)
     form = VisitSelectionForm(candidates=queries.visit_selection_candidates(survey))
     return _render_list(request, survey, form)
 
 
 @require_POST
-@login_required
+@member_required
 def selection_add(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = _survey_for_member(request, slug)
+    survey = queries.survey_detail(slug=slug)
     form = VisitSelectionForm(request.POST, candidates=queries.visit_selection_candidates(survey))
     if form.is_valid():
         try:
@@ -59,7 +51,7 @@ def selection_add(request: HttpRequest, slug: str) -> HttpResponse:
                 survey=survey,
                 local_authority=form.cleaned_data["local_authority"],
                 reason=form.cleaned_data["reason"],
-                user=request.user,  # type: ignore[arg-type]  # signed in: login_required
+                user=signed_in_user(request),
             )
         except ServiceError as exc:
             form.add_error("local_authority", str(exc))
@@ -70,9 +62,9 @@ def selection_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@member_required
 def selection_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    survey = _survey_for_member(request, slug)
+    survey = queries.survey_detail(slug=slug)
     selection = queries.visit_selection_find(survey, pk=pk)
     if selection is None:
         messages.info(request, "That area had already been removed from the areas to visit.")
@@ -80,7 +72,7 @@ def selection_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.visit_selection_remove(
             selection=selection,
-            user=request.user,  # type: ignore[arg-type]  # signed in: login_required
+            user=signed_in_user(request),
         )
     except ServiceError as exc:
         messages.info(request, str(exc))

@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from mash_survey.history import DiffLine, line_diff
 from tests.factories import LocalAuthorityFactory, RegionFactory, ReviewerFactory, StaffFactory
 from tests.queries import assert_query_count_flat
 from visits.models import ModelSeen, ReviewStatus, Visit
-from visits.queries import DiffLine, line_diff
 from visits.services import record_approve, record_return, record_submit
 
 from .factories import DetailedFeedbackFactory, VisitFactory

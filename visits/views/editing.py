@@ -10,22 +10,23 @@
 Project members only: anonymous callers are asked to sign in, anyone else is refused.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
+from mash_survey import history
+from mash_survey.access import FORM, member_required, member_required_or, signed_in_user
 from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.markdown import render_markdown
-from mash_survey.roles import is_staff_member
 
 from .. import queries, services
 from ..forms import (
@@ -33,27 +34,149 @@ from ..forms import (
     RecordForm,
     RegionChoiceForm,
     VisitForm,
-    fieldwork_warning,
     saved_feedback_values,
     saved_visit_values,
 )
 from ..models import DetailedFeedback, Visit
+from .pages import record_urls
 
 #: How often autosave.mjs saves a changed form; the browser tests make it shorter.
 AUTOSAVE_SECONDS = 30
+
+Record = Visit | DetailedFeedback
 
 
 def _autosave_seconds() -> int:
     return int(getattr(settings, "VISITS_AUTOSAVE_SECONDS", AUTOSAVE_SECONDS))
 
 
-def _member(request: HttpRequest) -> User:
-    """The signed-in project member, or 403 (anonymous callers are sent to sign in first)."""
-    user = request.user
-    if not is_staff_member(user):
-        raise PermissionDenied
-    assert isinstance(user, User)
-    return user
+# ----- What differs between a visit and its feedback ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Editing:
+    """How one kind of record is edited: its form, the service that saves it, its pages."""
+
+    #: As the conflict page and autosave's messages name it.
+    record_name: str
+    #: The page of the form, and its buttons (also under the conflict page's form).
+    template: str
+    buttons: str
+    #: The URL names of the form and of its autosave, by the visit's pk.
+    edit_url: str
+    autosave_url: str
+    #: After a save from the form.
+    saved_message: str
+    #: (the visit, the record or None before its first save) for the visit's pk.
+    load: Callable[[int], tuple[Visit, Record | None]]
+    #: The record as saved now, after someone else's save.
+    reload: Callable[[int], Record]
+    #: The form for the record (None before its first save), bound to `data` if given.
+    form: Callable[[Any, Record | None], RecordForm]
+    #: The service call that saves the valid form.
+    save: Callable[[Visit, User, RecordForm, bool], Record]
+    #: The saved record shaped as the form's cleaned data.
+    saved_values: Callable[[Record], dict[str, Any]]
+    #: The saved texts the conflict page shows: (label, text, is it HTML).
+    saved_texts: Callable[[RecordForm, Record], list[tuple[str, str, bool]]]
+    #: Whether the form has "Preview notes".
+    previews: bool = False
+
+
+def _saving_with(
+    service: Callable[..., Record],
+) -> Callable[[Visit, User, RecordForm, bool], Record]:
+    """Save a valid form with `service` (visit_update, feedback_save), from the version the
+    form started from."""
+
+    def save(visit: Visit, user: User, form: RecordForm, autosave: bool) -> Record:
+        return service(
+            visit=visit,
+            user=user,
+            seen_version=form.cleaned_data["version"],
+            autosave=autosave,
+            **form.content(),
+        )
+
+    return save
+
+
+def _visit_form(data: Any, record: Record | None) -> RecordForm:
+    assert record is None or isinstance(record, Visit)
+    return VisitForm(data, visit=record)
+
+
+def _visit_values(record: Record) -> dict[str, Any]:
+    assert isinstance(record, Visit)
+    return saved_visit_values(record)
+
+
+def _visit_texts(form: RecordForm, record: Record) -> list[tuple[str, str, bool]]:
+    assert isinstance(record, Visit)
+    return [("Notes", render_markdown(record.notes), True)]
+
+
+def _visit_load(pk: int) -> tuple[Visit, Record | None]:
+    visit = queries.visit_detail(pk=pk)
+    return visit, visit
+
+
+VISIT = Editing(
+    record_name="visit",
+    template="visits/editing/visit_form.html",
+    buttons="visits/editing/_visit_buttons.html",
+    edit_url="visits:edit",
+    autosave_url="visits:autosave",
+    saved_message="Your changes to the visit are saved.",
+    load=_visit_load,
+    reload=lambda pk: queries.visit_detail(pk=pk),
+    form=_visit_form,
+    save=_saving_with(services.visit_update),
+    saved_values=_visit_values,
+    saved_texts=_visit_texts,
+    previews=True,
+)
+
+
+def _feedback_form(data: Any, record: Record | None) -> RecordForm:
+    assert record is None or isinstance(record, DetailedFeedback)
+    return FeedbackForm(data, feedback=record)
+
+
+def _feedback_values(record: Record) -> dict[str, Any]:
+    assert isinstance(record, DetailedFeedback)
+    return saved_feedback_values(record)
+
+
+def _feedback_texts(form: RecordForm, record: Record) -> list[tuple[str, str, bool]]:
+    return [
+        (form.label(name), getattr(record, name), False)
+        for name in form.fields
+        if form.is_text(name) and getattr(record, name)
+    ]
+
+
+def _feedback_load(pk: int) -> tuple[Visit, Record | None]:
+    return queries.visit_detail(pk=pk), queries.feedback_for_visit(visit_pk=pk)
+
+
+FEEDBACK = Editing(
+    record_name="feedback record",
+    template="visits/editing/feedback_form.html",
+    buttons="visits/editing/_feedback_buttons.html",
+    edit_url="visits:feedback_edit",
+    autosave_url="visits:feedback_autosave",
+    saved_message="The detailed feedback is saved.",
+    load=_feedback_load,
+    reload=lambda pk: queries.feedback_detail(visit_pk=pk),
+    form=_feedback_form,
+    save=_saving_with(services.feedback_save),
+    saved_values=_feedback_values,
+    saved_texts=_feedback_texts,
+)
+
+
+# ----- The form, its page and a save from it ---------------------------------------------
 
 
 def _action(request: HttpRequest) -> str:
@@ -64,78 +187,29 @@ def _action(request: HttpRequest) -> str:
     return "save"
 
 
-def _saved(request: HttpRequest, message: str, warning: str = "") -> None:
-    messages.success(request, message)
-    if warning:
-        messages.warning(request, warning)
-
-
-def _last_saved_by(record: Visit | DetailedFeedback) -> str:
-    """Who made the version saved now, as people read it ("" if no one is recorded)."""
-    latest = record.history.select_related("history_user").first()
-    user = getattr(latest, "history_user", None)
-    if user is None:
-        return ""
-    return str(user.get_full_name() or user.get_username())
-
-
-def _conflict(
+def _page(
     request: HttpRequest,
+    editing: Editing,
+    form: RecordForm,
     *,
-    late: RecordForm,
-    merged: RecordForm,
-    saved: dict[str, Any],
-    record: Visit | DetailedFeedback,
-    visit: Visit,
-    context: dict[str, Any],
-) -> HttpResponse:
-    """The page for a save that came after someone else's: what is saved now, what the person
-    wrote (`merged`: their entries against the new version) and how they differ."""
-    return render(
-        request,
-        "visits/editing/conflict.html",
-        {
-            "form": merged,
-            "visit": visit,
-            "record": record,
-            "record_name": "visit" if isinstance(record, Visit) else "feedback record",
-            "conflict_errors": [("", services.stale_message(record)), *merged.error_links()],
-            "differences": late.differences(saved),
-            "text_differences": late.text_differences(saved),
-            "saved_by": _last_saved_by(record),
-            "saved_at": record.updated_at,
-            **context,
-        },
-        status=409,
-    )
-
-
-def _with_version(request: HttpRequest, version: int) -> Any:
-    data = request.POST.copy()
-    data["version"] = str(version)
-    return data
-
-
-# ----- Visits ----------------------------------------------------------------------------
-
-
-def _visit_page(
-    request: HttpRequest,
-    form: VisitForm,
-    *,
-    visit: Visit | None = None,
+    visit: Visit | None,
+    record: Record | None,
     preview: str | None = None,
     date_warning: str = "",
 ) -> HttpResponse:
-    autosave_url = reverse("visits:autosave", kwargs={"pk": visit.pk}) if visit else ""
+    autosave_url = ""
+    if visit is not None and record is not None:  # autosave only changes a saved record
+        autosave_url = reverse(editing.autosave_url, kwargs={"pk": visit.pk})
     return render(
         request,
-        "visits/editing/visit_form.html",
+        editing.template,
         {
             "form": form,
             "visit": visit,
+            "feedback": record if isinstance(record, DetailedFeedback) else None,
             "preview": preview,
             "date_warning": date_warning,
+            "buttons": editing.buttons,
             "autosave_url": autosave_url,
             "autosave_seconds": _autosave_seconds(),
             # What is in the form is not saved yet (a preview, or a form with problems):
@@ -145,111 +219,116 @@ def _visit_page(
     )
 
 
-def _preview(form: VisitForm) -> str:
+def _preview(form: RecordForm) -> str:
+    assert isinstance(form, VisitForm)
     form.hide_errors()
     return render_markdown(form.notes_text())
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def visit_create(request: HttpRequest) -> HttpResponse:
-    """Record a visit: first its region (a plain GET form), then the visit's form, which lists
-    that region's local authorities."""
-    user = _member(request)
-    if request.method != "POST":
-        chooser = RegionChoiceForm(request.GET or None)
-        if not chooser.is_bound or not chooser.is_valid():
-            return render(request, "visits/editing/choose_region.html", {"form": chooser})
-        return _visit_page(request, VisitForm(region=chooser.cleaned_data["region"], user=user))
+def _last_saved_by(record: Record) -> str:
+    """Who made the version saved now, as people read it ("" if no one is recorded)."""
+    latest = record.history.select_related("history_user").first()
+    user = getattr(latest, "history_user", None)
+    if user is None:
+        return ""
+    return str(user.get_full_name() or user.get_username())
 
-    form = VisitForm(request.POST, user=user)
-    action = _action(request)
-    if action == "preview":
-        return _visit_page(request, form, preview=_preview(form))
+
+def _conflict(
+    request: HttpRequest, editing: Editing, *, late: RecordForm, visit: Visit
+) -> HttpResponse:
+    """The page for a save that came after someone else's: what is saved now, what the person
+    wrote (their entries against the new version) and how they differ."""
+    fresh = editing.reload(visit.pk)
+    data = request.POST.copy()
+    data["version"] = str(fresh.version)
+    merged = editing.form(data, fresh)
+    merged.is_valid()
+    saved = editing.saved_values(fresh)
+    return render(
+        request,
+        "visits/editing/conflict.html",
+        {
+            "form": merged,
+            "visit": fresh if isinstance(fresh, Visit) else visit,
+            "record": fresh,
+            "record_name": editing.record_name,
+            "conflict_errors": [("", history.stale_message(fresh)), *merged.error_links()],
+            "differences": late.differences(saved),
+            "text_differences": late.text_differences(saved),
+            "saved_by": _last_saved_by(fresh),
+            "saved_at": fresh.updated_at,
+            "action_url": reverse(editing.edit_url, kwargs={"pk": visit.pk}),
+            "saved_texts": editing.saved_texts(late, fresh),
+            "buttons": editing.buttons,
+        },
+        status=409,
+    )
+
+
+def _post(
+    request: HttpRequest,
+    editing: Editing,
+    form: RecordForm,
+    *,
+    visit: Visit | None,
+    record: Record | None,
+    save: Callable[[], Record],
+    message: str,
+) -> HttpResponse:
+    """Preview, or save the posted form and go on; or show its problems (or the conflict)."""
+    if editing.previews and _action(request) == "preview":
+        return _page(request, editing, form, visit=visit, record=record, preview=_preview(form))
     if form.is_valid():
         try:
-            visit = services.visit_create(user=user, **form.content())
+            saved = save()
+        except StaleEditError as exc:
+            if visit is None:  # nothing saved yet that someone else could have changed
+                form.add_error(None, str(exc))
+            else:
+                return _conflict(request, editing, late=form, visit=visit)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
-            _saved(request, "The visit is saved as a draft.", form.date_warning())
-            if action == "continue":
-                return redirect(visit)
-            return redirect("visits:edit", pk=visit.pk)
-    return _visit_page(request, form)
+            messages.success(request, message)
+            if warning := form.date_warning():
+                messages.warning(request, warning)
+            if "continue" in request.POST:
+                return redirect(saved)
+            return redirect(record_urls(saved)["edit"])
+    return _page(request, editing, form, visit=visit, record=record)
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _member(request)
-    visit = queries.visit_detail(pk=pk)
+def _edit(request: HttpRequest, editing: Editing, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    visit, record = editing.load(pk)
     if request.method != "POST":
-        if not services.is_editable(visit):
-            messages.info(request, services.read_only_message(visit))
-            return redirect(visit)
-        return _visit_page(
-            request,
-            VisitForm(visit=visit),
-            visit=visit,
-            date_warning=fieldwork_warning(visit.visit_date),
+        if record is not None and not services.is_editable(record):
+            messages.info(request, services.read_only_message(record))
+            return redirect(record)
+        form = editing.form(None, record)
+        return _page(
+            request, editing, form, visit=visit, record=record, date_warning=form.date_warning()
         )
-
-    # A visit submitted since the form was opened is refused by the service below, with the
+    # A record submitted since the form was opened is refused by the service, with the
     # person's text still on the page, rather than sent away here.
-    form = VisitForm(request.POST, visit=visit)
-    action = _action(request)
-    if action == "preview":
-        return _visit_page(request, form, visit=visit, preview=_preview(form))
-    if form.is_valid():
-        try:
-            services.visit_update(
-                visit=visit,
-                user=user,
-                seen_version=form.cleaned_data["version"],
-                **form.content(),
-            )
-        except StaleEditError:
-            fresh = queries.visit_detail(pk=pk)
-            merged = VisitForm(_with_version(request, fresh.version), visit=fresh)
-            merged.is_valid()
-            return _conflict(
-                request,
-                late=form,
-                merged=merged,
-                saved=saved_visit_values(fresh),
-                record=fresh,
-                visit=fresh,
-                context={
-                    "action_url": reverse("visits:edit", kwargs={"pk": pk}),
-                    "saved_texts": [("Notes", render_markdown(fresh.notes), True)],
-                    "buttons": "visits/editing/_visit_buttons.html",
-                },
-            )
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            _saved(request, "Your changes to the visit are saved.", form.date_warning())
-            if action == "continue":
-                return redirect(visit)
-            return redirect("visits:edit", pk=visit.pk)
-    return _visit_page(request, form, visit=visit)
+    form = editing.form(request.POST, record)
+    return _post(
+        request,
+        editing,
+        form,
+        visit=visit,
+        record=record,
+        save=lambda: editing.save(visit, user, form, False),
+        message=editing.saved_message,
+    )
+
+
+# ----- Autosave ----------------------------------------------------------------------------
 
 
 def _autosave_refusal(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": f"Not saved automatically: {message}"}, status=status)
-
-
-def _autosave_member(request: HttpRequest) -> User | None:
-    user = request.user
-    if is_staff_member(user) and isinstance(user, User):
-        return user
-    return None
-
-
-def _autosaved(record: Visit | DetailedFeedback) -> JsonResponse:
-    saved_at = timezone.localtime(record.updated_at)
-    return JsonResponse({"saved_at": f"{saved_at:%H:%M:%S}", "version": record.version})
 
 
 def _first_problem(form: RecordForm) -> str:
@@ -265,134 +344,75 @@ SIGNED_OUT = (
     "only project members can save this. If you have been signed out, copy your changes, sign "
     "in again, then paste them back."
 )
+members_only = member_required_or(lambda request: _autosave_refusal(SIGNED_OUT, 403))
 
 
-@require_POST
-def visit_autosave(request: HttpRequest, pk: int) -> JsonResponse:
-    """Save the posted visit form; JSON: when and which version, or why not (403, 400 for a
-    problem in the form, 409 when someone else saved first or the visit is read-only)."""
-    user = _autosave_member(request)
-    if user is None:
-        return _autosave_refusal(SIGNED_OUT, 403)
-    visit = queries.visit_detail(pk=pk)
-    form = VisitForm(request.POST, visit=visit)
+def _autosave(request: HttpRequest, editing: Editing, pk: int) -> JsonResponse:
+    """Save the posted form; JSON: when and which version, or why not (400 for a problem in
+    the form, 409 when someone else saved first or the record is read-only)."""
+    user = signed_in_user(request)
+    visit, record = editing.load(pk)
+    form = editing.form(request.POST, record)
     if not form.is_valid():
         return _autosave_refusal(_first_problem(form), 400)
     try:
-        visit = services.visit_update(
-            visit=visit,
-            user=user,
-            seen_version=form.cleaned_data["version"],
-            autosave=True,
-            **form.content(),
-        )
+        saved = editing.save(visit, user, form, True)
     except StaleEditError:
-        return _autosave_refusal(STALE_AUTOSAVE.format(name="visit"), 409)
+        return _autosave_refusal(STALE_AUTOSAVE.format(name=editing.record_name), 409)
     except services.WorkflowError as exc:
         return _autosave_refusal(str(exc), 409)
     except ServiceError as exc:
         return _autosave_refusal(str(exc), 400)
-    return _autosaved(visit)
+    saved_at = timezone.localtime(saved.updated_at)
+    return JsonResponse({"saved_at": f"{saved_at:%H:%M:%S}", "version": saved.version})
 
 
-# ----- Detailed feedback -------------------------------------------------------------------
+# ----- The views ---------------------------------------------------------------------------
 
 
-def _feedback_page(
-    request: HttpRequest, form: FeedbackForm, *, visit: Visit, feedback: DetailedFeedback | None
-) -> HttpResponse:
-    autosave_url = reverse("visits:feedback_autosave", kwargs={"pk": visit.pk}) if feedback else ""
-    return render(
+@member_required(methods=FORM)
+def visit_create(request: HttpRequest) -> HttpResponse:
+    """Record a visit: first its region (a plain GET form), then the visit's form, which lists
+    that region's local authorities."""
+    user = signed_in_user(request)
+    if request.method != "POST":
+        chooser = RegionChoiceForm(request.GET or None)
+        if not chooser.is_bound or not chooser.is_valid():
+            return render(request, "visits/editing/choose_region.html", {"form": chooser})
+        form = VisitForm(region=chooser.cleaned_data["region"], user=user)
+        return _page(request, VISIT, form, visit=None, record=None)
+    form = VisitForm(request.POST, user=user)
+    return _post(
         request,
-        "visits/editing/feedback_form.html",
-        {
-            "form": form,
-            "visit": visit,
-            "feedback": feedback,
-            "autosave_url": autosave_url,
-            "autosave_seconds": _autosave_seconds(),
-            "unsaved": form.is_bound,
-        },
+        VISIT,
+        form,
+        visit=None,
+        record=None,
+        save=lambda: services.visit_create(user=user, **form.content()),
+        message="The visit is saved as a draft.",
     )
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The visit's detailed feedback: made on its first save, then changed like a visit."""
-    user = _member(request)
-    visit = queries.visit_detail(pk=pk)
-    feedback = queries.feedback_for_visit(visit_pk=pk)
-    if request.method != "POST":
-        if feedback is not None and not services.is_editable(feedback):
-            messages.info(request, services.read_only_message(feedback))
-            return redirect(feedback)
-        form = FeedbackForm(feedback=feedback)
-        return _feedback_page(request, form, visit=visit, feedback=feedback)
-
-    form = FeedbackForm(request.POST, feedback=feedback)
-    if form.is_valid():
-        try:
-            feedback = services.feedback_save(
-                visit=visit,
-                user=user,
-                seen_version=form.cleaned_data["version"],
-                **form.content(),
-            )
-        except StaleEditError:
-            fresh = queries.feedback_detail(visit_pk=pk)
-            merged = FeedbackForm(_with_version(request, fresh.version), feedback=fresh)
-            merged.is_valid()
-            return _conflict(
-                request,
-                late=form,
-                merged=merged,
-                saved=saved_feedback_values(fresh),
-                record=fresh,
-                visit=visit,
-                context={
-                    "action_url": reverse("visits:feedback_edit", kwargs={"pk": pk}),
-                    "saved_texts": [
-                        (form.label(name), getattr(fresh, name), False)
-                        for name in form.fields
-                        if form.is_text(name) and getattr(fresh, name)
-                    ],
-                    "buttons": "visits/editing/_feedback_buttons.html",
-                },
-            )
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            _saved(request, "The detailed feedback is saved.")
-            if "continue" in request.POST:
-                return redirect(feedback)
-            return redirect("visits:feedback_edit", pk=pk)
-    return _feedback_page(request, form, visit=visit, feedback=feedback)
+@member_required(methods=FORM)
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(request, VISIT, pk)
 
 
 @require_POST
+@members_only
+def visit_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    """Save the posted visit form (see _autosave; 403 for anyone but a project member)."""
+    return _autosave(request, VISIT, pk)
+
+
+@member_required(methods=FORM)
+def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The visit's detailed feedback: made on its first save, then changed like a visit."""
+    return _edit(request, FEEDBACK, pk)
+
+
+@require_POST
+@members_only
 def feedback_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     """As visit_autosave, for the visit's detailed feedback (once it has been saved)."""
-    user = _autosave_member(request)
-    if user is None:
-        return _autosave_refusal(SIGNED_OUT, 403)
-    visit = queries.visit_detail(pk=pk)
-    feedback = queries.feedback_for_visit(visit_pk=pk)
-    form = FeedbackForm(request.POST, feedback=feedback)
-    if not form.is_valid():
-        return _autosave_refusal(_first_problem(form), 400)
-    try:
-        feedback = services.feedback_save(
-            visit=visit,
-            user=user,
-            seen_version=form.cleaned_data["version"],
-            autosave=True,
-            **form.content(),
-        )
-    except StaleEditError:
-        return _autosave_refusal(STALE_AUTOSAVE.format(name="feedback record"), 409)
-    except services.WorkflowError as exc:
-        return _autosave_refusal(str(exc), 409)
-    except ServiceError as exc:
-        return _autosave_refusal(str(exc), 400)
-    return _autosaved(feedback)
+    return _autosave(request, FEEDBACK, pk)

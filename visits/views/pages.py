@@ -4,16 +4,14 @@ and its detailed feedback. Project members only; reviewer actions are in review.
 from collections import Counter
 from decimal import Decimal
 
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
 
+from mash_survey.access import SAFE, member_required, signed_in_user
 from mash_survey.markdown import render_markdown
-from mash_survey.roles import is_reviewer, is_staff_member
+from mash_survey.roles import is_reviewer
 
 from .. import queries
 from ..forms_review import VisitFilterForm
@@ -22,41 +20,28 @@ from ..models import DetailedFeedback, ReviewStatus, Visit
 EDITABLE = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
 
 
-def member(request: HttpRequest) -> User:
-    """The signed-in project member, or 403 (anonymous callers are sent to sign in first by
-    `login_required`)."""
-    user = request.user
-    if not is_staff_member(user):
-        raise PermissionDenied
-    assert isinstance(user, User)
-    return user
-
-
 def record_name(record: Visit | DetailedFeedback) -> str:
     return "visit" if isinstance(record, Visit) else "feedback"
 
 
+#: Each page or action of a record: (the visit's URL name, its feedback's).
+URL_NAMES = {
+    "detail": ("detail", "feedback"),
+    "edit": ("edit", "feedback_edit"),
+    "submit": ("submit", "feedback_submit"),
+    "review": ("review", "feedback_review"),
+    "history": ("history", "feedback_history"),
+}
+
+
 def record_urls(record: Visit | DetailedFeedback) -> dict[str, str]:
     """The pages and actions of a visit or of its feedback, by what they do."""
-    if isinstance(record, Visit):
-        kwargs = {"pk": record.pk}
-        names = {
-            "detail": "detail",
-            "edit": "edit",
-            "submit": "submit",
-            "review": "review",
-            "history": "history",
-        }
-    else:
-        kwargs = {"pk": record.visit_id}
-        names = {
-            "detail": "feedback",
-            "edit": "feedback_edit",
-            "submit": "feedback_submit",
-            "review": "feedback_review",
-            "history": "feedback_history",
-        }
-    urls = {key: reverse(f"visits:{name}", kwargs=kwargs) for key, name in names.items()}
+    is_visit = isinstance(record, Visit)
+    kwargs = {"pk": record.pk if isinstance(record, Visit) else record.visit_id}
+    urls = {
+        key: reverse(f"visits:{names[0 if is_visit else 1]}", kwargs=kwargs)
+        for key, names in URL_NAMES.items()
+    }
     urls["visit"] = reverse("visits:detail", kwargs=kwargs)
     return urls
 
@@ -98,10 +83,9 @@ def facts_context(record: Visit | DetailedFeedback) -> dict[str, object]:
     }
 
 
-@login_required
-@require_safe
+@member_required(methods=SAFE)
 def visit_list(request: HttpRequest) -> HttpResponse:
-    user = member(request)
+    user = signed_in_user(request)
     form = VisitFilterForm(
         request.GET or None, regions=queries.visit_regions(), months=queries.visit_months()
     )
@@ -123,10 +107,9 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_safe
+@member_required(methods=SAFE)
 def needs_attention(request: HttpRequest) -> HttpResponse:
-    user = member(request)
+    user = signed_in_user(request)
     reviewer = is_reviewer(user)
     return render(
         request,
@@ -138,10 +121,9 @@ def needs_attention(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_safe
+@member_required(methods=SAFE)
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = member(request)
+    user = signed_in_user(request)
     visit = queries.visit_detail(pk=pk)
     try:
         feedback: DetailedFeedback | None = visit.feedback
@@ -154,10 +136,9 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_safe
+@member_required(methods=SAFE)
 def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = member(request)
+    user = signed_in_user(request)
     feedback = queries.feedback_for_visit(visit_pk=pk)
     if feedback is None:
         visit = get_object_or_404(Visit.objects.prefetch_related("local_authorities"), pk=pk)

@@ -5,38 +5,28 @@ or return with a comment), and each record's history."""
 from typing import TypeVar
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST
 
+from mash_survey.access import FORM, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError
+from mash_survey.forms import seen_version
+from mash_survey.history import record_history
 from mash_survey.identifiers import FoundPage, IdentifiersFoundError, found_page, identifier_hits
-from mash_survey.roles import is_reviewer
 
 from .. import queries
 from ..forms_review import APPROVE, ReviewForm
 from ..models import DetailedFeedback, ReviewStatus, Visit
 from ..services import record_approve, record_return, record_submit
-from .pages import facts_context, member, record_context, record_name, record_urls
+from .pages import facts_context, record_context, record_name, record_urls
 
 R = TypeVar("R", Visit, DetailedFeedback)
 
 
-def _reviewer(request: HttpRequest) -> User:
-    user = member(request)
-    if not is_reviewer(user):
-        raise PermissionDenied
-    return user
-
-
 def _seen_version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1  # never a real version: refused as a stale edit
+    return seen_version(request.POST.get("version", ""))
 
 
 # ----- Submitting ----------------------------------------------------------------
@@ -87,36 +77,22 @@ def _submit(request: HttpRequest, user: User, record: R) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@member_required
 def visit_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = member(request)
-    return _submit(request, user, queries.visit_detail(pk=pk))
+    return _submit(request, signed_in_user(request), queries.visit_detail(pk=pk))
 
 
 @require_POST
-@login_required
+@member_required
 def feedback_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = member(request)
-    return _submit(request, user, queries.feedback_detail(visit_pk=pk))
+    return _submit(request, signed_in_user(request), queries.feedback_detail(visit_pk=pk))
 
 
 # ----- Reviewing -----------------------------------------------------------------
 
 
-def _errors(form: ReviewForm) -> list[tuple[str, str]]:
-    """(id to link to, message) for the error summary; the radios' first input for the
-    decision, no link for a problem with the record as a whole."""
-    anchors = {"decision": "id_decision_1", "comment": "id_comment"}
-    anchors["override_reason"] = "id_override_reason"
-    errors = [("", str(message)) for message in form.non_field_errors()]
-    for name, messages_ in form.errors.items():
-        if name == "__all__":
-            continue
-        errors.extend((anchors.get(name, ""), str(message)) for message in messages_)
-    return errors
-
-
-def _review(request: HttpRequest, user: User, record: R) -> HttpResponse:
+def _review(request: HttpRequest, record: R) -> HttpResponse:
+    user = signed_in_user(request)
     context = record_context(user, record)
     name = record_name(record)
     if record.status != ReviewStatus.SUBMITTED:
@@ -160,33 +136,28 @@ def _review(request: HttpRequest, user: User, record: R) -> HttpResponse:
             **context,
             **facts_context(record),
             "form": form,
-            "errors": _errors(form),
+            "errors": form.error_links(),
             "hits": hits,
             "own": own,
         },
     )
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@reviewer_required(methods=FORM)
 def visit_review(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reviewer(request)
-    visit = queries.visit_detail(pk=pk)
-    return _review(request, user, visit)
+    return _review(request, queries.visit_detail(pk=pk))
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@reviewer_required(methods=FORM)
 def feedback_review(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reviewer(request)
-    return _review(request, user, queries.feedback_detail(visit_pk=pk))
+    return _review(request, queries.feedback_detail(visit_pk=pk))
 
 
 # ----- History -------------------------------------------------------------------
 
 
 def _history(request: HttpRequest, user: User, record: R) -> HttpResponse:
-    history = queries.record_history(record, page_number=request.GET.get("page", 1))
+    history = record_history(record, page_number=request.GET.get("page", 1))
     return render(
         request,
         "visits/review/history.html",
@@ -194,15 +165,11 @@ def _history(request: HttpRequest, user: User, record: R) -> HttpResponse:
     )
 
 
-@login_required
-@require_safe
+@member_required(methods=SAFE)
 def visit_history(request: HttpRequest, pk: int) -> HttpResponse:
-    user = member(request)
-    return _history(request, user, queries.visit_detail(pk=pk))
+    return _history(request, signed_in_user(request), queries.visit_detail(pk=pk))
 
 
-@login_required
-@require_safe
+@member_required(methods=SAFE)
 def feedback_history(request: HttpRequest, pk: int) -> HttpResponse:
-    user = member(request)
-    return _history(request, user, queries.feedback_detail(visit_pk=pk))
+    return _history(request, signed_in_user(request), queries.feedback_detail(visit_pk=pk))
