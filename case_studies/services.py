@@ -11,7 +11,7 @@ from areas.models import LocalAuthority
 from mash_survey import history, identifiers
 from mash_survey.errors import ServiceError
 from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
-from mash_survey.roles import is_reviewer, is_staff_member
+from mash_survey.roles import is_staff_member
 from visits.models import Visit
 
 from .models import CaseStudy, CaseStudyStatus, KeyFact, Section
@@ -22,18 +22,6 @@ class CaseStudyError(ServiceError):
 
 
 GUARD = identifiers.Guard(subject="The case study", action="continue", refused=CaseStudyError)
-
-
-def _reviewer_only(user: User, action: str) -> None:
-    if not is_reviewer(user):
-        raise CaseStudyError(f"Only a reviewer can {action}.")
-
-
-def _required(text: str, message: str) -> str:
-    text = text.strip()
-    if not text:
-        raise CaseStudyError(message)
-    return text
 
 
 def _take(case_study: CaseStudy, status: str, refused: str, seen_version: int | None) -> CaseStudy:
@@ -59,14 +47,8 @@ def case_study_submit(
     )
     reason = GUARD.check(case_study, user=user, override_reason=override_reason)
     case_study.status = CaseStudyStatus.IN_REVIEW
-    if reason:
-        case_study.pii_override_reason = reason
     history.save(
-        case_study,
-        user=user,
-        reason=f"Sent for review with possible identifiers: {reason}"
-        if reason
-        else "Sent for review",
+        case_study, user=user, reason=GUARD.keep(case_study, reason, step="Sent for review")
     )
     return case_study
 
@@ -76,7 +58,7 @@ def case_study_publish(
     *, case_study: CaseStudy, user: User, seen_version: int | None = None, override_reason: str = ""
 ) -> CaseStudy:
     """Publish a case study in review (reviewers only): from now on it is public."""
-    _reviewer_only(user, "publish a case study")
+    CaseStudyError.unless_reviewer(user, "publish a case study")
     case_study = _take(
         case_study,
         CaseStudyStatus.IN_REVIEW,
@@ -89,8 +71,7 @@ def case_study_publish(
     case_study.status = CaseStudyStatus.PUBLISHED
     case_study.published_at = case_study.published_at or timezone.now()
     case_study.reviewer_comment = ""
-    if reason:
-        case_study.pii_override_reason = reason
+    GUARD.keep(case_study, reason, step="Published")
     history.save(case_study, user=user, reason="Published")
     return case_study
 
@@ -100,8 +81,8 @@ def case_study_send_back(
     *, case_study: CaseStudy, user: User, comment: str, seen_version: int | None = None
 ) -> CaseStudy:
     """Return a case study in review to draft with a comment saying what to change."""
-    _reviewer_only(user, "send a case study back")
-    comment = _required(comment, "Enter a comment saying what needs to change.")
+    CaseStudyError.unless_reviewer(user, "send a case study back")
+    comment = CaseStudyError.required(comment, "Enter a comment saying what needs to change.")
     case_study = _take(
         case_study,
         CaseStudyStatus.IN_REVIEW,
@@ -119,8 +100,10 @@ def case_study_withdraw(
     *, case_study: CaseStudy, user: User, notice: str, seen_version: int | None = None
 ) -> CaseStudy:
     """Withdraw a published case study: its address stays, showing `notice` instead."""
-    _reviewer_only(user, "withdraw a case study")
-    notice = _required(notice, "Enter the notice readers will see in place of the case study.")
+    CaseStudyError.unless_reviewer(user, "withdraw a case study")
+    notice = CaseStudyError.required(
+        notice, "Enter the notice readers will see in place of the case study."
+    )
     case_study = _take(
         case_study,
         CaseStudyStatus.PUBLISHED,
@@ -148,56 +131,40 @@ class KeyFactContent:
     value: str
 
 
-def _write_rows(
-    user: User,
-    existing: list[Section] | list[KeyFact],
-    wanted: list[Section] | list[KeyFact],
-    fields: tuple[str, str],
-) -> None:
-    """Make the rows in `existing` (by order) read as `wanted`: change, add and delete only
-    what differs, each with its history, so the case study's history shows what changed."""
-    by_order = {row.order: row for row in existing}
-    for row in wanted:
-        current = by_order.pop(row.order, None)
-        if current is None:
-            history.save(row, user=user)
-        elif any(getattr(current, f) != getattr(row, f) for f in fields):
-            for f in fields:
-                setattr(current, f, getattr(row, f))
-            history.save(current, user=user)
-    for row in by_order.values():
-        history.delete(row, user=user)
-
-
-def _write_parts(
+def _save_with_parts(
     case_study: CaseStudy,
     *,
     user: User,
+    reason: str,
     local_authorities: list[LocalAuthority],
-    sections: list[SectionContent],
-    key_facts: list[KeyFactContent],
+    sections: list[SectionContent] | None,
+    key_facts: list[KeyFactContent] | None,
 ) -> None:
-    # Called inside `history.saving(case_study)`: the areas go into its one history record,
-    # and the sections and key facts are recorded as part of the same change.
-    case_study.local_authorities.set(local_authorities)
-    _write_rows(
-        user,
-        list(Section.objects.filter(case_study=case_study)),
-        [
-            Section(case_study=case_study, heading=s.heading, body=s.body, order=i)
-            for i, s in enumerate(sections, start=1)
-        ],
-        ("heading", "body"),
-    )
-    _write_rows(
-        user,
-        list(KeyFact.objects.filter(case_study=case_study)),
-        [
-            KeyFact(case_study=case_study, label=f.label, value=f.value, order=i)
-            for i, f in enumerate(key_facts, start=1)
-        ],
-        ("label", "value"),
-    )
+    """Save the case study with its areas (in its one history record) and its sections and
+    key facts (recorded in the same change)."""
+    with history.saving(case_study, user=user, reason=reason):
+        case_study.save()
+        case_study.local_authorities.set(local_authorities)
+        history.sync(
+            Section.objects.filter(case_study=case_study),
+            [
+                Section(case_study=case_study, heading=s.heading, body=s.body, order=i)
+                for i, s in enumerate(sections or [], start=1)
+            ],
+            key="order",
+            fields=["heading", "body"],
+            user=user,
+        )
+        history.sync(
+            KeyFact.objects.filter(case_study=case_study),
+            [
+                KeyFact(case_study=case_study, label=f.label, value=f.value, order=i)
+                for i, f in enumerate(key_facts or [], start=1)
+            ],
+            key="order",
+            fields=["label", "value"],
+            user=user,
+        )
 
 
 def _slug_taken(slug: str, *, exclude_pk: int | None = None) -> bool:
@@ -231,15 +198,14 @@ def case_study_create(
     case_study = CaseStudy(
         title=title, slug=slug, model=model, summary=summary, visit=visit, created_by=user
     )
-    with history.saving(case_study, user=user, reason="Created"):
-        case_study.save()
-        _write_parts(
-            case_study,
-            user=user,
-            local_authorities=local_authorities,
-            sections=sections or [],
-            key_facts=key_facts or [],
-        )
+    _save_with_parts(
+        case_study,
+        user=user,
+        reason="Created",
+        local_authorities=local_authorities,
+        sections=sections,
+        key_facts=key_facts,
+    )
     return case_study
 
 
@@ -272,13 +238,12 @@ def case_study_update(
     history.claim_version(case_study, seen_version=seen_version)
     case_study.title, case_study.slug, case_study.model = title, slug, model
     case_study.summary, case_study.visit = summary, visit
-    with history.saving(case_study, user=user, reason="Changed"):
-        case_study.save()
-        _write_parts(
-            case_study,
-            user=user,
-            local_authorities=local_authorities,
-            sections=sections or [],
-            key_facts=key_facts or [],
-        )
+    _save_with_parts(
+        case_study,
+        user=user,
+        reason="Changed",
+        local_authorities=local_authorities,
+        sections=sections,
+        key_facts=key_facts,
+    )
     return case_study

@@ -23,7 +23,7 @@ import difflib
 import uuid
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
@@ -123,6 +123,7 @@ def _stamp(sender: Any, history_instance: Any, **kwargs: Any) -> None:
 # ----- Writing --------------------------------------------------------------------------
 
 V = TypeVar("V", bound=models.Model)
+M = TypeVar("M", bound=models.Model)
 
 
 def lock(record: V) -> V:
@@ -193,6 +194,31 @@ def delete(record: models.Model, *, user: User | None) -> None:
     record._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     with change(user=user):
         record.delete()
+
+
+def sync(
+    existing: Iterable[M],
+    wanted: Iterable[M],
+    *,
+    key: str,
+    fields: Sequence[str],
+    user: User | None,
+) -> None:
+    """Make a record's saved rows (`existing`) read as `wanted`, matched on `key`: delete,
+    change and add only the rows that differ, each with its history row (call it inside the
+    record's `saving` or `change`, so they join its change)."""
+    current = {getattr(row, key): row for row in existing}
+    wanted_by_key = {getattr(row, key): row for row in wanted}
+    for value in current.keys() - wanted_by_key.keys():
+        delete(current[value], user=user)
+    for value, row in wanted_by_key.items():
+        saved = current.get(value)
+        if saved is None:
+            save(row, user=user)
+        elif any(getattr(saved, f) != getattr(row, f) for f in fields):
+            for f in fields:
+                setattr(saved, f, getattr(row, f))
+            save(saved, user=user)
 
 
 # ----- Reading: pairing rows saved together ----------------------------------------------

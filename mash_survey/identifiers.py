@@ -107,6 +107,16 @@ class Guard:
             raise self.refused("Only a reviewer can let possible identifiers through.")
         return reason
 
+    @staticmethod
+    def keep(record: Any, reason: str, *, step: str, plain: str = "") -> str:
+        """Keep the reason that let identifiers through on the record (`pii_override_reason`)
+        and return what its history says of the step: "{step} with possible identifiers:
+        {reason}", or `plain` (by default `step`) when nothing was let through."""
+        if not reason:
+            return plain or step
+        record.pii_override_reason = reason
+        return f"{step} with possible identifiers: {reason}"
+
 
 def texts_of(record: Any, fields: Mapping[str, str]) -> list[tuple[str, str, str]]:
     """(field, label, text) of the record's named fields: for `identifier_texts`."""

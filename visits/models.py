@@ -36,6 +36,13 @@ class ReviewStatus(models.TextChoices):
 class Reviewed(Versioned):
     """The review workflow and optimistic locking shared by visits and detailed feedback."""
 
+    history_labels = {
+        "reviewer_comment": "Reviewer's comment",
+        "pii_override_reason": "Why possible identifiers were let through",
+        "created_by": "Recorded by",
+        "approved_by": "Approved by",
+    }
+
     status = models.CharField(
         max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )
@@ -67,12 +74,9 @@ class Reviewed(Versioned):
 class Visit(Reviewed):
     record_name = "visit"
     history_labels = {
+        **Reviewed.history_labels,
         "model_seen": "Model seen",
         "local_authorities": "Areas visited",
-        "reviewer_comment": "Reviewer's comment",
-        "pii_override_reason": "Why possible identifiers were let through",
-        "created_by": "Recorded by",
-        "approved_by": "Approved by",
         "selection": "Selected from",
     }
 
@@ -153,12 +157,6 @@ class DetailedFeedback(Reviewed):
     """The structured feedback taken from 17 of the visits."""
 
     record_name = "feedback record"
-    history_labels = {
-        "reviewer_comment": "Reviewer's comment",
-        "pii_override_reason": "Why possible identifiers were let through",
-        "created_by": "Recorded by",
-        "approved_by": "Approved by",
-    }
 
     visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="feedback")
     established_on = models.DateField("when the arrangement started", null=True, blank=True)

@@ -18,7 +18,6 @@ from areas.models import AgencyType, LocalAuthority, Region
 from mash_survey import history, identifiers
 from mash_survey.errors import ServiceError
 from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
-from mash_survey.roles import is_reviewer
 
 from .models import (
     AgencyInvolvement,
@@ -40,22 +39,13 @@ class WorkflowError(ServiceError):
 GUARD = identifiers.Guard(subject="The text", action="approve", refused=WorkflowError)
 
 
-def _reviewer_only(user: User, action: str) -> None:
-    if not is_reviewer(user):
-        raise WorkflowError(f"Only a reviewer can {action}.")
-
-
-def _required(text: str, message: str) -> str:
-    text = text.strip()
-    if not text:
-        raise WorkflowError(message)
-    return text
-
-
-def _locked_in(record: R, statuses: tuple[str, ...], refused: str) -> R:
+def _for_decision(record: R, user: User, action: str, done: str) -> R:
+    """The submitted record, locked, for a reviewer to `action` ("approve"): refused unless
+    the user is a reviewer and the record waits for review."""
+    WorkflowError.unless_reviewer(user, f"{action} a {record.record_name}")
     record = history.lock(record)
-    if record.status not in statuses:
-        raise WorkflowError(refused)
+    if record.status != ReviewStatus.SUBMITTED:
+        raise WorkflowError(f"Only a submitted {record.record_name} can be {done}.")
     return record
 
 
@@ -77,10 +67,7 @@ def record_submit(
     history.claim_version(record, seen_version=seen_version)
     record.status = ReviewStatus.SUBMITTED
     record.submitted_at = timezone.now()
-    reason = "Submitted for review"
-    if override_reason:
-        record.pii_override_reason = override_reason
-        reason = f"Submitted with possible identifiers: {override_reason}"
+    reason = GUARD.keep(record, override_reason, step="Submitted", plain="Submitted for review")
     history.save(record, user=user, reason=reason)
     return record
 
@@ -91,10 +78,7 @@ def record_approve(
 ) -> R:
     """Approve a submitted record. Possible identifiers block it unless the reviewer gives a
     reason, which is recorded in the history."""
-    _reviewer_only(user, f"approve a {record.record_name}")
-    record = _locked_in(
-        record, (ReviewStatus.SUBMITTED,), f"Only a submitted {record.record_name} can be approved."
-    )
+    record = _for_decision(record, user, "approve", "approved")
     if (
         record.created_by_id is not None
         and record.created_by_id == user.pk
@@ -109,22 +93,16 @@ def record_approve(
     record.approved_at = timezone.now()
     record.approved_by = user
     record.reviewer_comment = ""
-    reason = "Approved"
-    if override_reason:
-        record.pii_override_reason = override_reason
-        reason = f"Approved with possible identifiers: {override_reason}"
-    history.save(record, user=user, reason=reason)
+    history.save(record, user=user, reason=GUARD.keep(record, override_reason, step="Approved"))
     return record
 
 
 @transaction.atomic
 def record_return(*, record: R, user: User, comment: str, seen_version: int | None = None) -> R:
     """Send a submitted record back to its authors with a comment saying what to change."""
-    _reviewer_only(user, f"return a {record.record_name}")
-    comment = _required(comment, "Enter a comment saying what needs to change.")
-    record = _locked_in(
-        record, (ReviewStatus.SUBMITTED,), f"Only a submitted {record.record_name} can be returned."
-    )
+    WorkflowError.unless_reviewer(user, f"return a {record.record_name}")
+    comment = WorkflowError.required(comment, "Enter a comment saying what needs to change.")
+    record = _for_decision(record, user, "return", "returned")
     history.claim_version(record, seen_version=seen_version)
     record.status = ReviewStatus.RETURNED
     record.reviewer_comment = comment
@@ -198,27 +176,30 @@ def _visit_unchanged(
     )
 
 
-def _set_visit_relations(
+def _save_visit(
     visit: Visit,
     *,
-    user: User | None,
+    user: User,
+    reason: str,
     local_authorities: list[LocalAuthority],
     agencies: Mapping[str, str],
     visiting_team: list[User],
 ) -> None:
-    # Called inside `history.saving(visit)`: the areas visited go into its one history record.
-    visit.local_authorities.set(local_authorities)
-    visit.visiting_team.set(visiting_team)
-    existing = {row.agency_type: row for row in visit.agencies.all()}
-    for agency_type, row in existing.items():
-        if agency_type not in agencies:
-            history.delete(row, user=user)
-    for agency_type, involvement in agencies.items():
-        row = existing.get(agency_type) or AgencyInvolvement(visit=visit, agency_type=agency_type)
-        if row.pk is not None and row.involvement == involvement:
-            continue
-        row.involvement = involvement
-        history.save(row, user=user)
+    """Save the visit with its areas (in its one history record), team and agencies."""
+    with history.saving(visit, user=user, reason=reason):
+        visit.save()
+        visit.local_authorities.set(local_authorities)
+        visit.visiting_team.set(visiting_team)
+        history.sync(
+            visit.agencies.all(),
+            [
+                AgencyInvolvement(visit=visit, agency_type=agency, involvement=involvement)
+                for agency, involvement in agencies.items()
+            ],
+            key="agency_type",
+            fields=["involvement"],
+            user=user,
+        )
 
 
 @transaction.atomic
@@ -240,15 +221,14 @@ def visit_create(
     visit = Visit(
         visit_date=visit_date, region=region, model_seen=model_seen, notes=notes, created_by=user
     )
-    with history.saving(visit, user=user, reason="Created"):
-        visit.save()
-        _set_visit_relations(
-            visit,
-            user=user,
-            local_authorities=authorities,
-            agencies=involvements,
-            visiting_team=team,
-        )
+    _save_visit(
+        visit,
+        user=user,
+        reason="Created",
+        local_authorities=authorities,
+        agencies=involvements,
+        visiting_team=team,
+    )
     return visit
 
 
@@ -289,11 +269,14 @@ def visit_update(
     history.claim_version(visit, seen_version=seen_version)
     visit.visit_date, visit.region, visit.model_seen = visit_date, region, model_seen
     visit.notes = notes
-    with history.saving(visit, user=user, reason="Saved automatically" if autosave else "Saved"):
-        visit.save()
-        _set_visit_relations(
-            visit, user=user, local_authorities=authorities, agencies=agencies, visiting_team=team
-        )
+    _save_visit(
+        visit,
+        user=user,
+        reason="Saved automatically" if autosave else "Saved",
+        local_authorities=authorities,
+        agencies=agencies,
+        visiting_team=team,
+    )
     return visit
 
 
@@ -322,21 +305,21 @@ def _check_feedback(
 def _set_staffing(
     feedback: DetailedFeedback, staffing: Mapping[str, Staffing], user: User | None
 ) -> None:
-    existing = {row.agency_type: row for row in feedback.staffing.all()}
-    for agency_type, row in existing.items():
-        if agency_type not in staffing:
-            history.delete(row, user=user)
-    for agency_type, line in staffing.items():
-        row = existing.get(agency_type) or FeedbackStaffing(
-            feedback=feedback, agency_type=agency_type, staff_fte=line.staff_fte
-        )
-        if row.pk is not None and (row.staff_fte, row.co_located) == (
-            line.staff_fte,
-            line.co_located,
-        ):
-            continue
-        row.staff_fte, row.co_located = line.staff_fte, line.co_located
-        history.save(row, user=user)
+    history.sync(
+        feedback.staffing.all(),
+        [
+            FeedbackStaffing(
+                feedback=feedback,
+                agency_type=agency,
+                staff_fte=line.staff_fte,
+                co_located=line.co_located,
+            )
+            for agency, line in staffing.items()
+        ],
+        key="agency_type",
+        fields=["staff_fte", "co_located"],
+        user=user,
+    )
 
 
 def _staffing_of(feedback: DetailedFeedback) -> dict[str, Staffing]:

@@ -60,8 +60,8 @@ def test_an_edit_records_only_what_changed_and_who_deleted_a_section(staff_user)
     assert [(row.history_type, row.heading) for row in rows] == [
         ("+", "Context"),
         ("+", "Partners"),
-        ("~", "Context"),
         ("-", "Partners"),
+        ("~", "Context"),
     ]
     assert [row.history_user for row in rows[2:]] == [editor, editor]
     assert KeyFact.history.filter(case_study_id=case_study.pk).count() == 1  # unchanged
