@@ -326,9 +326,26 @@ class HistoryVersion:
 
 
 @dataclass(frozen=True)
+class PageLink:
+    rel: str  # "prev" or "next", as GOV.UK pagination names them
+    number: int
+    title: str
+
+
+@dataclass(frozen=True)
 class RecordHistory:
     page: Page[Any]
     versions: list[HistoryVersion]
+
+    @property
+    def links(self) -> list[PageLink]:
+        """Links to the newer and older pages of versions, where there are any."""
+        links = []
+        if self.page.has_previous():
+            links.append(PageLink("prev", self.page.previous_page_number(), "Newer"))
+        if self.page.has_next():
+            links.append(PageLink("next", self.page.next_page_number(), "Older"))
+        return links
 
 
 def line_diff(old: str, new: str, *, context: int = DIFF_CONTEXT_LINES) -> list[DiffLine]:

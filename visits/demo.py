@@ -171,63 +171,66 @@ CHAIRS = [
 FREQUENCIES = ["monthly", "every six weeks", "every quarter", "every two months"]
 
 
+_CO, _VIRTUAL = Involvement.CO_LOCATED, Involvement.VIRTUAL
+_A = AgencyType
+#: For each model, how each agency usually takes part: always one way, or by chance with
+#: weights for (co-located, virtual, not involved). Agencies left out are not involved.
+AGENCY_PATTERNS: dict[str, dict[str, str | tuple[int, int, int]]] = {
+    ModelSeen.MASH: {
+        _A.CHILDRENS_SOCIAL_CARE: _CO,
+        _A.POLICE: _CO,
+        _A.HEALTH: (75, 25, 0),
+        _A.EDUCATION: (40, 50, 10),
+        _A.PROBATION: (35, 50, 15),
+        _A.YOUTH_OFFENDING: (30, 50, 20),
+        _A.HOUSING: (15, 55, 30),
+    },
+    ModelSeen.CO_LOCATED: {
+        _A.CHILDRENS_SOCIAL_CARE: _CO,
+        _A.POLICE: _CO,
+        _A.HEALTH: (45, 50, 5),
+        _A.EDUCATION: (10, 60, 30),
+        _A.PROBATION: (5, 55, 40),
+        _A.YOUTH_OFFENDING: (10, 50, 40),
+        _A.HOUSING: (0, 50, 50),
+    },
+    ModelSeen.SPECIALIST: {
+        _A.CHILDRENS_SOCIAL_CARE: _CO,
+        _A.POLICE: _CO,
+        _A.HEALTH: (60, 40, 0),
+        _A.EDUCATION: (10, 60, 30),
+        _A.YOUTH_OFFENDING: (40, 50, 10),
+        _A.HOUSING: (0, 40, 60),
+    },
+    ModelSeen.VIRTUAL: {
+        _A.CHILDRENS_SOCIAL_CARE: _CO,
+        _A.POLICE: (30, 70, 0),
+        _A.HEALTH: _VIRTUAL,
+        _A.EDUCATION: _VIRTUAL,
+        _A.PROBATION: (0, 70, 30),
+        _A.HOUSING: (0, 60, 40),
+    },
+    ModelSeen.OTHER: {
+        _A.CHILDRENS_SOCIAL_CARE: _CO,
+        _A.POLICE: (50, 50, 0),
+        _A.HEALTH: (0, 80, 20),
+        _A.EDUCATION: (0, 50, 50),
+    },
+}
+
+
 def _agencies_for(model: str, adults: bool, rng: random.Random) -> dict[str, str]:
-    co, virtual, out = Involvement.CO_LOCATED, Involvement.VIRTUAL, Involvement.NOT_INVOLVED
-
-    def one(weights: tuple[int, int, int]) -> str:
-        return rng.choices([co, virtual, out], weights=weights)[0]
-
-    if model == ModelSeen.MASH:
-        agencies = {
-            AgencyType.CHILDRENS_SOCIAL_CARE: co,
-            AgencyType.POLICE: co,
-            AgencyType.HEALTH: one((75, 25, 0)),
-            AgencyType.EDUCATION: one((40, 50, 10)),
-            AgencyType.PROBATION: one((35, 50, 15)),
-            AgencyType.YOUTH_OFFENDING: one((30, 50, 20)),
-            AgencyType.HOUSING: one((15, 55, 30)),
-        }
-    elif model == ModelSeen.CO_LOCATED:
-        agencies = {
-            AgencyType.CHILDRENS_SOCIAL_CARE: co,
-            AgencyType.POLICE: co,
-            AgencyType.HEALTH: one((45, 50, 5)),
-            AgencyType.EDUCATION: one((10, 60, 30)),
-            AgencyType.PROBATION: one((5, 55, 40)),
-            AgencyType.YOUTH_OFFENDING: one((10, 50, 40)),
-            AgencyType.HOUSING: one((0, 50, 50)),
-        }
-    elif model == ModelSeen.SPECIALIST:
-        agencies = {
-            AgencyType.CHILDRENS_SOCIAL_CARE: co,
-            AgencyType.POLICE: co,
-            AgencyType.HEALTH: one((60, 40, 0)),
-            AgencyType.EDUCATION: one((10, 60, 30)),
-            AgencyType.YOUTH_OFFENDING: one((40, 50, 10)),
-            AgencyType.HOUSING: one((0, 40, 60)),
-        }
-    elif model == ModelSeen.VIRTUAL:
-        agencies = {
-            AgencyType.CHILDRENS_SOCIAL_CARE: co,
-            AgencyType.POLICE: one((30, 70, 0)),
-            AgencyType.HEALTH: virtual,
-            AgencyType.EDUCATION: virtual,
-            AgencyType.PROBATION: one((0, 70, 30)),
-            AgencyType.HOUSING: one((0, 60, 40)),
-        }
-    else:
-        agencies = {
-            AgencyType.CHILDRENS_SOCIAL_CARE: co,
-            AgencyType.POLICE: one((50, 50, 0)),
-            AgencyType.HEALTH: one((0, 80, 20)),
-            AgencyType.EDUCATION: one((0, 50, 50)),
-        }
+    involvements = [_CO, _VIRTUAL, Involvement.NOT_INVOLVED]
+    agencies: dict[str, str] = {
+        agency: way if isinstance(way, str) else rng.choices(involvements, weights=way)[0]
+        for agency, way in AGENCY_PATTERNS.get(model, AGENCY_PATTERNS[ModelSeen.OTHER]).items()
+    }
     if adults:
-        agencies[AgencyType.ADULT_SOCIAL_CARE] = co
+        agencies[AgencyType.ADULT_SOCIAL_CARE] = _CO
     elif rng.random() < 0.3:
-        agencies[AgencyType.ADULT_SOCIAL_CARE] = virtual
+        agencies[AgencyType.ADULT_SOCIAL_CARE] = _VIRTUAL
     if rng.random() < 0.25:
-        agencies[AgencyType.OTHER] = virtual
+        agencies[AgencyType.OTHER] = _VIRTUAL
     return {str(k): str(v) for k, v in agencies.items()}
 
 
