@@ -10,7 +10,7 @@ from django import forms
 from django.utils.text import slugify
 
 from areas.models import LocalAuthority
-from mash_survey.forms import GovukForm, SeenVersionField
+from mash_survey.forms import GovukForm, SeenVersionField, VersionField
 from visits.models import Visit
 
 from .models import CaseStudy, CaseStudyModel
@@ -77,11 +77,7 @@ class CaseStudyForm(GovukForm):
         error_messages={"required": "Enter a summary"},
     )
     # The version the person started from: without it a save could overwrite someone's.
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=0,
-        error_messages={"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD},
-    )
+    version = VersionField(RELOAD)
 
     def anchor(self, name: str) -> str:
         # The page writes its own radios and checkboxes, numbered from 0 as Django does.
