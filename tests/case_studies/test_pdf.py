@@ -1,7 +1,6 @@
 """One published case study as a PDF: titled, A4, and for published case studies only."""
 
 import re
-import zlib
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from django.utils import timezone
 from case_studies.models import CaseStudyStatus
 from tests.case_studies.factories import CaseStudyFactory, SectionFactory
 from tests.factories import LocalAuthorityFactory
+from tests.pdfs import with_streams_inflated
 
 pytestmark = pytest.mark.django_db
 
@@ -20,23 +20,9 @@ def pdf_url(case_study: Any) -> str:
     return reverse("case_studies:pdf", kwargs={"slug": case_study.slug})
 
 
-def _with_streams_inflated(pdf: bytes) -> bytes:
-    """The PDF's bytes followed by each compressed stream's contents (WeasyPrint may keep the
-    document information in a compressed object stream)."""
-    inflated = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.DOTALL):
-        try:
-            inflated.append(zlib.decompressobj().decompress(stream))
-        except zlib.error:
-            continue
-    return b"\n".join(inflated)
-
-
 def pdf_title(pdf: bytes) -> str:
     """The /Title entry of the PDF's document information, as text."""
-    match = re.search(
-        rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]+>)", _with_streams_inflated(pdf)
-    )
+    match = re.search(rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]+>)", with_streams_inflated(pdf))
     assert match, "the PDF has no document title"
     raw = match.group(1)
     if raw.startswith(b"<"):

@@ -4,7 +4,6 @@ import os
 import re
 import subprocess
 import sys
-import zlib
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from django.conf import settings
 from django.test import RequestFactory, override_settings
 
 from mash_survey.pdf import render_pdf
+from tests.pdfs import with_streams_inflated
 
 TEMPLATE = """<!DOCTYPE html>
 <html><head><title>The template's own title</title>
@@ -30,18 +30,6 @@ ONE_TEMPLATE = override_settings(
 )
 
 
-def _with_streams_inflated(pdf: bytes) -> bytes:
-    """The PDF's bytes followed by each compressed stream's contents (WeasyPrint may keep the
-    document information in a compressed object stream)."""
-    inflated = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.DOTALL):
-        try:
-            inflated.append(zlib.decompressobj().decompress(stream))
-        except zlib.error:
-            continue
-    return b"\n".join(inflated)
-
-
 STRING = rb"(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>)"
 
 
@@ -56,7 +44,7 @@ def _text(raw: bytes) -> str:
 def pdf_info(pdf: bytes) -> dict[str, str]:
     """The PDF's document information (/Title, /Author…): the dictionary with a /Producer."""
     match = re.search(
-        rb"<<((?:(?!<<|>>).)*/Producer(?:(?!<<|>>).)*)>>", _with_streams_inflated(pdf), re.DOTALL
+        rb"<<((?:(?!<<|>>).)*/Producer(?:(?!<<|>>).)*)>>", with_streams_inflated(pdf), re.DOTALL
     )
     assert match, "the PDF has no document information"
     return {
@@ -66,7 +54,7 @@ def pdf_info(pdf: bytes) -> dict[str, str]:
 
 
 def pdf_language(pdf: bytes) -> str | None:
-    match = re.search(rb"/Lang\s*" + STRING, _with_streams_inflated(pdf))
+    match = re.search(rb"/Lang\s*" + STRING, with_streams_inflated(pdf))
     return _text(match.group(1)) if match else None
 
 
@@ -87,7 +75,7 @@ def test_the_pdf_has_the_title_given_in_british_english_by_the_service() -> None
     assert info["Author"] == settings.SERVICE_NAME
     assert info["Creator"] == settings.SERVICE_NAME
     assert info["Producer"] == settings.SERVICE_NAME
-    assert b"WeasyPrint" not in _with_streams_inflated(pdf)
+    assert b"WeasyPrint" not in with_streams_inflated(pdf)
 
 
 def test_the_subject_is_the_templates_description_unless_one_is_given() -> None:
