@@ -118,11 +118,6 @@ class Guard:
         return f"{step} with possible identifiers: {reason}"
 
 
-def texts_of(record: Any, fields: Mapping[str, str]) -> list[tuple[str, str, str]]:
-    """(field, label, text) of the record's named fields: for `identifier_texts`."""
-    return [(name, label, getattr(record, name) or "") for name, label in fields.items()]
-
-
 @dataclass(frozen=True)
 class FoundPage:
     """What the "identifiers found" page says for one kind of record and step."""
