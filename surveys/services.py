@@ -164,7 +164,7 @@ def response_save_draft(
 @transaction.atomic
 def response_submit(*, response: Response, user: User, seen_version: int) -> Response:
     """Submit a draft return whose required questions are all answered."""
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    response = history.lock(response)
     if response.status != ResponseStatus.DRAFT:
         raise ResponseError("This return has already been submitted.")
     missing = missing_required(response)
@@ -180,7 +180,7 @@ def response_submit(*, response: Response, user: User, seen_version: int) -> Res
 @transaction.atomic
 def response_reopen(*, response: Response, user: User) -> Response:
     """Return a submitted return to draft so it can be corrected (reviewers only)."""
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    response = history.lock(response)
     if response.status != ResponseStatus.SUBMITTED:
         raise ResponseError("Only a submitted return can be reopened.")
     history.claim_version(response, seen_version=None)
