@@ -15,4 +15,5 @@ urlpatterns = [
     path("<slug:slug>/review/", authoring.case_study_review, name="review"),
     path("<slug:slug>/withdraw/", authoring.case_study_withdraw, name="withdraw"),
     path("<slug:slug>/history/", authoring.case_study_history, name="history"),
+    path("<slug:slug>/history/redact/", authoring.case_study_redact, name="redact"),
 ]

@@ -21,6 +21,8 @@ from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.forms import seen_version
 from mash_survey.identifiers import FoundPage, IdentifiersFoundError, found_page, identifier_hits
 from mash_survey.markdown import render_markdown
+from mash_survey.redaction import RedactPage, redact_page
+from mash_survey.roles import is_reviewer
 
 from .. import queries, services
 from ..forms import PUBLISH, CaseStudyForms, CaseStudyReviewForm, CaseStudyWithdrawForm
@@ -293,5 +295,26 @@ def case_study_history(request: HttpRequest, slug: str) -> HttpResponse:
             "history": queries.case_study_history(
                 case_study, page_number=request.GET.get("page", 1)
             ),
+            "can_redact": is_reviewer(request.user),
         },
+    )
+
+
+@reviewer_required(methods=FORM)
+def case_study_redact(request: HttpRequest, slug: str) -> HttpResponse:
+    case_study = queries.case_study_for_member(slug)
+    page = RedactPage(
+        record_label="the case study",
+        caption=case_study.title,
+        history_url=reverse("case_studies:history", kwargs={"slug": case_study.slug}),
+        breadcrumbs="case_studies/authoring/_breadcrumbs.html",
+        illustrative="case_studies/authoring/_illustrative.html",
+    )
+    return redact_page(
+        request,
+        case_study,
+        page,
+        user=signed_in_user(request),
+        parts=queries.HISTORY_PARTS,
+        context={"case_study": case_study},
     )

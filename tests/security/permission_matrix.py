@@ -77,10 +77,12 @@ ACCESS: dict[str, Access] = {
     "visits:submit": Access.POST_ONLY,
     "visits:review": Access.REVIEWERS,
     "visits:history": Access.MEMBERS,
+    "visits:redact": Access.REVIEWERS,
     "visits:feedback": Access.MEMBERS,
     "visits:feedback_submit": Access.POST_ONLY,
     "visits:feedback_review": Access.REVIEWERS,
     "visits:feedback_history": Access.MEMBERS,
+    "visits:feedback_redact": Access.REVIEWERS,
     "visits:create": Access.MEMBERS,
     "visits:edit": Access.MEMBERS,
     "visits:feedback_edit": Access.MEMBERS,
@@ -96,6 +98,7 @@ ACCESS: dict[str, Access] = {
     "case_studies:create": Access.MEMBERS,
     "case_studies:edit": Access.MEMBERS,
     "case_studies:history": Access.MEMBERS,
+    "case_studies:redact": Access.REVIEWERS,
     "case_studies:submit": Access.POST_ONLY,
     "case_studies:review": Access.REVIEWERS,
     "case_studies:withdraw": Access.REVIEWERS,
@@ -126,6 +129,9 @@ ACCESS: dict[str, Access] = {
     "admin:axes_accessattempt_add": Access.NOBODY,
     "admin:axes_accesslog_add": Access.NOBODY,
     "admin:axes_accessfailurelog_add": Access.NOBODY,
+    # The redaction log is the audit trail: administrators read it, nobody writes it by hand.
+    "admin:mash_survey_redaction_add": Access.NOBODY,
+    "admin:mash_survey_redaction_delete": Access.NOBODY,
 }
 
 #: Namespaces whose URLs need no entry in ACCESS.
@@ -283,6 +289,7 @@ def _case_study_slug(status: str) -> Sample:
 URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     "case_studies:edit": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:history": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
+    "case_studies:redact": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:submit": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:review": {"slug": _case_study_slug(CaseStudyStatus.IN_REVIEW)},
     "case_studies:withdraw": {"slug": _case_study_slug(CaseStudyStatus.PUBLISHED)},
@@ -314,10 +321,12 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     "visits:submit": {"pk": _visit_pk},
     "visits:review": {"pk": _visit_pk},
     "visits:history": {"pk": _visit_pk},
+    "visits:redact": {"pk": _visit_pk},
     "visits:feedback": {"pk": _visit_pk},
     "visits:feedback_submit": {"pk": _visit_pk},
     "visits:feedback_review": {"pk": _visit_pk},
     "visits:feedback_history": {"pk": _visit_pk},
+    "visits:feedback_redact": {"pk": _visit_pk},
     "visits:edit": {"pk": _draft_visit_pk},
     "visits:autosave": {"pk": _draft_visit_pk},
     "visits:feedback_edit": {"pk": _draft_visit_pk},

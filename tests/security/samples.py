@@ -6,11 +6,13 @@ from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
 from rest_framework_api_key.models import AbstractAPIKey, APIKey
 
 from areas.models import AuthorityType, LocalAuthority, PartnerAgency, Region
+from mash_survey.models import Redaction
 from surveys.models import QuestionKind, Survey
 from tests.factories import (
     AdminFactory,
@@ -101,6 +103,15 @@ def make_samples() -> Samples:
     )
     DetailedFeedbackFactory.create(
         visit=visit, status=ReviewStatus.SUBMITTED, submitted_at=timezone.now(), created_by=staff
+    )
+    Redaction.objects.create(
+        content_type=ContentType.objects.get_for_model(Visit),
+        object_id=visit.pk,
+        record=str(visit),
+        reason="A sample redaction.",
+        versions=[1],
+        places=1,
+        redacted_by=staff,
     )
     api_key, partner_key = APIKey.objects.create_key(
         name="Sample partner system", expiry_date=timezone.now() + timedelta(days=30)

@@ -31,6 +31,7 @@ URL_NAMES = {
     "submit": ("submit", "feedback_submit"),
     "review": ("review", "feedback_review"),
     "history": ("history", "feedback_history"),
+    "redact": ("redact", "feedback_redact"),
 }
 
 

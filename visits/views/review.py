@@ -15,6 +15,8 @@ from mash_survey.errors import ServiceError
 from mash_survey.forms import seen_version
 from mash_survey.history import record_history
 from mash_survey.identifiers import FoundPage, IdentifiersFoundError, found_page, identifier_hits
+from mash_survey.redaction import RedactPage, redact_page
+from mash_survey.roles import is_reviewer
 
 from .. import queries
 from ..forms_review import APPROVE, ReviewForm
@@ -161,7 +163,7 @@ def _history(request: HttpRequest, user: User, record: R) -> HttpResponse:
     return render(
         request,
         "visits/review/history.html",
-        {**record_context(user, record), "history": history},
+        {**record_context(user, record), "history": history, "can_redact": is_reviewer(user)},
     )
 
 
@@ -173,3 +175,29 @@ def visit_history(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required(methods=SAFE)
 def feedback_history(request: HttpRequest, pk: int) -> HttpResponse:
     return _history(request, signed_in_user(request), queries.feedback_detail(visit_pk=pk))
+
+
+# ----- Redaction ------------------------------------------------------------------
+
+
+def _redact(request: HttpRequest, record: R) -> HttpResponse:
+    name = record_name(record)
+    page = RedactPage(
+        record_label=f"the {name}",
+        caption=f"Detailed feedback: {record}" if name == "feedback" else str(record),
+        history_url=record_urls(record)["history"],
+        breadcrumbs="visits/pages/_breadcrumbs.html",
+        illustrative="visits/pages/_illustrative.html",
+    )
+    user = signed_in_user(request)
+    return redact_page(request, record, page, user=user, context=record_context(user, record))
+
+
+@reviewer_required(methods=FORM)
+def visit_redact(request: HttpRequest, pk: int) -> HttpResponse:
+    return _redact(request, queries.visit_detail(pk=pk))
+
+
+@reviewer_required(methods=FORM)
+def feedback_redact(request: HttpRequest, pk: int) -> HttpResponse:
+    return _redact(request, queries.feedback_detail(visit_pk=pk))

@@ -1,0 +1,43 @@
+"""The service's own records, kept beside the apps' records: the redaction log."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class Redaction(models.Model):
+    """A passage taken out of a record and out of every saved version of it (see
+    `mash_survey.redaction`). It says who, when, why and which versions, never the passage."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = models.CharField("record", max_length=300, help_text="The record as it was named")
+    reason = models.TextField()
+    versions = models.JSONField(
+        default=list, help_text="The versions of the record whose text held the passage"
+    )
+    places = models.PositiveIntegerField(
+        help_text="How many stored texts held it: the record, its parts and their history"
+    )
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    redacted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-redacted_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"Redaction from {self.record} on {self.redacted_at:%d %B %Y}"
+
+    @property
+    def versions_text(self) -> str:
+        """The versions as a sentence: "versions 2, 3 and 5"."""
+        numbers = [str(v) for v in self.versions]
+        if not numbers:
+            return "no saved versions"
+        if len(numbers) == 1:
+            return f"version {numbers[0]}"
+        return f"versions {', '.join(numbers[:-1])} and {numbers[-1]}"
