@@ -71,6 +71,8 @@ def _tables(record: models.Model, parts: Sequence[history.Part]) -> list[tuple[A
 def _rows_holding(model: Any, rows: Q, passage: str) -> list[tuple[Any, dict[str, str]]]:
     """The rows whose text holds `passage`, each with its texts with the passage redacted."""
     fields = _text_fields(model)
+    if not fields:
+        return []
     holds = Q()
     for field in fields:
         holds |= Q(**{f"{field.name}__contains": passage})
@@ -171,6 +173,8 @@ def identifiers_in_history(
     found: dict[str, str] = {}
     for table, rows in _tables(record, parts):
         names = [f.name for f in _text_fields(table)]
+        if not names:
+            continue
         for texts in table._default_manager.filter(rows).values_list(*names):
             for text in texts:
                 for hit in pii.scan(text or ""):

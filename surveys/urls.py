@@ -15,6 +15,11 @@ urlpatterns = [
     path("<slug:slug>/returns/<slug:area>/check/", entry.return_check, name="return_check"),
     path("<slug:slug>/returns/<slug:area>/reopen/", entry.return_reopen, name="return_reopen"),
     path("<slug:slug>/returns/<slug:area>/history/", entry.return_history, name="return_history"),
+    path(
+        "<slug:slug>/returns/<slug:area>/history/redact/",
+        entry.return_redact,
+        name="return_redact",
+    ),
     # Project staff: files
     path("<slug:slug>/import/", imports.import_upload, name="import_upload"),
     path("<slug:slug>/import/confirm/", imports.import_confirm, name="import_confirm"),

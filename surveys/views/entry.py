@@ -17,11 +17,13 @@ from areas.panels import AreaPanel
 from mash_survey.access import FORM, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import StaleEditError
 from mash_survey.forms import seen_version
+from mash_survey.history import Part
+from mash_survey.redaction import RedactPage, redact_page
 from mash_survey.roles import is_reviewer, is_staff_member
 
 from .. import queries
 from ..forms import RegionFilterForm, ReturnForm, anchor
-from ..models import Question, Response, ResponseStatus, Survey
+from ..models import Answer, Question, Response, ResponseStatus, Survey
 from ..services import (
     IncompleteResponseError,
     ResponseError,
@@ -97,7 +99,7 @@ def _return_urls(survey: Survey, authority: LocalAuthority) -> dict[str, str]:
     kwargs = {"slug": survey.slug, "area": authority.slug}
     return {
         name: reverse(f"surveys:return_{name}", kwargs=kwargs)
-        for name in ("detail", "edit", "check", "reopen", "history")
+        for name in ("detail", "edit", "check", "reopen", "history", "redact")
     } | {"list": reverse("surveys:return_list", kwargs={"slug": survey.slug})}
 
 
@@ -335,7 +337,37 @@ def return_history(request: HttpRequest, slug: str, area: str) -> HttpResponse:
             )
             for change in queries.response_history(current.response, questions)
         ]
-    return render(request, "surveys/entry/history.html", _context(current, entries=entries))
+    return render(
+        request,
+        "surveys/entry/history.html",
+        _context(current, entries=entries, can_redact=is_reviewer(request.user)),
+    )
+
+
+#: A return's answers, for redaction: their text is part of the return.
+ANSWERS = Part("answers", "Answers", Answer, "response", lambda row: row.text)
+
+
+@reviewer_required(methods=FORM)
+def return_redact(request: HttpRequest, slug: str, area: str) -> HttpResponse:
+    survey, authority, current = _area_return(slug, area)
+    if current.response is None:
+        raise Http404("This return has not been started.")
+    page = RedactPage(
+        record_label="the return",
+        caption=f"{authority.name}: {survey.title}",
+        history_url=_return_urls(survey, authority)["history"],
+        breadcrumbs="surveys/entry/_breadcrumbs.html",
+        illustrative="surveys/entry/_illustrative.html",
+    )
+    return redact_page(
+        request,
+        current.response,
+        page,
+        user=signed_in_user(request),
+        parts=[ANSWERS],
+        context=_context(current),
+    )
 
 
 # ----- The area page ---------------------------------------------------------

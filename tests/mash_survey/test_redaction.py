@@ -298,3 +298,32 @@ def test_administrators_list_every_redaction(
     assert "A child&#x27;s NHS number." in page and "Not needed." in page
     assert NHS not in page
     assert admin_client.get(reverse("admin:mash_survey_redaction_add")).status_code == 403
+
+
+def test_a_survey_return_is_redacted_in_its_answers(
+    reviewer_client: Client, staff_user: User
+) -> None:
+    from surveys.models import Answer, QuestionKind, Response
+    from tests.surveys.factories import SurveyFactory, add_question
+
+    survey = SurveyFactory.create()
+    question = add_question(survey, "Q9", QuestionKind.FREE_TEXT)
+    authority = LocalAuthorityFactory.create()
+    response = Response.objects.create(survey=survey, local_authority=authority)
+    with history.change(user=staff_user):
+        answer = Answer.objects.create(response=response, question=question, text=LEAK)
+        history.save(response, user=staff_user, reason="Saved")
+    answer.text = "Nothing to add."
+    history.save(answer, user=staff_user)
+    history_url = reverse(
+        "surveys:return_history", kwargs={"slug": survey.slug, "area": authority.slug}
+    )
+    url = reverse("surveys:return_redact", kwargs={"slug": survey.slug, "area": authority.slug})
+    assert url in reviewer_client.get(history_url).content.decode()
+
+    response_page = reviewer_client.post(
+        url, {"passage": NHS, "reason": "An NHS number.", "version": response.version}
+    )
+
+    assert response_page.status_code == 302
+    assert NHS not in _all_texts(Answer, response=response)

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from case_studies.models import CaseStudy, CaseStudyModel, CaseStudyStatus
-from surveys.models import VisitSelection
+from surveys.models import Response, VisitSelection
 from visits.models import DetailedFeedback, ModelSeen, ReviewStatus, Visit
 
 from .endpoints import Endpoint, model_admin_of
@@ -69,6 +69,7 @@ ACCESS: dict[str, Access] = {
     "surveys:return_edit": Access.MEMBERS,
     "surveys:return_check": Access.MEMBERS,
     "surveys:return_history": Access.MEMBERS,
+    "surveys:return_redact": Access.REVIEWERS,
     # Reviewers only: tests/surveys/test_entry_views.py checks who a POST may reopen for.
     "surveys:return_reopen": Access.POST_ONLY,
     "visits:index": Access.MEMBERS,
@@ -197,6 +198,12 @@ def _selection_pk(samples: Samples, endpoint: Endpoint) -> str:
     return str(selection.pk)
 
 
+def _area_with_return(samples: Samples, endpoint: Endpoint) -> str:
+    """The sample area, with a started return to the sample survey (made on first use)."""
+    Response.objects.get_or_create(survey=samples.survey, local_authority=samples.authority)
+    return samples.authority.slug
+
+
 def _approved_visit(samples: Samples) -> Visit:
     """An approved visit to the sample area (made on first use): partner keys may see it."""
     visit = Visit.objects.filter(
@@ -316,6 +323,7 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     "surveys:return_check": {"slug": _survey_slug},
     "surveys:return_reopen": {"slug": _survey_slug},
     "surveys:return_history": {"slug": _survey_slug},
+    "surveys:return_redact": {"slug": _survey_slug, "area": _area_with_return},
     "areas:region": {"slug": lambda s, e: s.region.slug},
     "visits:detail": {"pk": _visit_pk},
     "visits:submit": {"pk": _visit_pk},
