@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from areas.models import LocalAuthority
@@ -82,8 +83,12 @@ def write_answers(
         changed = True
         if value.is_empty:
             assert answer is not None
-            history.delete(answer, user=user)
-            continue
+            try:
+                with transaction.atomic():
+                    history.delete(answer, user=user)
+                continue
+            except ProtectedError:
+                pass  # cited as evidence: kept, emptied, so the evidence shows as stale
         if answer is None:
             answer = Answer(response=response, question=question)
         is_multiple = question.kind == QuestionKind.MULTIPLE_CHOICE
