@@ -49,11 +49,8 @@ def _code(source: sources.Source, passage: str, user: User, *themes: Theme) -> E
 
 
 def _state(excerpt: Excerpt) -> str:
-    return str(
-        sources.with_state(Excerpt.objects.filter(pk=excerpt.pk))
-        .values_list("stale", flat=True)
-        .get()
-    )
+    rows = sources.with_state(Excerpt.objects.filter(pk=excerpt.pk))
+    return str(rows.values_list("stale", flat=True).get())  # type: ignore[misc]  # annotated
 
 
 # ----- The database's rules -------------------------------------------------------------
