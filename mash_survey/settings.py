@@ -173,6 +173,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 
+# Partner API keys: every key expires, at most this many days after it is issued.
+API_KEY_MAX_DAYS = env.int("API_KEY_MAX_DAYS", default=365)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
