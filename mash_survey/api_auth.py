@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework_api_key.models import AbstractAPIKey, APIKey
 
+from .client_address import client_address
 from .roles import is_staff_member
 
 
@@ -84,7 +85,10 @@ class StaffOrPartnerKey(permissions.BasePermission):
 
 
 class AnonymousThrottle(AnonRateThrottle):
-    """Callers with neither a session nor a key, limited by address."""
+    """Callers with neither a session nor a key, limited by address (`client_address`)."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_address(request)
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if partner_key(request) is not None:
