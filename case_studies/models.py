@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from areas.models import LocalAuthority
 from mash_survey.history import Audited, Versioned
+from mash_survey.identifiers import Marked
 from visits.models import ModelSeen
 
 #: A case study's model takes the same choices as a visit's model seen: one enumeration, so
@@ -22,7 +23,7 @@ class CaseStudyStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class CaseStudy(Versioned):
+class CaseStudy(Versioned, Marked):
     record_name = "case study"
 
     title = models.CharField(max_length=200)
@@ -75,14 +76,15 @@ class CaseStudy(Versioned):
     def identifier_texts(self) -> list[tuple[str, str, str]]:
         """The title, summary, key facts and every section: what the identifier guard reads
         (`mash_survey.identifiers`)."""
+        # The fields are the form's: a key fact's value and a section's body, by position.
         texts = [("title", "Title", self.title), ("summary", "Summary", self.summary)]
         texts += [
-            ("key_facts", f"Key fact: {f.label}", f"{f.label}: {f.value}")
-            for f in self.key_facts.all()
+            (f"facts-{i}-value", f"Key fact: {f.label}", f"{f.label}: {f.value}")
+            for i, f in enumerate(self.key_facts.all())
         ]
         texts += [
-            ("sections", f"Section: {s.heading}", f"{s.heading}\n{s.body}")
-            for s in self.sections.all()
+            (f"sections-{i}-body", f"Section: {s.heading}", f"{s.heading}\n{s.body}")
+            for i, s in enumerate(self.sections.all())
         ]
         return texts
 

@@ -1,11 +1,13 @@
 """How the API knows who is calling, what they may do, and how often.
 
 Partner systems send `Authorization: Api-Key <key>`. Keys are issued in the admin
-(djangorestframework-api-key: stored hashed, shown once, revocable, with an expiry).
-A request with a key is authenticated as an anonymous user carrying the key in
-`request.auth`; the viewsets decide what a key may see (approved records). A key
-that is wrong, revoked or expired is refused outright, never quietly treated as
-anonymous, so a partner notices at once.
+(djangorestframework-api-key: stored hashed, shown once, revocable; `mash_survey/admin.py`
+requires an expiry). A request with a key is authenticated as an anonymous user carrying
+the key in `request.auth`; the viewsets decide what a key may see (approved records). A
+key that is wrong, revoked, expired or without an expiry, and an `Authorization` header
+in any other form, is refused outright, never quietly treated as anonymous, so a partner
+notices at once. A request with no `Authorization` header is anonymous or, in a browser,
+the signed-in member.
 """
 
 from typing import Any
@@ -16,25 +18,35 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework_api_key.models import AbstractAPIKey, APIKey
-from rest_framework_api_key.permissions import KeyParser
 
+from .client_address import client_address
 from .roles import is_staff_member
 
 
 class PartnerKeyAuthentication(BaseAuthentication):
-    keyword = KeyParser.keyword
+    keyword = "Api-Key"
 
     def authenticate(self, request: Request) -> tuple[AnonymousUser, AbstractAPIKey] | None:
-        key = KeyParser().get(request._request)
-        if key is None:
+        header = request.META.get("HTTP_AUTHORIZATION")
+        if header is None:
             return None
+        words = header.split()
+        if len(words) != 2 or words[0].lower() != self.keyword.lower():
+            raise exceptions.AuthenticationFailed(
+                "Send your partner API key as 'Authorization: Api-Key <key>', or send no "
+                "Authorization header to use the API without a key."
+            )
         try:
-            api_key = APIKey.objects.get_from_key(key.strip())
+            api_key = APIKey.objects.get_from_key(words[1])
         except APIKey.DoesNotExist:
             raise exceptions.AuthenticationFailed(
                 "This API key is not recognised or has been revoked. Ask the project "
                 "team for a new key."
             ) from None
+        if api_key.expiry_date is None:
+            raise exceptions.AuthenticationFailed(
+                "This API key has no expiry date. Ask the project team to set one."
+            )
         if api_key.has_expired:
             raise exceptions.AuthenticationFailed(
                 "This API key has expired. Ask the project team for a new key."
@@ -73,7 +85,10 @@ class StaffOrPartnerKey(permissions.BasePermission):
 
 
 class AnonymousThrottle(AnonRateThrottle):
-    """Callers with neither a session nor a key, limited by address."""
+    """Callers with neither a session nor a key, limited by address (`client_address`)."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_address(request)
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if partner_key(request) is not None:

@@ -6,4 +6,7 @@ class MashSurveyConfig(AppConfig):
     verbose_name = "Multi-agency working and information sharing"
 
     def ready(self) -> None:
-        from . import api_schema  # noqa: F401  (registers the schema extension)
+        from . import (
+            api_schema,  # noqa: F401  (registers the schema extension)
+            sign_in_limits,  # noqa: F401  (counts failed sign-ins)
+        )

@@ -36,6 +36,7 @@ from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from . import identifiers
 from .errors import StaleEditError
 
 # ----- The models' side -----------------------------------------------------------------
@@ -162,12 +163,15 @@ def ensure_seen(record: Versioned, seen_version: int | None) -> None:
 @contextmanager
 def saving(record: models.Model, *, user: User | None, reason: str) -> Iterator[None]:
     """Save `record` and change its relations inside: exactly one history row is written, at
-    the end, with the relations as they are then, by `user` and saying why."""
+    the end, with the relations as they are then, by `user` and saying why. A record whose
+    text is scanned (`identifiers.Marked`) has its count of possible identifiers updated first."""
     created = record.pk is None
     record.skip_history_when_saving = True  # type: ignore[attr-defined]  # read by simple-history
     try:
         with change(user=user):
             yield
+            if isinstance(record, identifiers.Marked):
+                identifiers.mark(record)
             del record.skip_history_when_saving  # type: ignore[attr-defined]
             record._history_user = user  # type: ignore[attr-defined]  # read by simple-history
             record._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
@@ -246,7 +250,9 @@ def version_of_rows(parents: Sequence[Any], rows: Sequence[Any]) -> list[int]:
 
 #: Fields whose changes a history page does not list: bookkeeping, or shown by the version
 #: itself (its date, who made it and why, its status).
-HIDDEN_FIELDS = frozenset({"id", "updated_at", "version", "submitted_at", "approved_at", "status"})
+HIDDEN_FIELDS = frozenset(
+    {"id", "updated_at", "version", "submitted_at", "approved_at", "status", "identifiers_found"}
+)
 PAGE_SIZE = 25
 DIFF_CONTEXT_LINES = 1
 

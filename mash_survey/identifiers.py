@@ -6,6 +6,11 @@ A record declares the texts it holds with `identifier_texts()`: (form field, lab
 each. The label names the text in a sentence ("Remove the NHS number from the notes").
 Services call a `Guard`; views show `IdentifiersFoundError` with `found_page`, the one page that
 lists each possible identifier in the words around it.
+
+Saving a draft is never blocked: a record that extends `Marked` is scanned each time it is
+saved (`history.saving` calls `mark`), keeps the count in `identifiers_found`, and its pages
+warn with `saved_hits` (`includes/identifiers_saved.html`) and lists tag it
+(`includes/identifiers_tag.html`) until the text is clean or a reviewer let the hits through.
 """
 
 from collections.abc import Iterable, Mapping
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.contrib.auth.models import User
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -37,6 +43,11 @@ class FieldHit:
     @property
     def kind(self) -> str:
         return self.hit.label
+
+    @property
+    def anchor(self) -> str:
+        """The id of the field's input on the record's form (Django's "id_<name>")."""
+        return f"id_{self.field}"
 
     def _split(self) -> tuple[str, str, str]:
         # The context squeezes runs of spaces, so the hit's text is squeezed the same way.
@@ -162,4 +173,68 @@ def found_page(
                 "Enter why these can stay" if "override_reason" in request.POST else ""
             ),
         },
+    )
+
+
+# ----- Saving: warn, never block ------------------------------------------------------------
+
+#: The most a PositiveSmallIntegerField holds; more hits than this still read as "found".
+_MOST_COUNTED = 32767
+
+
+class Marked(models.Model):
+    """A record whose free text is scanned whenever it is saved: `identifiers_found` counts the
+    possible identifiers its saved text holds (0 once the text is clean). A draft with some is
+    saved all the same; its pages warn and staff lists tag it."""
+
+    identifiers_found = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many possible identifiers the saved text holds (counted on each save).",
+    )
+
+    class Meta:
+        abstract = True
+
+    def identifier_texts(self) -> Iterable[tuple[str, str, str]]:
+        """(form field, label, text) of each free text the scan reads."""
+        raise NotImplementedError
+
+    @property
+    def flags_identifiers(self) -> bool:
+        """Whether pages warn and lists tag the record: its saved text holds possible
+        identifiers and no reviewer has let them through with a reason."""
+        return self.identifiers_found > 0 and not getattr(self, "pii_override_reason", "")
+
+
+def mark(record: Marked) -> None:
+    """Count the possible identifiers in the saved record's texts and store the count.
+
+    `history.saving` calls this for every `Marked` record, once the record and its parts (a case
+    study's sections, a return's answers) are saved, so every save path keeps it current.
+    """
+    found = min(len(identifier_hits(record)), _MOST_COUNTED)
+    if found != record.identifiers_found:
+        record.identifiers_found = found
+        type(record)._default_manager.filter(pk=record.pk).update(identifiers_found=found)
+
+
+def saved_hits(record: Marked | None) -> list[FieldHit]:
+    """The hits a page warns about after a save: none for a clean record, or one whose hits a
+    reviewer let through."""
+    if record is None or not record.flags_identifiers:
+        return []
+    return identifier_hits(record)
+
+
+def saved_warning(hits: list[FieldHit]) -> str:
+    """The short warning autosave shows: "Possible identifiers found: NHS number in the notes.
+    Remove them before you submit." ("" without hits)."""
+    if not hits:
+        return ""
+    one = len(hits) == 1
+    where = ", ".join(f"{hit.kind} in {hit.label}" for hit in hits)
+    return (
+        f"Possible identifier{'' if one else 's'} found: {where}. "
+        f"Remove {'it' if one else 'them'} before you submit."
     )

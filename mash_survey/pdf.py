@@ -1,6 +1,11 @@
 """Every PDF the service offers comes from here: a template rendered to PDF bytes with
 WeasyPrint, from the same data as the page it prints.
 
+Every PDF template extends `pdf/base.html`, which puts the caveat (`pdf/caveat.html`) on
+the first page, under the heading: the content is the views of the areas visited, not
+externally evaluated or validated, and, for demonstration content, that it is
+illustrative and not the project's data.
+
 WeasyPrint takes about a second to import, so it is imported on the first PDF rather than
 when the site starts.
 """
@@ -23,12 +28,15 @@ def render_pdf(
     *,
     request: HttpRequest,
     title: str,
+    illustrative: bool,
     subject: str = "",
     stylesheets: Sequence[str] = (),
 ) -> bytes:
     """Render `template_name` with `context` (and `request`, as for a page) to a PDF.
 
     - `title` is the document title a PDF reader shows, whatever the template's `<title>`.
+    - `illustrative` says the content is demonstration content (a record flagged
+      `is_illustrative`); the caveat on the first page then says so.
     - `subject` is the document's description; left blank, the template's
       `<meta name="description">` is used, if it has one.
     - `stylesheets` are static file paths (for example "css/report-print.css") added to the
@@ -41,7 +49,7 @@ def render_pdf(
     from weasyprint import CSS, HTML  # slow to import; only PDFs need it
     from weasyprint.text.fonts import FontConfiguration
 
-    html = render_to_string(template_name, dict(context), request)
+    html = render_to_string(template_name, {**context, "pdf_illustrative": illustrative}, request)
     fonts = FontConfiguration()
     document = HTML(
         string=html, base_url=request.build_absolute_uri("/"), media_type="print"

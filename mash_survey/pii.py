@@ -8,7 +8,10 @@ can ask the author to remove it, with `context()` showing the surrounding words.
 What it catches:
 
 - NHS numbers: 10 digits, together or as 3-3-4 with spaces or hyphens, whose
-  mod-11 check digit is valid. A 10-digit number failing the check is ignored.
+  mod-11 check digit is valid. A mistyped one (check digit wrong) laid out 3-3-4
+  is still caught when "NHS" or "number" comes at most three words before it
+  ("NHS no. 943 476 5918"); any other 10-digit number failing the check is
+  ignored.
 - National Insurance numbers: two prefix letters allowed by HMRC, six digits
   (together or in spaced pairs) and a suffix A-D. Case-insensitive. Without the
   suffix, "AB123456" looks like too many case and file references to flag.
@@ -27,13 +30,28 @@ What it catches:
   "DOB" or "date of birth". A date with no cue is a meeting date, not a
   birthday, and is not flagged; neither is a month and year alone
   ("born in March 2008").
+- Street addresses: a house number ("12", "3a", "221B", optionally after "Flat
+  3,"), one to three capitalised words and a street suffix ("Street", "Rd",
+  "Lane", "Close", "Mews", "Green"...): "Flat 3, 45 Mill Lane". A street named
+  without a house number ("the office on High Street") is a place, not a
+  household; a number after a reference word ("Room 12 Park View") or before a
+  court ("3 Family Court hearings") is not a house number.
+- Names with a title: Mr, Mrs, Ms, Miss, Mx or Dr, then a capitalised name with
+  any initials ("Dr A. Patel", "Mr John Brown", "Ms O'Neill"). A title alone, or
+  before a lower-case word or a lone letter ("Mrs A", already anonymised), is
+  not flagged.
+- The age of a person: "aged 4", "age 7", "a 13-year-old girl", "the
+  4-year-old", "6 months old". Age bands a service covers are not a person:
+  "children aged 0-18", "aged 16 to 25", "aged 18 and over", "up to age 25",
+  "16-17 year old", "under 5s", and neither are "5-year-olds" (a group) or the
+  early years schemes ("the 2-year-old offer", "the 2 year old check").
 
 What it deliberately leaves alone: counts and figures ("1,250 contacts", "17 of
 37"), percentages, money, years and year ranges ("2012-13", "2013/14"), times,
-timescales ("within 4 hours"), ONS and DfE codes ("E08000037", "390"),
-statutory references ("Section 47", "s17") and numbers too short to be a phone
-number. Names are not looked for: no pattern can tell a child's name from a
-place, a team or an author.
+timescales ("within 4 hours", "a 12-month pilot", "3-year funding"), ONS and
+DfE codes ("E08000037", "390"), statutory references ("Section 47", "s17") and
+numbers too short to be a phone number. A name without a title is not looked
+for: no pattern can tell a child's name from a place, a team or an author.
 """
 
 import re
@@ -47,6 +65,9 @@ EMAIL: Final = "email"
 PHONE: Final = "phone"
 POSTCODE: Final = "postcode"
 DATE_OF_BIRTH: Final = "date_of_birth"
+STREET_ADDRESS: Final = "street_address"
+TITLED_NAME: Final = "titled_name"
+AGE: Final = "age"
 
 LABELS: Final[dict[str, str]] = {
     NHS_NUMBER: "NHS number",
@@ -55,6 +76,9 @@ LABELS: Final[dict[str, str]] = {
     PHONE: "phone number",
     POSTCODE: "full postcode",
     DATE_OF_BIRTH: "date of birth",
+    STREET_ADDRESS: "street address",
+    TITLED_NAME: "name with a title",
+    AGE: "age of a person",
 }
 
 KINDS: Final[tuple[str, ...]] = tuple(LABELS)
@@ -90,6 +114,13 @@ _NHS = re.compile(
     """,
     re.VERBOSE,
 )
+
+
+# "NHS number 943 476 5918", "NHS no. 943-476-5918", "number: 943 476 5918": a
+# cue word at most three words before the number.
+_NHS_CUE = re.compile(r"\b(?:NHS|number)\b\W*(?:\w+\W+){0,3}\Z", re.IGNORECASE)
+_NHS_LAYOUT = re.compile(r"\d{3}[ -]\d{3}[ -]\d{4}")
+_NHS_CUE_WINDOW = 40
 
 
 def nhs_number_is_valid(number: str) -> bool:
@@ -303,6 +334,102 @@ def _scan_dates_of_birth(text: str) -> list[Hit]:
     return hits
 
 
+# --- Street addresses -----------------------------------------------------------
+
+# A house number (up to three digits and a letter: "3a", "221B"), one to three
+# capitalised words and a street suffix: "12 High Street", "Flat 3, 45 Mill Lane".
+# A street named without a number ("the office on High Street") is a place.
+_STREET_SUFFIX = (
+    r"(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Close|Drive|Way|Crescent|Court|Gardens"
+    r"|Grove|Place|Terrace|Walk|Hill|Park|Square|Row|Mews|View|Green|Parade|Rise|Vale)"
+)
+_CAPITALISED = r"[A-Z][A-Za-z'\u2019-]*[a-z]"  # "Mill", "St", "Mary's"; not "MASH" or "A"
+_STREET = re.compile(
+    rf"""
+    (?P<flat>\b(?:Flat|Apartment|Unit)[ ]+\d{{1,4}}[A-Za-z]?,?[ ]+)?
+    (?<![\w£$€.,/:\u2013-])
+    \d{{1,3}}[A-Za-z]?
+    [ ]+
+    (?P<name>(?:{_CAPITALISED}[ ]+){{1,3}})
+    (?P<suffix>{_STREET_SUFFIX})
+    \b
+    """,
+    re.VERBOSE,
+)
+# A number after one of these words is a reference, not a house: "Section 47
+# Family Court", "Room 12 Park View".
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:section|part|schedule|article|chapter|paragraph|para|rule|regulation|room"
+    r"|floor|level|page|year|stage|tier|phase|step|table|figure|annex|appendix)\.?[ ]*\Z",
+    re.IGNORECASE,
+)
+_BEFORE_WINDOW = 20
+_COURTS = re.compile(r"\b(?:Family|Crown|County|High|Youth|Magistrates['\u2019]?|Appeal)[ ]+\Z")
+
+
+def _scan_street_addresses(text: str) -> list[Hit]:
+    hits = []
+    for match in _STREET.finditer(text):
+        before = text[max(0, match.start() - _BEFORE_WINDOW) : match.start()]
+        if not match.group("flat") and _REFERENCE_BEFORE.search(before):
+            continue
+        if match.group("suffix") == "Court" and _COURTS.search(match.group("name")):
+            continue  # "3 Family Court hearings": a court, not a street
+        hits.append(Hit(STREET_ADDRESS, match.start(), match.end(), match.group()))
+    return hits
+
+
+# --- Names with a title ---------------------------------------------------------
+
+# "Mrs Smith", "Dr A. Patel", "Mr John Brown", "Ms O'Neill". The name must be a
+# capitalised word with lower-case letters, so "Mr A" (already anonymised),
+# "Dr." alone and "Mr said" are not flagged.
+_NAME = r"[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:['\u2019-]?[A-Z][a-z]+)*"
+_TITLED_NAME = re.compile(
+    rf"""
+    \b(?:Mrs|Mr|Ms|Miss|Mx|Dr)\.?
+    [ ]+
+    (?:[A-Z](?:\.[ ]?|[ ]))*    # initials: "A. ", "J R "
+    {_NAME}(?:[ ]+{_NAME}){{0,2}}
+    """,
+    re.VERBOSE,
+)
+
+# --- Ages of a person -----------------------------------------------------------
+
+# "aged 4", "age 7", "a 13-year-old girl", "the 4-year-old", "6 months old". An
+# age band a service covers is not a person: "aged 0-18", "aged 16 to 25",
+# "aged 18 and over", "up to age 25", "16-17 year old", "under 5 years old",
+# and neither are plural "5-year-olds" (a group) or the named early years
+# schemes ("the 2-year-old offer", "the 2 year old check").
+_AGE = re.compile(
+    r"""
+    (?:
+        \bage[d]?[ :]+\d{1,2}
+        (?!\d|[ ]*(?:(?:years?|yrs?|months?)[ ]*)?      # not the start of a band:
+            (?:[-\u2013\u2014+/]|to\b|plus\b             # "aged 0-18", "aged 16 to 25"
+              |(?:and|or|&)[ ]+(?:\d|over|under|above|below|older|younger)))  # "aged 18 and over"
+      | (?<![\w.,/\u2013\u2014-])\d{1,2}[ -]?(?:years?|yrs?|months?|weeks?)[ -]old\b
+        (?![ ]+(?:offer|funding|places?|provision|entitlement|check|review|programme)\b)
+    )
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_BAND_BEFORE = re.compile(
+    r"(?:\d[ ]*(?:[-\u2013\u2014]|to|and|or|&)"  # "16-17 year old", "3 and 4 year old"
+    r"|\b(?:to|until|till|from|over|under|below|above|beyond))[ ]*\Z",  # "up to age 25"
+    re.IGNORECASE,
+)
+
+
+def _scan_ages(text: str) -> list[Hit]:
+    return [
+        Hit(AGE, m.start(), m.end(), m.group())
+        for m in _AGE.finditer(text)
+        if not _BAND_BEFORE.search(text[max(0, m.start() - _BEFORE_WINDOW) : m.start()])
+    ]
+
+
 # --- Putting it together --------------------------------------------------------
 
 
@@ -311,7 +438,14 @@ def _scan_pattern(kind: str, pattern: re.Pattern[str], text: str) -> list[Hit]:
 
 
 def _scan_nhs_numbers(text: str) -> list[Hit]:
-    return [h for h in _scan_pattern(NHS_NUMBER, _NHS, text) if nhs_number_is_valid(h.text)]
+    def is_nhs_number(hit: Hit) -> bool:
+        if nhs_number_is_valid(hit.text):
+            return True
+        # A mistyped NHS number is still one when it is laid out and named as one.
+        before = text[max(0, hit.start - _NHS_CUE_WINDOW) : hit.start]
+        return bool(_NHS_LAYOUT.fullmatch(hit.text) and _NHS_CUE.search(before))
+
+    return [h for h in _scan_pattern(NHS_NUMBER, _NHS, text) if is_nhs_number(h)]
 
 
 def scan(text: str) -> list[Hit]:
@@ -329,6 +463,9 @@ def scan(text: str) -> list[Hit]:
         *_scan_phones(text),
         *_scan_postcodes(text),
         *_scan_dates_of_birth(text),
+        *_scan_street_addresses(text),
+        *_scan_pattern(TITLED_NAME, _TITLED_NAME, text),
+        *_scan_ages(text),
     ]
     priority = {kind: i for i, kind in enumerate(KINDS)}
     candidates.sort(key=lambda h: (h.start, h.start - h.end, priority[h.kind]))

@@ -99,6 +99,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "mash_survey.sign_in_limits.SignInLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -148,6 +149,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours add to X-Forwarded-For in front of the service: the caller's
+# address (API throttling, sign-in limits) is read through that many entries from the
+# right (mash_survey/client_address.py). 0: the header is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -165,13 +170,21 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Failed sign-in throttling.
+# Failed sign-in limits (docs/design.md, "Security"). django-axes pauses a user name at
+# one address; mash_survey/sign_in_limits.py pauses an address trying many user names, and
+# slows guessing at one account from many addresses.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_LOCKOUT_CALLABLE = "mash_survey.sign_in_limits.paused_response"
+AXES_CLIENT_IP_CALLABLE = "mash_survey.client_address.client_address"
+SIGN_IN_ADDRESS_LIMIT = env.int("SIGN_IN_ADDRESS_LIMIT", default=10)
+SIGN_IN_ACCOUNT_LIMIT = env.int("SIGN_IN_ACCOUNT_LIMIT", default=10)
+SIGN_IN_ACCOUNT_COOLOFF_MINUTES = env.int("SIGN_IN_ACCOUNT_COOLOFF_MINUTES", default=10)
+
+# Partner API keys: every key expires, at most this many days after it is issued.
+API_KEY_MAX_DAYS = env.int("API_KEY_MAX_DAYS", default=365)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -206,6 +219,8 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
     },
     "URL_FORMAT_OVERRIDE": "format",
+    # For any DRF throttle not using client_address: the same trusted proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from areas.models import LocalAuthority
 from mash_survey.history import Audited, Versioned
+from mash_survey.identifiers import Marked
 
 
 class Survey(models.Model):
@@ -128,7 +129,7 @@ class ResponseStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
-class Response(Versioned):
+class Response(Versioned, Marked):
     """An area's return to a survey: one per survey and local authority."""
 
     record_name = "return"
@@ -169,6 +170,14 @@ class Response(Versioned):
                 name="submitted_response_has_date",
             ),
         ]
+
+    def identifier_texts(self) -> list[tuple[str, str, str]]:
+        """The free-text answers, each under its question's field: what the identifier scan
+        reads (`mash_survey.identifiers`)."""
+        answers = (
+            self.answers.exclude(text="").select_related("question").order_by("question__order")
+        )
+        return [(a.question.code, f"the answer to {a.question.code}", a.text) for a in answers]
 
     def __str__(self) -> str:
         return f"{self.local_authority}: {self.survey}"

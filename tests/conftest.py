@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 from django.test import Client
@@ -19,6 +20,13 @@ from areas.models import LocalAuthority, Region
 from areas.services import register_load
 
 from .factories import AdminFactory, ReviewerFactory, StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with nothing counted: API allowances and sign-in limits count in the
+    cache, which outlives a test's database transaction."""
+    cache.clear()
 
 
 @dataclass(frozen=True)

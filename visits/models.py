@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from areas.models import AgencyType, LocalAuthority, Region
 from mash_survey.history import Audited, Versioned
+from mash_survey.identifiers import Marked
 
 
 class ModelSeen(models.TextChoices):
@@ -33,8 +34,9 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
-class Reviewed(Versioned):
-    """The review workflow and optimistic locking shared by visits and detailed feedback."""
+class Reviewed(Versioned, Marked):
+    """The review workflow, optimistic locking and the identifier marker shared by visits and
+    detailed feedback."""
 
     history_labels = {
         "reviewer_comment": "Reviewer's comment",

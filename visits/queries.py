@@ -31,11 +31,11 @@ def _areas_by_name() -> Prefetch:
 
 
 def visit_list(visit_filter: VisitFilter | None = None) -> QuerySet[Visit]:
-    """Visits with their region and areas, and `has_feedback`; three queries, any number of
-    visits."""
+    """Visits with their region, areas and feedback, and `has_feedback`; three queries, any
+    number of visits."""
     visit_filter = visit_filter or VisitFilter()
     visits = (
-        Visit.objects.select_related("region")
+        Visit.objects.select_related("region", "feedback")
         .prefetch_related(_areas_by_name())
         .annotate(has_feedback=Exists(DetailedFeedback.objects.filter(visit=OuterRef("pk"))))
         .order_by("visit_date", "pk")

@@ -19,7 +19,13 @@ from django.views.decorators.http import require_POST
 from mash_survey.access import FORM, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.forms import seen_version
-from mash_survey.identifiers import FoundPage, IdentifiersFoundError, found_page, identifier_hits
+from mash_survey.identifiers import (
+    FoundPage,
+    IdentifiersFoundError,
+    found_page,
+    identifier_hits,
+    saved_hits,
+)
 from mash_survey.markdown import render_markdown
 from mash_survey.redaction import RedactPage, redact_page
 from mash_survey.roles import is_reviewer
@@ -75,6 +81,8 @@ def _form_page(
             "preview": preview,
             "conflict": conflict,
             "model_choices": forms.main["model"],
+            # Possible identifiers in the text as saved: a warning, the save went through.
+            "identifier_hits": saved_hits(case_study),
         },
         status=status,
     )

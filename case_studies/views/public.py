@@ -79,6 +79,7 @@ def case_study_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         _page_context(case_study),
         request=request,
         title=case_study.title,
+        illustrative=case_study.is_illustrative,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case_study.slug}.pdf"'

@@ -2,7 +2,8 @@
 // "Save draft" does the same job).
 //
 // A form opts in with data attributes:
-//   data-autosave-url       where to POST the form (answers JSON: {saved_at, version} or {error})
+//   data-autosave-url       where to POST the form (answers JSON: {saved_at, version} and, if
+//                           the saved text holds possible identifiers, {warning}; or {error})
 //   data-autosave-interval  seconds between checks (30 unless set)
 //   data-autosave-status    the id of the status line ("Saved at 10:42"), an aria-live region
 //   data-autosave-unsaved   "true" when the form holds text not saved yet (a preview, errors)
@@ -67,7 +68,9 @@ export function startAutosave (form) {
     if (response.ok && answer.version) {
       version.value = String(answer.version)
       saved = current
-      status.textContent = `Saved at ${hoursAndMinutes(answer.saved_at)}`
+      // The save went through; a warning ("Possible identifiers found: …") is read out with it.
+      const savedAt = `Saved at ${hoursAndMinutes(answer.saved_at)}`
+      status.textContent = answer.warning ? `${savedAt}. ${answer.warning}` : savedAt
       return
     }
     status.textContent = answer.error || NOT_SAVED

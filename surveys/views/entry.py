@@ -18,6 +18,7 @@ from mash_survey.access import FORM, SAFE, member_required, reviewer_required, s
 from mash_survey.errors import StaleEditError
 from mash_survey.forms import seen_version
 from mash_survey.history import Part
+from mash_survey.identifiers import FieldHit, saved_hits
 from mash_survey.redaction import RedactPage, redact_page
 from mash_survey.roles import is_reviewer, is_staff_member
 
@@ -114,6 +115,14 @@ def _context(current: queries.AreaReturn, **extra: object) -> dict[str, object]:
     }
 
 
+def _identifier_hits(current: queries.AreaReturn) -> list[FieldHit]:
+    """The possible identifiers a draft return's saved answers hold, for the warning."""
+    response = current.response
+    if response is None or response.status != ResponseStatus.DRAFT:
+        return []
+    return saved_hits(response)
+
+
 # ----- The list of areas ----------------------------------------------------
 
 
@@ -154,6 +163,7 @@ def return_detail(request: HttpRequest, slug: str, area: str) -> HttpResponse:
         _context(
             current,
             sections=_sections(questions, current.values),
+            identifier_hits=_identifier_hits(current),
             can_edit=not submitted,
             can_reopen=submitted and is_reviewer(user),
         ),
@@ -192,7 +202,11 @@ def return_edit(request: HttpRequest, slug: str, area: str) -> HttpResponse:
 
     if request.method != "POST":
         form = form_for(None, current.values, version)
-        return render(request, "surveys/entry/edit.html", _context(current, form=form))
+        return render(
+            request,
+            "surveys/entry/edit.html",
+            _context(current, form=form, identifier_hits=_identifier_hits(current)),
+        )
 
     form = form_for(request.POST, current.values, version)
     differences: list[tuple[Question, str, str, str]] = []
@@ -282,6 +296,7 @@ def return_check(request: HttpRequest, slug: str, area: str) -> HttpResponse:
             missing=missing,
             problem=problem,
             errors=errors if problem else [],
+            identifier_hits=_identifier_hits(current),
         ),
     )
 

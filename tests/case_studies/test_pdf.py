@@ -11,7 +11,7 @@ from django.utils import timezone
 from case_studies.models import CaseStudyStatus
 from tests.case_studies.factories import CaseStudyFactory, SectionFactory
 from tests.factories import LocalAuthorityFactory
-from tests.pdfs import with_streams_inflated
+from tests.pdfs import first_page_text, page_texts, with_streams_inflated
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +63,46 @@ def test_there_is_no_pdf_of_a_case_study_that_is_not_published_even_for_members(
 
     assert staff_client.get(pdf_url(case_study)).status_code == 404
     assert client.get(pdf_url(case_study)).status_code == 404  # `client` is not signed in
+
+
+CAVEAT = (
+    "This document gives the views of the areas visited. "
+    "They have not been externally evaluated or validated."
+)
+ILLUSTRATIVE = (
+    "Illustrative: this is demonstration content, made up to show how the service works. "
+    "It is not the project's data."
+)
+
+
+def _published_pdf(client: Client, *, is_illustrative: bool) -> bytes:
+    case_study = CaseStudyFactory(
+        title="Sharing information at the front door",
+        status=CaseStudyStatus.PUBLISHED,
+        published_at=timezone.now(),
+        is_illustrative=is_illustrative,
+        local_authorities=[LocalAuthorityFactory()],
+    )
+    for n in range(6):
+        SectionFactory(case_study=case_study, heading=f"Part {n}", body="The front door. " * 150)
+    response = client.get(pdf_url(case_study))
+    assert response.status_code == 200
+    assert len(page_texts(response.content)) > 1
+    return response.content
+
+
+def test_the_first_page_says_the_case_study_is_the_areas_views_not_validated(
+    client: Client,
+) -> None:
+    first_page = first_page_text(_published_pdf(client, is_illustrative=False))
+
+    assert "Case study Sharing information at the front door " + CAVEAT in first_page
+    assert "Illustrative" not in first_page
+
+
+def test_the_first_page_of_a_demonstration_case_study_says_it_is_illustrative(
+    client: Client,
+) -> None:
+    first_page = first_page_text(_published_pdf(client, is_illustrative=True))
+
+    assert "Sharing information at the front door " + ILLUSTRATIVE + " " + CAVEAT in first_page

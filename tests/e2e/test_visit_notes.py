@@ -121,6 +121,44 @@ def test_the_feedback_form_passes_axe_and_autosaves_once_saved(
     assert_no_console_errors(console_errors)
 
 
+def test_an_nhs_number_typed_in_the_notes_is_saved_with_a_warning_that_links_to_them(
+    page: Page, staff_user, areas: None, settings, console_errors: list[str]
+) -> None:
+    settings.VISITS_AUTOSAVE_SECONDS = 1
+    visit = visit_create(
+        user=staff_user,
+        visit_date=dt.date(2013, 3, 5),
+        region=Region.objects.get(code="E12000001"),
+        local_authorities=[LocalAuthority.objects.get(name="Gateshead")],
+        model_seen="mash",
+        notes=NOTES,
+    )
+    sign_in(page, staff_user)
+    page.goto(f"/visits/{visit.pk}/edit/")
+
+    page.get_by_label("Notes", exact=True).fill(NOTES + "\n\nNHS number 943 476 5919 was read out.")
+
+    # Autosave saves it and says so in its aria-live status line.
+    expect(page.locator("#autosave-status")).to_have_text(
+        re.compile(
+            r"^Saved at \d\d:\d\d\. Possible identifier found: NHS number in the notes\. "
+            r"Remove it before you submit\.$"
+        ),
+        timeout=10_000,
+    )
+    visit.refresh_from_db()
+    assert "943 476 5919" in visit.notes
+
+    # Once saved, the page lists it in context, and its link goes to the notes.
+    page.reload()
+    warning = page.get_by_role("region", name="Important")
+    expect(warning).to_contain_text("Possible identifier found: remove it before you submit")
+    assert_accessible(page)
+    warning.get_by_role("link", name="NHS number in the notes").click()
+    expect(page).to_have_url(re.compile(r"#id_notes$"))
+    assert_no_console_errors(console_errors)
+
+
 def test_the_second_of_two_people_editing_a_visit_sees_both_versions_and_saves_the_merge(
     make_page, staff_user, areas: None, settings, console_errors: list[str]
 ) -> None:

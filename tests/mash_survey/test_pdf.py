@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,22 +12,33 @@ from django.conf import settings
 from django.test import RequestFactory, override_settings
 
 from mash_survey.pdf import render_pdf
-from tests.pdfs import with_streams_inflated
+from tests.pdfs import first_page_text, page_texts, with_streams_inflated
 
-TEMPLATE = """<!DOCTYPE html>
-<html><head><title>The template's own title</title>
-<meta name="description" content="{{ summary }}"></head>
-<body><h1>{{ heading }}</h1></body></html>"""
+TEMPLATE = """{% extends "pdf/base.html" %}
+{% block title %}The template's own title{% endblock %}
+{% block description %}<meta name="description" content="{{ summary }}">{% endblock %}
+{% block heading %}<h1>{{ heading }}</h1>{% endblock %}
+{% block content %}{% for paragraph in paragraphs %}<p>{{ paragraph }}</p>{% endfor %}
+{% endblock %}"""
 
 ONE_TEMPLATE = override_settings(
     TEMPLATES=[
         {
             "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "DIRS": [Path(__file__).resolve().parents[2] / "templates"],
             "OPTIONS": {
-                "loaders": [("django.template.loaders.locmem.Loader", {"test/pdf.html": TEMPLATE})]
+                "loaders": [
+                    ("django.template.loaders.locmem.Loader", {"test/pdf.html": TEMPLATE}),
+                    "django.template.loaders.filesystem.Loader",
+                ]
             },
         }
     ]
+)
+
+CAVEAT = (
+    "This document gives the views of the areas visited. "
+    "They have not been externally evaluated or validated."
 )
 
 
@@ -58,9 +70,16 @@ def pdf_language(pdf: bytes) -> str | None:
     return _text(match.group(1)) if match else None
 
 
-def _render(**kwargs: Any) -> bytes:
+def _render(*, illustrative: bool = False, paragraphs: int = 1, **kwargs: Any) -> bytes:
     request = RequestFactory().get("/case-studies/")
-    context = {"heading": "Front door", "summary": "How the front door works."}
+    context = {
+        "heading": "Front door",
+        "summary": "How the front door works.",
+        "paragraphs": [
+            f"Paragraph {n} of the front door's story. " * 12 for n in range(paragraphs)
+        ],
+    }
+    kwargs["illustrative"] = illustrative
     with ONE_TEMPLATE:
         return render_pdf("test/pdf.html", context, request=request, **kwargs)
 
@@ -81,6 +100,25 @@ def test_the_pdf_has_the_title_given_in_british_english_by_the_service() -> None
 def test_the_subject_is_the_templates_description_unless_one_is_given() -> None:
     assert pdf_info(_render(title="T"))["Subject"] == "How the front door works."
     assert pdf_info(_render(title="T", subject="The report"))["Subject"] == "The report"
+
+
+def test_the_first_page_says_the_content_is_the_areas_views_and_not_validated() -> None:
+    pdf = _render(title="T", paragraphs=40)
+
+    assert len(page_texts(pdf)) > 1
+    first_page = first_page_text(pdf)
+    assert first_page.startswith("Front door " + CAVEAT)
+    assert "Illustrative" not in first_page
+    assert all(CAVEAT not in " ".join(page.split()) for page in page_texts(pdf)[1:])
+
+
+def test_the_first_page_of_demonstration_content_says_it_is_illustrative() -> None:
+    first_page = first_page_text(_render(title="T", illustrative=True, paragraphs=40))
+
+    assert first_page.startswith(
+        "Front door Illustrative: this is demonstration content, made up to show how the "
+        "service works. It is not the project's data. " + CAVEAT
+    )
 
 
 def test_a_stylesheet_that_is_not_a_static_file_is_refused() -> None:

@@ -43,6 +43,9 @@ def test_every_kind_has_a_human_label() -> None:
         "phone": "phone number",
         "postcode": "full postcode",
         "date_of_birth": "date of birth",
+        "street_address": "street address",
+        "titled_name": "name with a title",
+        "age": "age of a person",
     }
     assert set(KINDS) == set(LABELS)
     assert label("postcode") == "full postcode"
@@ -111,6 +114,37 @@ def test_nhs_check_ignores_separators_and_needs_ten_digits() -> None:
     assert nhs_number_is_valid("943-476-5919")
     assert not nhs_number_is_valid("943476591")
     assert not nhs_number_is_valid("94347659190")
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("NHS number 943 476 5918 on the referral", "943 476 5918"),
+        ("NHS no. 943-476-5910", "943-476-5910"),
+        ("her NHS is 401 023 2138", "401 023 2138"),
+        ("Number: 123 456 7890", "123 456 7890"),
+        ("the child's number on file was 943 476 5918.", "943 476 5918"),
+    ],
+)
+def test_a_mistyped_nhs_number_laid_out_3_3_4_after_a_cue_is_still_found(
+    text: str, number: str
+) -> None:
+    assert not nhs_number_is_valid(number)
+    assert kinds_and_texts(text) == [("nhs_number", number)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NHS number 9434765918",  # not laid out as an NHS number
+        "NHS checks, then a note, then the file reference 943 476 5918",  # cue too far back
+        "ticket 943 476 5918",
+    ],
+)
+def test_a_mistyped_nhs_number_without_its_layout_and_a_close_cue_is_not_a_hit(
+    text: str,
+) -> None:
+    assert scan(text) == []
 
 
 def test_a_valid_nhs_number_inside_a_longer_number_is_not_a_hit() -> None:
@@ -377,6 +411,177 @@ def test_a_birth_cue_more_than_12_characters_after_the_date_is_not_enough() -> N
     assert scan("12 March 2008 was, we were told, the DOB") == []
 
 
+# --- Street addresses -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "12 High Street",
+        "Flat 3, 45 Mill Lane",
+        "3a Church Road",
+        "221B Baker Street",
+        "45 Mill Lane",
+        "7 St Mary's Road",
+        "2 Station Rd",
+        "18 High St",
+        "9 Elm Ave",
+        "14 Oak Tree Close",
+        "1 Beech Drive",
+        "33 Kings Way",
+        "5 Lime Crescent",
+        "6 Orchard Court",
+        "41 Rose Gardens",
+        "8 Ash Grove",
+        "2 Market Place",
+        "17 Victoria Terrace",
+        "4 Canal Walk",
+        "60 Castle Hill",
+        "12 Spring Park",
+        "3 Queen Square",
+        "11 Church Row",
+        "9 Stable Mews",
+        "22 Bay View",
+        "1 Village Green",
+        "Unit 4 10 Mill Lane",
+        "52 Saxe-Coburg Street",
+    ],
+)
+def test_a_house_number_and_street_is_a_street_address(address: str) -> None:
+    text = f"The family moved to {address}, near the school."
+    assert kinds_and_texts(text) == [("street_address", address)]
+
+
+def test_a_street_address_after_other_words_is_found_from_its_house_number() -> None:
+    assert kinds_and_texts("Dad stays at No. 12 High Street") == [
+        ("street_address", "12 High Street")
+    ]
+    assert kinds_and_texts("seen at his mum's 4 Ash Grove flat") == [
+        ("street_address", "4 Ash Grove")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the office on High Street",
+        "Mill Lane children's centre",
+        "The MASH moved from Church Road to Civic Centre, Mill Lane.",
+        "12 Local Safeguarding Children Boards",
+        "37 areas visited",
+        "Section 47",
+        "Section 47 Family Court applications",
+        "3 Family Court hearings and 2 Crown Court trials",
+        "4 hours",
+        "Room 12 Park View",
+        "in 2013 Market Place partners joined",
+        "level 3 Green Park",
+        "5th Avenue",
+        "12 MASH Way",
+        "Over 18 high street shops",
+    ],
+)
+def test_a_street_without_a_house_number_or_a_figure_before_words_is_not_an_address(
+    text: str,
+) -> None:
+    assert scan(text) == []
+
+
+# --- Names with a title ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Mrs Smith",
+        "Dr A. Patel",
+        "Mr John Brown",
+        "Ms O'Neill",
+        "Miss Jones",
+        "Mx Taylor",
+        "Mr. Khan",
+        "Dr J R Evans",
+        "Mrs McDonald",
+        "Mr Smith-Jones",
+        "Dr D'Souza",
+    ],
+)
+def test_a_title_followed_by_a_name_is_found(name: str) -> None:
+    text = f"The referral came from {name} at the school."
+    assert kinds_and_texts(text) == [("titled_name", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seen by the GP (Dr.) and a nurse.",
+        "Mr said he would call back",
+        "Mrs A and Mr B attended",  # already anonymised
+        "the Dr in the team",
+        "MR",
+        "Lord Laming's report",
+        "Professor Munro's review",
+    ],
+)
+def test_a_title_without_a_capitalised_name_is_not_a_hit(text: str) -> None:
+    assert scan(text) == []
+
+
+# --- Ages of a person --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("the boy, aged 4, was seen", "aged 4"),
+        ("a girl aged 13.", "aged 13"),
+        ("Aged 13 months", "Aged 13"),
+        ("a 13-year-old girl", "13-year-old"),
+        ("a 13 year old boy", "13 year old"),
+        ("the 4-year-old was at nursery", "4-year-old"),
+        ("a 6 month old baby", "6 month old"),
+        ("he is 15 years old", "15 years old"),
+        ("assessed at age 7", "age 7"),
+        ("Age: 9", "Age: 9"),
+    ],
+)
+def test_the_age_of_a_person_is_found(text: str, age: str) -> None:
+    assert kinds_and_texts(text) == [("age", age)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "children aged 0-18",
+        "young people aged 16 to 25",
+        "aged 0\u201319",  # en dash
+        "aged 0 - 19 years",
+        "aged 18+",
+        "aged 18 and over",
+        "children aged 11 or under",
+        "aged 5 years and under",
+        "children aged 4 and 5",
+        "support up to age 25",
+        "from age 16",
+        "under 5s",
+        "over 18s",
+        "0-25 years",
+        "a 12-month pilot",
+        "3-year funding",
+        "16-17 year old young people",
+        "16 to 17 year old care leavers",
+        "children under 5 years old",
+        "places for 3 and 4 year olds",
+        "the 2-year-old offer",
+        "the 2 year old check by health visitors",
+        "stage 2",
+        "the average 7 days",
+    ],
+)
+def test_an_age_band_or_a_duration_is_not_the_age_of_a_person(text: str) -> None:
+    assert scan(text) == []
+
+
 # --- Things that must not trip it -----------------------------------------------
 
 
@@ -414,6 +619,9 @@ def test_a_birth_cue_more_than_12_characters_after_the_date_is_not_enough() -> N
         "3,000,000,000 records",
         "Tel. 999",
         "Room 1.12, floor 2",
+        "the office on High Street",
+        "children aged 0-18",
+        "0-25 years",
     ],
 )
 def test_ordinary_figures_codes_and_references_are_not_hits(text: str) -> None:
@@ -440,6 +648,11 @@ VISIT_NOTES = [
     covering districts LS1 to LS29. Out of hours, the EDT takes referrals.""",
     """Interviewees described the born-in-the-MASH culture of the early help hub and
     said the s47 2nd strategy discussion in March 2013 changed practice.""",
+    """The MASH sits in the council offices on High Street, next to the Mill Lane
+    children's centre. It covers children and young people aged 0-18, and care
+    leavers aged 16 to 25; the 0-25 SEND service and the under 5s health visiting
+    team share the floor. A 12-month pilot of 3-year funding began in 2013, after
+    12 Local Safeguarding Children Boards and 37 areas were visited.""",
 ]
 
 
@@ -452,7 +665,8 @@ def test_a_realistic_visit_note_with_identifiers_finds_each_one() -> None:
     note = (
         "Contact from police re Child A (DOB 04/07/2015, NHS 401 023 2137) living at "
         "LS1 4AP. Mum's mobile 07700 900123; GP practice email reception@gp.example.nhs.uk. "
-        "Step-father's NI number JK 12 34 56 D. RAG rated amber within 24 hours."
+        "Step-father's NI number JK 12 34 56 D. RAG rated amber within 24 hours. "
+        "Mrs Smith, the 13-year-old's aunt, lives at 12 High Street."
     )
     assert kinds_and_texts(note) == [
         ("date_of_birth", "04/07/2015"),
@@ -461,6 +675,9 @@ def test_a_realistic_visit_note_with_identifiers_finds_each_one() -> None:
         ("phone", "07700 900123"),
         ("email", "reception@gp.example.nhs.uk"),
         ("ni_number", "JK 12 34 56 D"),
+        ("titled_name", "Mrs Smith"),
+        ("age", "13-year-old"),
+        ("street_address", "12 High Street"),
     ]
 
 

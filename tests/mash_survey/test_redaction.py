@@ -327,3 +327,17 @@ def test_a_survey_return_is_redacted_in_its_answers(
 
     assert response_page.status_code == 302
     assert NHS not in _all_texts(Answer, response=response)
+
+
+def test_a_redaction_clears_the_identifiers_marker(author: User, reviewer_user: User) -> None:
+    from tests.visits.factories import VisitFactory
+
+    visit = VisitFactory.create(created_by=author, notes=LEAK)
+    history.save(visit, user=author, reason="Saved")
+    visit.refresh_from_db()
+    assert visit.identifiers_found == 1
+
+    redact(visit, NHS, user=reviewer_user, reason="A child's NHS number was typed in.")
+
+    visit.refresh_from_db()
+    assert visit.identifiers_found == 0

@@ -34,10 +34,15 @@ def test_a_valid_key_reads_the_api(samples: Samples) -> None:
     assert [row["gss_code"] for row in response.json()["results"]] == ["E08000037"]
 
 
-def test_a_key_without_an_expiry_date_reads_the_api(samples: Samples) -> None:
+def test_a_key_without_an_expiry_date_is_refused_with_a_message(samples: Samples) -> None:
     _, key = new_key(expiry_date=None)
 
-    assert client_with_key(key).get(LIST_URL).status_code == 200
+    response = client_with_key(key).get(LIST_URL)
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == (
+        "This API key has no expiry date. Ask the project team to set one."
+    )
 
 
 def test_a_revoked_key_is_refused_with_a_message(samples: Samples) -> None:
@@ -67,8 +72,8 @@ def test_an_expired_key_is_refused_with_a_message(samples: Samples) -> None:
 
 @pytest.mark.parametrize(
     "key",
-    ["not-a-key", "abcdefgh.0123456789abcdef0123456789abcdef", "", "Api-Key"],
-    ids=["no prefix", "unknown prefix", "empty", "keyword twice"],
+    ["not-a-key", "abcdefgh.0123456789abcdef0123456789abcdef", "Api-Key"],
+    ids=["no prefix", "unknown prefix", "keyword twice"],
 )
 def test_a_malformed_or_unknown_key_is_refused_with_a_message(samples: Samples, key: str) -> None:
     response = client_with_key(key).get(LIST_URL)
@@ -77,6 +82,57 @@ def test_a_malformed_or_unknown_key_is_refused_with_a_message(samples: Samples, 
     detail = response.json()["detail"]
     assert "not recognised" in detail
     assert "Ask the project team for a new key." in detail
+
+
+HOW_TO_SEND = (
+    "Send your partner API key as 'Authorization: Api-Key <key>', or send no "
+    "Authorization header to use the API without a key."
+)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer {key}",
+        "Api-Key",
+        "Api-Key ",
+        "Api-Key {key} {key}",
+        "{key}",
+        "Basic Zm9vOmJhcg==",
+        "%%%",
+    ],
+    ids=["bearer", "keyword alone", "empty key", "two tokens", "no keyword", "basic", "garbage"],
+)
+def test_an_authorization_header_not_in_the_api_key_form_is_refused_with_what_to_send(
+    samples: Samples, header: str
+) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header.format(key=samples.partner_key))
+
+    response = client.get(LIST_URL)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Api-Key"
+    assert response.json()["detail"] == HOW_TO_SEND
+
+
+def test_the_keyword_is_read_in_any_case(samples: Samples) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"api-key {samples.partner_key}")
+
+    assert client.get(LIST_URL).status_code == 200
+
+
+def test_a_signed_in_member_without_an_authorization_header_reads_internal_records(
+    samples: Samples,
+) -> None:
+    client = APIClient()
+    client.force_login(samples.users[Role.STAFF])
+
+    response = client.get("/api/v1/visits/")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
 
 
 def test_a_real_prefix_with_the_wrong_secret_is_refused(samples: Samples) -> None:

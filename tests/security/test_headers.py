@@ -108,7 +108,7 @@ names = [
     "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_CONTENT_TYPE_NOSNIFF", "X_FRAME_OPTIONS", "SECURE_REFERRER_POLICY",
-    "AXES_FAILURE_LIMIT",
+    "AXES_FAILURE_LIMIT", "TRUSTED_PROXY_COUNT",
 ]
 print(json.dumps({name: getattr(s, name) for name in names}))
 """
@@ -149,6 +149,7 @@ def test_production_settings_use_secure_cookies_hsts_the_https_redirect_and_lock
     assert production["X_FRAME_OPTIONS"] == "DENY"
     assert production["SECURE_REFERRER_POLICY"] in SAFE_REFERRER_POLICIES
     assert production["AXES_FAILURE_LIMIT"] == 5
+    assert production["TRUSTED_PROXY_COUNT"] == 0  # X-Forwarded-For believed only if set
 
 
 def test_local_development_settings_relax_https_only() -> None:

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework_api_key.models import APIKey
@@ -111,3 +112,37 @@ def test_a_signed_in_member_has_an_allowance_of_their_own() -> None:
 
     use_up(member, PARTNER_ALLOWANCE)
     assert member.get(URL).status_code == 429
+
+
+def test_a_made_up_x_forwarded_for_does_not_escape_the_anonymous_allowance() -> None:
+    client = APIClient()
+    for n in range(ANONYMOUS_ALLOWANCE):
+        assert client.get(URL, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code == 200
+
+    response = client.get(URL, HTTP_X_FORWARDED_FOR="198.51.100.99")
+
+    assert response.status_code == 429
+
+
+def test_naming_someone_elses_address_does_not_use_up_their_allowance() -> None:
+    attacker = APIClient(REMOTE_ADDR="198.51.100.7")
+    for _ in range(ANONYMOUS_ALLOWANCE + 1):
+        attacker.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.5")
+
+    use_up(APIClient(REMOTE_ADDR="203.0.113.5"), ANONYMOUS_ALLOWANCE)
+
+
+def test_behind_one_trusted_proxy_the_caller_is_the_right_most_entry(
+    settings: Settings,
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = APIClient(REMOTE_ADDR="10.0.0.2")
+    for n in range(ANONYMOUS_ALLOWANCE):
+        # What the caller wrote, then the address our proxy saw.
+        forwarded = f"192.0.2.{n}, 203.0.113.5"
+        assert proxy.get(URL, HTTP_X_FORWARDED_FOR=forwarded).status_code == 200
+    assert proxy.get(URL, HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.5").status_code == 429
+
+    # Another caller through the same proxy has an allowance of its own.
+    for _ in range(ANONYMOUS_ALLOWANCE):
+        assert proxy.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 200

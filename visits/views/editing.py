@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mash_survey import history
+from mash_survey import history, identifiers
 from mash_survey.access import FORM, member_required, member_required_or, signed_in_user
 from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.markdown import render_markdown
@@ -215,6 +215,8 @@ def _page(
             # What is in the form is not saved yet (a preview, or a form with problems):
             # autosave saves it at the first tick rather than waiting for a change.
             "unsaved": form.is_bound,
+            # Possible identifiers in the text as saved: a warning, the save went through.
+            "identifier_hits": identifiers.saved_hits(record),
         },
     )
 
@@ -348,8 +350,9 @@ members_only = member_required_or(lambda request: _autosave_refusal(SIGNED_OUT, 
 
 
 def _autosave(request: HttpRequest, editing: Editing, pk: int) -> JsonResponse:
-    """Save the posted form; JSON: when and which version, or why not (400 for a problem in
-    the form, 409 when someone else saved first or the record is read-only)."""
+    """Save the posted form; JSON: when and which version (and a warning if the saved text
+    holds possible identifiers), or why not (400 for a problem in the form, 409 when someone
+    else saved first or the record is read-only)."""
     user = signed_in_user(request)
     visit, record = editing.load(pk)
     form = editing.form(request.POST, record)
@@ -364,7 +367,10 @@ def _autosave(request: HttpRequest, editing: Editing, pk: int) -> JsonResponse:
     except ServiceError as exc:
         return _autosave_refusal(str(exc), 400)
     saved_at = timezone.localtime(saved.updated_at)
-    return JsonResponse({"saved_at": f"{saved_at:%H:%M:%S}", "version": saved.version})
+    answer: dict[str, Any] = {"saved_at": f"{saved_at:%H:%M:%S}", "version": saved.version}
+    if warning := identifiers.saved_warning(identifiers.saved_hits(saved)):
+        answer["warning"] = warning
+    return JsonResponse(answer)
 
 
 # ----- The views ---------------------------------------------------------------------------

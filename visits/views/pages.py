@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from mash_survey import identifiers
 from mash_survey.access import SAFE, member_required, signed_in_user
 from mash_survey.markdown import render_markdown
 from mash_survey.roles import is_reviewer
@@ -133,7 +134,12 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "visits/pages/visit_detail.html",
-        {**record_context(user, visit), **facts_context(visit), "feedback": feedback},
+        {
+            **record_context(user, visit),
+            **facts_context(visit),
+            "feedback": feedback,
+            "identifier_hits": identifiers.saved_hits(visit),
+        },
     )
 
 
@@ -152,5 +158,9 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "visits/pages/feedback_detail.html",
-        {**record_context(user, feedback), **facts_context(feedback)},
+        {
+            **record_context(user, feedback),
+            **facts_context(feedback),
+            "identifier_hits": identifiers.saved_hits(feedback),
+        },
     )
