@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from mash_survey.history import Audited, Versioned
+from mash_survey.identifiers import Marked
 
 
 class ThemeStatus(models.TextChoices):
@@ -211,7 +212,7 @@ class FindingStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
-class Finding(Versioned):
+class Finding(Marked, Versioned):
     """What the project concludes on a theme, resting on cited evidence."""
 
     record_name = "finding"
