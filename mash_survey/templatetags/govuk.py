@@ -1,5 +1,7 @@
 """GOV.UK Design System pieces for templates: `{% load govuk %}`."""
 
+from collections.abc import Sequence
+
 from django import template
 
 register = template.Library()
@@ -8,7 +10,10 @@ NUMERIC = "|numeric"
 
 
 @register.inclusion_tag("includes/table_head.html")
-def table_head(*headings: str) -> dict[str, list[tuple[str, bool]]]:
+def table_head(*headings: str | Sequence[str]) -> dict[str, list[tuple[str, bool]]]:
     """A GOV.UK table's header row, one column a heading; a heading ending in "|numeric" is
-    right-aligned for figures: `{% table_head "Region" "Local authorities|numeric" %}`."""
-    return {"headings": [(h.removesuffix(NUMERIC), h.endswith(NUMERIC)) for h in headings]}
+    right-aligned for figures: `{% table_head "Region" "Local authorities|numeric" %}`.
+    A list stands for its headings, for columns known only when the page is made:
+    `{% table_head report.headings %}`."""
+    flat = [h for item in headings for h in ([item] if isinstance(item, str) else item)]
+    return {"headings": [(h.removesuffix(NUMERIC), h.endswith(NUMERIC)) for h in flat]}
