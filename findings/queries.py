@@ -162,14 +162,14 @@ def public_quote(excerpt: Excerpt, *, standing: bool = True) -> Quote | None:
         return None
     if excerpt.clearance == Clearance.UNATTRIBUTED:
         return Quote(excerpt.quote, "An area visited")
-    regions = sorted({str(r) for r in _regions(excerpt)})
+    regions = sorted({str(r) for r in regions_of_excerpt(excerpt)})
     if excerpt.clearance == Clearance.REGION:
         return Quote(excerpt.quote, f"An area in {' and '.join(regions)}" if regions else "An area")
-    names = sorted(a.name for a in _areas(excerpt))
+    names = sorted(a.name for a in areas_of_excerpt(excerpt))
     return Quote(excerpt.quote, ", ".join(names) or "An area")
 
 
-def _areas(excerpt: Excerpt) -> Iterable[Any]:
+def areas_of_excerpt(excerpt: Excerpt) -> Iterable[Any]:
     if excerpt.visit_id:
         return excerpt.visit.local_authorities.all()  # type: ignore[union-attr]
     if excerpt.feedback_id:
@@ -179,12 +179,12 @@ def _areas(excerpt: Excerpt) -> Iterable[Any]:
     return [excerpt.answer.response.local_authority]  # type: ignore[union-attr]
 
 
-def _regions(excerpt: Excerpt) -> Iterable[Any]:
+def regions_of_excerpt(excerpt: Excerpt) -> Iterable[Any]:
     if excerpt.visit_id:
         return [excerpt.visit.region]  # type: ignore[union-attr]
     if excerpt.feedback_id:
         return [excerpt.feedback.visit.region]  # type: ignore[union-attr]
-    return [a.region for a in _areas(excerpt)]
+    return [a.region for a in areas_of_excerpt(excerpt)]
 
 
 def agreed_findings_by_theme() -> list[tuple[Theme, list[Finding]]]:

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from case_studies.models import CaseStudy, CaseStudyModel, CaseStudyStatus
+from findings.models import Theme
 from surveys.models import Response, VisitSelection
 from visits.models import DetailedFeedback, ModelSeen, ReviewStatus, Visit
 
@@ -106,6 +107,10 @@ ACCESS: dict[str, Access] = {
     "api:casestudy-list": Access.PUBLIC,
     "api:casestudy-detail": Access.PUBLIC,
     "findings:index": Access.PUBLIC,
+    # Reports: the coding reports and their downloads.
+    "findings:reports": Access.MEMBERS,
+    "findings:report_download": Access.MEMBERS,
+    "findings:report_theme_excerpts": Access.MEMBERS,
     # The API (each name covers its format-suffix pattern too).
     "api:api-root": Access.PUBLIC,
     "api:schema": Access.PUBLIC,
@@ -293,7 +298,21 @@ def _case_study_slug(status: str) -> Sample:
     return sample
 
 
+def _theme(samples: Samples) -> Theme:
+    """A sample theme (made on first use)."""
+    theme, _ = Theme.objects.get_or_create(
+        slug="sample-theme", defaults={"name": "Sample theme", "definition": "Anything."}
+    )
+    return theme
+
+
+def _theme_slug(samples: Samples, endpoint: Endpoint) -> str:
+    return _theme(samples).slug
+
+
 URL_PARAMETERS: dict[str, dict[str, Sample]] = {
+    "findings:report_download": {"report": lambda s, e: "themes"},
+    "findings:report_theme_excerpts": {"slug": _theme_slug},
     "case_studies:edit": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:history": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:redact": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},

@@ -1,0 +1,1 @@
+"""The findings pages, one module per part: `index`, `reports`."""
