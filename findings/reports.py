@@ -1,4 +1,4 @@
-"""The coding reports for project staff.
+"""The coding reports for project staff, and the reads the findings API makes.
 
 Every count is computed in the database from the `queries` expressions (`visit_of`,
 `area_of`, `region_of`, `model_of`, `evidence_counts`), so a report takes the same number of
@@ -20,6 +20,7 @@ from django.db.models import (
     Count,
     F,
     Prefetch,
+    Q,
     QuerySet,
     Value,
     When,
@@ -33,9 +34,12 @@ from visits.models import ModelSeen
 
 from . import queries, sources
 from .models import (
+    Clearance,
     Coding,
     Excerpt,
     Finding,
+    FindingEvidence,
+    FindingStatus,
     SourceType,
     Theme,
 )
@@ -453,3 +457,63 @@ def theme_excerpts_table(theme: Theme, *, absolute: Callable[[str], str]) -> lis
             ]
         )
     return rows
+
+
+# ----- For the API -------------------------------------------------------------------------
+
+#: The clearances at which a partner key may see where a quote comes from.
+REGION_CLEARED = (Clearance.REGION, Clearance.AREA)
+AREA_CLEARED = (Clearance.AREA,)
+
+
+def theme_list_for_api() -> QuerySet[Theme]:
+    return (
+        Theme.objects.select_related("parent")
+        .annotate(
+            **queries.evidence_counts("codings__excerpt__"),
+            finding_count=Count(
+                "findings", filter=Q(findings__status=FindingStatus.AGREED), distinct=True
+            ),
+        )
+        .order_by("order", "name")
+    )
+
+
+def finding_list_for_api(*, agreed_only: bool) -> QuerySet[Finding]:
+    """Findings with their counts, cited questions and cited excerpts (with their stale state
+    and places, for `queries.public_quote`)."""
+    findings = (
+        Finding.objects.select_related("theme")
+        .annotate(**queries.evidence_counts("evidence__excerpt__"))
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=FindingEvidence.objects.select_related(
+                    "question__survey"
+                ).prefetch_related(Prefetch("excerpt", queryset=sources.with_state(_excerpts()))),
+            )
+        )
+        .order_by("theme__order", "theme__name", "order", "pk")
+    )
+    if agreed_only:
+        findings = findings.filter(status=FindingStatus.AGREED)
+    return findings
+
+
+def excerpts_where(condition: Q, *, clearances: Iterable[str] | None = None) -> QuerySet[Excerpt]:
+    """Excerpts meeting `condition`, which may name `region` (the excerpt's region's pk) and
+    `model` (the model seen); with `clearances`, only excerpts cleared that far. For filters:
+    a subquery, so an excerpt with several areas is still one row of the filtered list."""
+    excerpts = Excerpt.objects.annotate(region=queries.region_of(), model=queries.model_of())
+    if clearances is not None:
+        excerpts = excerpts.filter(clearance__in=list(clearances))
+    return excerpts.filter(condition)
+
+
+def excerpt_list_for_api(*, staff: bool) -> QuerySet[Excerpt]:
+    """Excerpts with their themes, places and stale state. Partner keys see only excerpts
+    that still stand in a source that may be cited."""
+    excerpts = sources.with_state(_excerpts())
+    if not staff:
+        excerpts = excerpts.filter(stale=sources.STANDS)  # type: ignore[misc]  # annotated
+    return excerpts.order_by("pk")

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from areas.api import LocalAuthorityViewSet, RegionViewSet
 from case_studies.api import CaseStudyViewSet
+from findings.api import ExcerptViewSet, FindingViewSet, ThemeViewSet
 from surveys.api import SurveyResponseViewSet, SurveyViewSet
 from visits.api import FeedbackViewSet, VisitViewSet
 
@@ -17,6 +18,9 @@ router.register("survey-responses", SurveyResponseViewSet, basename="surveyrespo
 router.register("visits", VisitViewSet, basename="visit")
 router.register("feedback", FeedbackViewSet, basename="feedback")
 router.register("case-studies", CaseStudyViewSet, basename="casestudy")
+router.register("themes", ThemeViewSet, basename="theme")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("excerpts", ExcerptViewSet, basename="excerpt")
 
 app_name = "api"
 

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from case_studies.models import CaseStudy, CaseStudyModel, CaseStudyStatus
-from findings.models import Theme
+from findings.models import Coding, Excerpt, Finding, FindingStatus, Theme
 from surveys.models import Response, VisitSelection
 from visits.models import DetailedFeedback, ModelSeen, ReviewStatus, Visit
 
@@ -128,6 +128,14 @@ ACCESS: dict[str, Access] = {
     "api:visit-detail": Access.PARTNER,
     "api:feedback-list": Access.PARTNER,
     "api:feedback-detail": Access.PARTNER,
+    # Agreed findings are for everyone; drafts, and what partner keys see of excerpts, are
+    # tested in tests/findings/test_api.py.
+    "api:theme-list": Access.PUBLIC,
+    "api:theme-detail": Access.PUBLIC,
+    "api:finding-list": Access.PUBLIC,
+    "api:finding-detail": Access.PUBLIC,
+    "api:excerpt-list": Access.PARTNER,
+    "api:excerpt-detail": Access.PARTNER,
     # The admin is ADMIN automatically; these are the exceptions.
     "admin:login": Access.PUBLIC,
     "admin:logout": Access.POST_ONLY,
@@ -310,9 +318,46 @@ def _theme_slug(samples: Samples, endpoint: Endpoint) -> str:
     return _theme(samples).slug
 
 
+def _excerpt_pk(samples: Samples, endpoint: Endpoint) -> str:
+    """An excerpt of the approved sample visit's notes, coded to the sample theme (made on
+    first use): it stands, so partner keys may see it."""
+    visit = _approved_visit(samples)
+    excerpt = Excerpt.objects.filter(visit=visit).first()
+    if excerpt is None:
+        notes = "Partners share information at the front door."
+        Visit.objects.filter(pk=visit.pk).update(notes=notes)
+        excerpt = Excerpt.objects.create(
+            visit=visit,
+            start=0,
+            end=8,
+            quote=notes[:8],
+            source_version=visit.version,
+            coded_at=timezone.now(),
+        )
+        Coding.objects.create(excerpt=excerpt, theme=_theme(samples), coded_at=timezone.now())
+    return str(excerpt.pk)
+
+
+def _agreed_finding_pk(samples: Samples, endpoint: Endpoint) -> str:
+    """An agreed finding on the sample theme (made on first use)."""
+    finding, _ = Finding.objects.get_or_create(
+        headline="Sample agreed finding",
+        defaults={
+            "theme": _theme(samples),
+            "statement": "Partners share early.",
+            "status": FindingStatus.AGREED,
+            "agreed_at": timezone.now(),
+        },
+    )
+    return str(finding.pk)
+
+
 URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     "findings:report_download": {"report": lambda s, e: "themes"},
     "findings:report_theme_excerpts": {"slug": _theme_slug},
+    "api:theme-detail": {"slug": _theme_slug},
+    "api:finding-detail": {"pk": _agreed_finding_pk},
+    "api:excerpt-detail": {"pk": _excerpt_pk},
     "case_studies:edit": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:history": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:redact": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
