@@ -1,6 +1,7 @@
 """Coded evidence and findings made through the services, for the page tests."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.contrib.auth.models import User
 
@@ -37,15 +38,20 @@ def draft(
     *,
     headline: str = "Co-location speeds up decisions",
     statement: str = "Areas that **sit together** decide faster.",
+    is_illustrative: bool = False,
 ) -> Finding:
     finding = services.finding_create(
-        user=author, theme=theme, headline=headline, statement=statement
+        user=author,
+        theme=theme,
+        headline=headline,
+        statement=statement,
+        is_illustrative=is_illustrative,
     )
     if excerpts:
         finding = services.finding_cite(finding=finding, user=author, excerpts=excerpts)
     return finding
 
 
-def agreed(theme: Theme, author: User, excerpts: Sequence[Excerpt], **texts: str) -> Finding:
-    finding = draft(theme, author, excerpts, **texts)
+def agreed(theme: Theme, author: User, excerpts: Sequence[Excerpt], **fields: Any) -> Finding:
+    finding = draft(theme, author, excerpts, **fields)
     return services.finding_agree(finding=finding, user=ReviewerFactory.create())

@@ -163,7 +163,7 @@ def test_a_member_adds_a_sub_theme(staff_client: Client) -> None:
     theme = Theme.objects.get(name="Co-location")
     assert response.status_code == 302 and response["Location"] == theme_url(theme)
     assert theme.parent == parent and theme.order == 2 and theme.slug == "co-location"
-    assert theme.history.first().history_change_reason == "Created"  # type: ignore[attr-defined]
+    assert theme.history.first().history_change_reason == "Created"
 
 
 def test_adding_a_theme_without_a_name_or_with_a_taken_name_says_what_to_fix(

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from case_studies.models import CaseStudy, CaseStudyModel, CaseStudyStatus
+from findings.models import Finding, FindingStatus, Theme
 from surveys.models import Response, VisitSelection
 from visits.models import DetailedFeedback, ModelSeen, ReviewStatus, Visit
 
@@ -106,6 +107,29 @@ ACCESS: dict[str, Access] = {
     "api:casestudy-list": Access.PUBLIC,
     "api:casestudy-detail": Access.PUBLIC,
     "findings:index": Access.PUBLIC,
+    # Findings (manage): the public pages show agreed findings only (tests/findings/
+    # test_public_pages.py); retire, delete and reopen are reviewers' POSTs
+    # (test_codebook_pages.py, test_finding_pages.py).
+    "findings:themes": Access.PUBLIC,
+    "findings:theme": Access.PUBLIC,
+    "findings:codebook": Access.MEMBERS,
+    "findings:codebook_download": Access.MEMBERS,
+    "findings:theme_create": Access.MEMBERS,
+    "findings:codebook_theme": Access.MEMBERS,
+    "findings:theme_edit": Access.MEMBERS,
+    "findings:theme_history": Access.MEMBERS,
+    "findings:theme_merge": Access.REVIEWERS,
+    "findings:theme_retire": Access.POST_ONLY,
+    "findings:theme_delete": Access.POST_ONLY,
+    "findings:manage": Access.MEMBERS,
+    "findings:finding_create": Access.MEMBERS,
+    "findings:finding": Access.MEMBERS,
+    "findings:finding_edit": Access.MEMBERS,
+    "findings:finding_evidence": Access.MEMBERS,
+    "findings:finding_history": Access.MEMBERS,
+    "findings:finding_agree": Access.REVIEWERS,
+    "findings:finding_retire": Access.POST_ONLY,
+    "findings:finding_reopen": Access.POST_ONLY,
     # The API (each name covers its format-suffix pattern too).
     "api:api-root": Access.PUBLIC,
     "api:schema": Access.PUBLIC,
@@ -293,7 +317,65 @@ def _case_study_slug(status: str) -> Sample:
     return sample
 
 
+def _theme(samples: Samples) -> Theme:
+    """An active theme of the codebook (made on first use)."""
+    theme, _ = Theme.objects.get_or_create(
+        slug="sample-theme",
+        defaults={"name": "Sample theme", "definition": "Passages about the sample."},
+    )
+    return theme
+
+
+def _theme_slug(samples: Samples, endpoint: Endpoint) -> str:
+    return _theme(samples).slug
+
+
+def _draft_finding_pk(samples: Samples, endpoint: Endpoint) -> str:
+    """A draft finding on the sample theme (made on first use): its forms show."""
+    finding, _ = Finding.objects.get_or_create(
+        headline="Sample draft finding",
+        defaults={"theme": _theme(samples), "statement": "A statement."},
+    )
+    return str(finding.pk)
+
+
+def _agreed_theme_slug(samples: Samples, endpoint: Endpoint) -> str:
+    """The sample theme with an agreed finding (made on first use): its public page shows."""
+    theme = _theme(samples)
+    Finding.objects.get_or_create(
+        headline="Sample agreed finding",
+        defaults={
+            "theme": theme,
+            "statement": "A statement.",
+            "status": FindingStatus.AGREED,
+            "agreed_at": timezone.now(),
+        },
+    )
+    return theme.slug
+
+
+_FINDINGS_THEME_URLS = (
+    "codebook_theme",
+    "theme_edit",
+    "theme_history",
+    "theme_merge",
+    "theme_retire",
+    "theme_delete",
+)
+_FINDINGS_FINDING_URLS = (
+    "finding",
+    "finding_edit",
+    "finding_evidence",
+    "finding_history",
+    "finding_agree",
+    "finding_retire",
+    "finding_reopen",
+)
+
 URL_PARAMETERS: dict[str, dict[str, Sample]] = {
+    **{f"findings:{name}": {"slug": _theme_slug} for name in _FINDINGS_THEME_URLS},
+    **{f"findings:{name}": {"pk": _draft_finding_pk} for name in _FINDINGS_FINDING_URLS},
+    "findings:theme": {"slug": _agreed_theme_slug},
     "case_studies:edit": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:history": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:redact": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
