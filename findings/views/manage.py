@@ -16,7 +16,13 @@ from django.urls import reverse
 from mash_survey.access import FORM, POST, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError
 from mash_survey.forms import seen_version
-from mash_survey.identifiers import FoundPage, IdentifiersFoundError, found_page, identifier_hits
+from mash_survey.identifiers import (
+    FoundPage,
+    IdentifiersFoundError,
+    found_page,
+    identifier_hits,
+    saved_hits,
+)
 from mash_survey.markdown import render_markdown
 from mash_survey.roles import is_reviewer
 from surveys.exports import CONTENT_TYPES
@@ -118,6 +124,8 @@ def theme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     user = signed_in_user(request)
     theme = queries.theme_for_member(slug)
     parents = queries.theme_choices(exclude=theme, main_only=True)
+    if theme.parent is not None and theme.parent not in parents:
+        parents.append(theme.parent)  # a retired parent stays until it is changed
     initial = {
         "name": theme.name,
         "definition": theme.definition,
@@ -239,7 +247,12 @@ def _finding_form_page(
     return render(
         request,
         "findings/manage/finding_form.html",
-        {"form": form, "finding": finding, "errors": form.error_links()},
+        {
+            "form": form,
+            "finding": finding,
+            "errors": form.error_links(),
+            "identifier_hits": saved_hits(finding),
+        },
     )
 
 
@@ -326,7 +339,9 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "areas_visited": queries.areas_visited(),
             "stale_labels": STALE_LABELS,
             "may_review": is_reviewer(request.user),
-            "hits": identifier_hits(finding),
+            # Possible identifiers in the saved text: a warning until changed or let through.
+            "identifier_hits": saved_hits(finding),
+            "change_url": reverse("findings:finding_edit", kwargs={"pk": finding.pk}),
         },
     )
 

@@ -240,3 +240,17 @@ def test_the_list_and_the_history_show_every_finding_and_its_changes(
 
     assert "Still a draft" in listing and "Co-location" in listing and "Illustrative" in listing
     assert "History of the finding" in history and "Created" in history
+
+
+def test_a_finding_page_warns_of_possible_identifiers_in_its_saved_text(
+    staff_client: Client, staff_user: User
+) -> None:
+    theme = ThemeFactory.create()
+    finding = draft(theme, staff_user, statement="Ring 020 7946 0000 for the duty worker.")
+
+    page = staff_client.get(url("findings:finding", finding)).content.decode()
+    listing = staff_client.get(reverse("findings:manage")).content.decode()
+
+    assert "Possible identifier found" in page
+    assert url("findings:finding_edit", finding) + "#id_statement" in page
+    assert "Possible identifiers" in listing
