@@ -15,6 +15,9 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from areas.models import LocalAuthority
+from mash_survey import history
+from surveys.models import Question
+from surveys.spreadsheets import Cell
 from visits.models import ReviewStatus, Visit
 
 from . import sources
@@ -139,8 +142,14 @@ def excerpts_of_source(**source: Any) -> list[Excerpt]:
 
 
 def findings_of_theme(theme: Theme, *, agreed_only: bool) -> list[Finding]:
-    findings = Finding.objects.filter(theme=theme).prefetch_related(
-        Prefetch("evidence__excerpt", queryset=_excerpts()), "evidence__question"
+    findings = (
+        Finding.objects.filter(theme=theme)
+        .annotate(**evidence_counts("evidence__excerpt__"))
+        .select_related("created_by", "agreed_by")
+        .prefetch_related(
+            Prefetch("evidence__excerpt", queryset=sources.with_state(_excerpts())),
+            "evidence__question__survey",
+        )
     )
     if agreed_only:
         findings = findings.filter(status=FindingStatus.AGREED)
@@ -198,3 +207,180 @@ def agreed_findings_by_theme() -> list[tuple[Theme, list[Finding]]]:
     for finding in findings:
         grouped.setdefault(finding.theme_id, (finding.theme, []))[1].append(finding)
     return list(grouped.values())
+
+
+# ----- Managing the codebook and the findings; the public pages and the area panel ---------
+
+
+def codebook_rows(themes: list[Theme]) -> list[list[Cell]]:
+    """The codebook as a spreadsheet: a header row, then each theme (from `codebook()`)."""
+    rows: list[list[Cell]] = [
+        [
+            "Theme",
+            "Web address",
+            "Sub-theme of",
+            "Status",
+            "Merged into",
+            "Definition",
+            "Excerpts",
+            "Visits",
+            "Areas",
+            "Regions",
+            "Agreed findings",
+        ]
+    ]
+    for theme in themes:
+        rows.append(
+            [
+                theme.name,
+                theme.slug,
+                theme.parent.name if theme.parent else "",
+                theme.get_status_display(),
+                theme.merged_into.name if theme.merged_into else "",
+                theme.definition,
+                theme.excerpt_count,  # type: ignore[attr-defined]  # annotated
+                theme.visit_count,  # type: ignore[attr-defined]
+                theme.area_count,  # type: ignore[attr-defined]
+                theme.region_count,  # type: ignore[attr-defined]
+                theme.finding_count,  # type: ignore[attr-defined]
+            ]
+        )
+    return rows
+
+
+def theme_for_member(slug: str) -> Theme:
+    return get_object_or_404(Theme.objects.select_related("parent", "merged_into"), slug=slug)
+
+
+def theme_choices(*, exclude: Theme | None = None, main_only: bool = False) -> list[Theme]:
+    """Active themes to choose from (a parent, a theme to merge into, a finding's theme)."""
+    themes = Theme.objects.filter(status=ThemeStatus.ACTIVE).select_related("parent")
+    if exclude is not None:
+        themes = themes.exclude(pk=exclude.pk)
+    if main_only:
+        themes = themes.filter(parent__isnull=True)
+    return list(themes.order_by("order", "name"))
+
+
+def theme_history(theme: Theme, *, page_number: Any = 1) -> history.RecordHistory:
+    return history.record_history(theme, page_number=page_number)
+
+
+def finding_list_for_manage() -> QuerySet[Finding]:
+    """Every finding, whatever its status, with how much evidence it cites."""
+    return (
+        Finding.objects.select_related("theme", "created_by", "agreed_by")
+        .annotate(evidence_count=Count("evidence", distinct=True))
+        .order_by("theme__order", "theme__name", "order", "pk")
+    )
+
+
+def finding_for_manage(pk: int) -> Finding:
+    """One finding with its counts and its evidence (each excerpt with its stale state)."""
+    return get_object_or_404(
+        Finding.objects.select_related("theme", "created_by", "agreed_by")
+        .annotate(**evidence_counts("evidence__excerpt__"))
+        .prefetch_related(
+            Prefetch("evidence__excerpt", queryset=sources.with_state(_excerpts())),
+            "evidence__question__survey",
+        ),
+        pk=pk,
+    )
+
+
+def finding_history(finding: Finding, *, page_number: Any = 1) -> history.RecordHistory:
+    return history.record_history(finding, page_number=page_number)
+
+
+def evidence_choices(finding: Finding) -> tuple[list[Excerpt], list[Question]]:
+    """What a finding may cite: the excerpts of its theme (and any it already cites), each
+    with its stale state, and the survey questions."""
+    wanted = Excerpt.objects.filter(Q(themes=finding.theme) | Q(cited_by__finding=finding))
+    excerpts = sources.with_state(_excerpts().filter(pk__in=wanted.values("pk"))).order_by("pk")
+    questions = Question.objects.select_related("survey").order_by("survey__pk", "order")
+    return list(excerpts), list(questions)
+
+
+@dataclass(frozen=True)
+class PublicFinding:
+    """An agreed finding as anyone may read it: its counts, the quotes cleared for
+    publication (never beyond their clearance, never stale) and the survey questions."""
+
+    finding: Finding
+    quotes: list[Quote]
+    questions: list[Question]
+
+
+def _public(findings: Iterable[Finding]) -> list[PublicFinding]:
+    shaped = []
+    for finding in findings:
+        quotes, questions = [], []
+        for evidence in finding.evidence.all():
+            if evidence.question is not None:
+                questions.append(evidence.question)
+            elif evidence.excerpt is not None:
+                excerpt = evidence.excerpt
+                quote = public_quote(excerpt, standing=excerpt.stale == sources.STANDS)  # type: ignore[attr-defined]
+                if quote is not None:
+                    quotes.append(quote)
+        shaped.append(PublicFinding(finding, quotes, questions))
+    return shaped
+
+
+def public_themes() -> list[Theme]:
+    """The themes with agreed findings, in codebook order, with their evidence counts and how
+    many agreed findings each has."""
+    agreed = Finding.objects.filter(status=FindingStatus.AGREED).values("theme")
+    return list(
+        Theme.objects.filter(pk__in=agreed)
+        .annotate(
+            **evidence_counts("codings__excerpt__"),
+            finding_count=Count(
+                "findings", filter=Q(findings__status=FindingStatus.AGREED), distinct=True
+            ),
+        )
+        .order_by("order", "name")
+    )
+
+
+def public_theme(slug: str) -> tuple[Theme, list[PublicFinding]]:
+    """A theme's public page: only a theme with agreed findings has one."""
+    agreed = Finding.objects.filter(status=FindingStatus.AGREED).values("theme")
+    theme = get_object_or_404(
+        Theme.objects.filter(pk__in=agreed).annotate(**evidence_counts("codings__excerpt__")),
+        slug=slug,
+    )
+    return theme, _public(findings_of_theme(theme, agreed_only=True))
+
+
+def _of_area(authority: LocalAuthority) -> Q:
+    return (
+        Q(visit__local_authorities=authority)
+        | Q(feedback__visit__local_authorities=authority)
+        | Q(section__case_study__local_authorities=authority)
+        | Q(answer__response__local_authority=authority)
+    )
+
+
+def excerpts_of_area(authority: LocalAuthority) -> list[tuple[Theme, list[Excerpt]]]:
+    """The area's coded excerpts (staff), grouped by theme in codebook order."""
+    of_area = Excerpt.objects.filter(_of_area(authority)).values("pk")
+    excerpts = sources.with_state(_excerpts().filter(pk__in=of_area)).order_by("pk")
+    grouped: dict[int, tuple[Theme, list[Excerpt]]] = {}
+    for excerpt in excerpts:
+        for theme in excerpt.themes.all():
+            grouped.setdefault(theme.pk, (theme, []))[1].append(excerpt)
+    return sorted(grouped.values(), key=lambda pair: (pair[0].order, pair[0].name))
+
+
+def findings_naming_area(authority: LocalAuthority) -> list[Finding]:
+    """The agreed findings that cite a quote cleared to name the area (and still standing)."""
+    of_area = Excerpt.objects.filter(_of_area(authority), clearance=Clearance.AREA)
+    standing = sources.with_state(of_area).filter(stale=sources.STANDS)  # type: ignore[misc]  # annotated
+    named = standing.values("pk")
+    return list(
+        Finding.objects.filter(status=FindingStatus.AGREED, evidence__excerpt__in=named)
+        .select_related("theme")
+        .distinct()
+        .order_by("theme__order", "theme__name", "order", "pk")
+    )

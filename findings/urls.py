@@ -1,11 +1,32 @@
 from django.urls import path
 
-from .views import index, reports
+from .views import manage, public, reports
 
 app_name = "findings"
 
 urlpatterns = [
-    path("", index.findings_index, name="index"),
+    # ----- manage: the codebook, the findings, the public pages -----
+    path("", public.findings_index, name="index"),
+    path("themes/", public.theme_list, name="themes"),
+    path("themes/<slug:slug>/", public.theme_detail, name="theme"),
+    path("codebook/", manage.codebook, name="codebook"),
+    path("codebook.<str:fmt>", manage.codebook_download, name="codebook_download"),
+    path("codebook/new/", manage.theme_create, name="theme_create"),
+    path("codebook/<slug:slug>/", manage.codebook_theme, name="codebook_theme"),
+    path("codebook/<slug:slug>/edit/", manage.theme_edit, name="theme_edit"),
+    path("codebook/<slug:slug>/retire/", manage.theme_retire, name="theme_retire"),
+    path("codebook/<slug:slug>/delete/", manage.theme_delete, name="theme_delete"),
+    path("codebook/<slug:slug>/merge/", manage.theme_merge, name="theme_merge"),
+    path("codebook/<slug:slug>/history/", manage.theme_history, name="theme_history"),
+    path("manage/", manage.finding_manage, name="manage"),
+    path("manage/new/", manage.finding_create, name="finding_create"),
+    path("manage/<int:pk>/", manage.finding_detail, name="finding"),
+    path("manage/<int:pk>/edit/", manage.finding_edit, name="finding_edit"),
+    path("manage/<int:pk>/evidence/", manage.finding_evidence, name="finding_evidence"),
+    path("manage/<int:pk>/agree/", manage.finding_agree, name="finding_agree"),
+    path("manage/<int:pk>/retire/", manage.finding_retire, name="finding_retire"),
+    path("manage/<int:pk>/reopen/", manage.finding_reopen, name="finding_reopen"),
+    path("manage/<int:pk>/history/", manage.finding_history, name="finding_history"),
     # Reports: the coding reports for project staff.
     path("reports/", reports.report_list, name="reports"),
     path("reports/<slug:report>.<str:fmt>", reports.report_download, name="report_download"),

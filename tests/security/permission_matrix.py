@@ -111,6 +111,29 @@ ACCESS: dict[str, Access] = {
     "findings:reports": Access.MEMBERS,
     "findings:report_download": Access.MEMBERS,
     "findings:report_theme_excerpts": Access.MEMBERS,
+    # Findings (manage): the public pages show agreed findings only (tests/findings/
+    # test_public_pages.py); retire, delete and reopen are reviewers' POSTs
+    # (test_codebook_pages.py, test_finding_pages.py).
+    "findings:themes": Access.PUBLIC,
+    "findings:theme": Access.PUBLIC,
+    "findings:codebook": Access.MEMBERS,
+    "findings:codebook_download": Access.MEMBERS,
+    "findings:theme_create": Access.MEMBERS,
+    "findings:codebook_theme": Access.MEMBERS,
+    "findings:theme_edit": Access.MEMBERS,
+    "findings:theme_history": Access.MEMBERS,
+    "findings:theme_merge": Access.REVIEWERS,
+    "findings:theme_retire": Access.POST_ONLY,
+    "findings:theme_delete": Access.POST_ONLY,
+    "findings:manage": Access.MEMBERS,
+    "findings:finding_create": Access.MEMBERS,
+    "findings:finding": Access.MEMBERS,
+    "findings:finding_edit": Access.MEMBERS,
+    "findings:finding_evidence": Access.MEMBERS,
+    "findings:finding_history": Access.MEMBERS,
+    "findings:finding_agree": Access.REVIEWERS,
+    "findings:finding_retire": Access.POST_ONLY,
+    "findings:finding_reopen": Access.POST_ONLY,
     # The API (each name covers its format-suffix pattern too).
     "api:api-root": Access.PUBLIC,
     "api:schema": Access.PUBLIC,
@@ -307,9 +330,10 @@ def _case_study_slug(status: str) -> Sample:
 
 
 def _theme(samples: Samples) -> Theme:
-    """A sample theme (made on first use)."""
+    """An active theme of the codebook (made on first use)."""
     theme, _ = Theme.objects.get_or_create(
-        slug="sample-theme", defaults={"name": "Sample theme", "definition": "Anything."}
+        slug="sample-theme",
+        defaults={"name": "Sample theme", "definition": "Passages about the sample."},
     )
     return theme
 
@@ -352,12 +376,48 @@ def _agreed_finding_pk(samples: Samples, endpoint: Endpoint) -> str:
     return str(finding.pk)
 
 
+def _draft_finding_pk(samples: Samples, endpoint: Endpoint) -> str:
+    """A draft finding on the sample theme (made on first use): its forms show."""
+    finding, _ = Finding.objects.get_or_create(
+        headline="Sample draft finding",
+        defaults={"theme": _theme(samples), "statement": "A statement."},
+    )
+    return str(finding.pk)
+
+
+def _agreed_theme_slug(samples: Samples, endpoint: Endpoint) -> str:
+    """The sample theme with an agreed finding (made on first use): its public page shows."""
+    _agreed_finding_pk(samples, endpoint)
+    return _theme(samples).slug
+
+
+_FINDINGS_THEME_URLS = (
+    "codebook_theme",
+    "theme_edit",
+    "theme_history",
+    "theme_merge",
+    "theme_retire",
+    "theme_delete",
+)
+_FINDINGS_FINDING_URLS = (
+    "finding",
+    "finding_edit",
+    "finding_evidence",
+    "finding_history",
+    "finding_agree",
+    "finding_retire",
+    "finding_reopen",
+)
+
 URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     "findings:report_download": {"report": lambda s, e: "themes"},
     "findings:report_theme_excerpts": {"slug": _theme_slug},
     "api:theme-detail": {"slug": _theme_slug},
     "api:finding-detail": {"pk": _agreed_finding_pk},
     "api:excerpt-detail": {"pk": _excerpt_pk},
+    **{f"findings:{name}": {"slug": _theme_slug} for name in _FINDINGS_THEME_URLS},
+    **{f"findings:{name}": {"pk": _draft_finding_pk} for name in _FINDINGS_FINDING_URLS},
+    "findings:theme": {"slug": _agreed_theme_slug},
     "case_studies:edit": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:history": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:redact": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
