@@ -2,9 +2,10 @@ import copy
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection, connections, transaction
-from django.db.transaction import Atomic
+from django.db import connection
 from pytest_django import DjangoDbBlocker
+
+from tests.module_data import module_atomic
 
 from .samples import Samples, make_samples
 
@@ -18,33 +19,10 @@ def module_samples(django_db_setup: None, django_db_blocker: DjangoDbBlocker) ->
     inside this one) that rolls back, so what a test changes never reaches the next test,
     and nothing reaches another module.
     """
-    with django_db_blocker.unblock():
-        atomics = _enter_atomics()
-        try:
+    with module_atomic(django_db_blocker):
+        with django_db_blocker.unblock():
             samples = make_samples()
-        except BaseException:
-            _roll_back(atomics)
-            raise
-    yield samples
-    with django_db_blocker.unblock():
-        _roll_back(atomics)
-
-
-def _enter_atomics() -> dict[str, Atomic]:
-    atomics = {}
-    for alias in connections:
-        atomic = transaction.atomic(using=alias)
-        # As Django's TestCase marks its own: code under test may open a durable block.
-        atomic._from_testcase = True  # type: ignore[attr-defined]  # Django's private flag
-        atomic.__enter__()
-        atomics[alias] = atomic
-    return atomics
-
-
-def _roll_back(atomics: dict[str, Atomic]) -> None:
-    for alias, atomic in reversed(atomics.items()):
-        transaction.set_rollback(True, using=alias)
-        atomic.__exit__(None, None, None)
+        yield samples
 
 
 @pytest.fixture

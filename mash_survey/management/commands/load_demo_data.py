@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from case_studies.demo import demo_case_studies_load
+from findings.demo import demo_coding_counts, demo_findings_load
 from surveys.demo import demo_survey_load
 from visits.demo import demo_visit_counts, demo_visits_load
 
@@ -25,3 +26,9 @@ class Command(BaseCommand):
         )
         case_studies = demo_case_studies_load()
         self.stdout.write(f"Demo case studies: {len(case_studies)} (illustrative).")
+        demo_findings_load()
+        themes, excerpts, findings = demo_coding_counts()
+        self.stdout.write(
+            f"Demo coding: {themes} themes, {excerpts} excerpts, {findings} findings "
+            "(illustrative)."
+        )
