@@ -125,7 +125,7 @@ def test_no_page_shows_a_figure_for_fewer_than_5_areas_or_one_that_gives_it_away
     assert_nothing_small_shown_or_recoverable(answered, true, "answers to Q1")
 
 
-def test_a_region_too_few_of_whose_areas_returned_is_not_shown_in_the_table_or_map(client, survey):
+def test_a_type_with_too_few_returns_is_hidden_while_whole_regions_still_show(client, survey):
     # Filtered to counties: the South West's 4 are the only ones returned, and too few.
     page = _page(client, {"type": "county"})
 
