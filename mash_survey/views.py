@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from areas.models import LocalAuthority, Region
+from mash_survey.disclosure import min_areas
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,7 +36,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def about_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "about_data.html")
+    return render(request, "about_data.html", {"min_areas": min_areas()})
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
