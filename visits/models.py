@@ -36,6 +36,9 @@ class ReviewStatus(models.TextChoices):
 class Reviewed(Versioned):
     """The review workflow and optimistic locking shared by visits and detailed feedback."""
 
+    #: Waiting for a reviewer's decision (`mash_survey.publishing`).
+    in_review_status: ClassVar[str] = ReviewStatus.SUBMITTED
+
     history_labels = {
         "reviewer_comment": "Reviewer's comment",
         "pii_override_reason": "Why possible identifiers were let through",
