@@ -109,15 +109,9 @@ class OverallRateSerializer(serializers.Serializer):
     not_shown = NotShownField()
 
 
-class RateSerializer(serializers.Serializer):
+class RateSerializer(OverallRateSerializer):
     code = serializers.CharField(source="key", help_text="The region's ONS code (E12…).")
     name = serializers.CharField()
-    returned = serializers.IntegerField(
-        allow_null=True, help_text="Areas that submitted a return; null when not shown."
-    )
-    total = serializers.IntegerField(help_text="Areas asked (of the filter).")
-    percent = serializers.FloatField(allow_null=True)
-    not_shown = NotShownField()
 
 
 class BarSerializer(serializers.Serializer):
