@@ -10,6 +10,7 @@ from django import forms
 from django.utils.text import slugify
 
 from areas.models import LocalAuthority
+from mash_survey import publishing
 from mash_survey.forms import GovukForm, SeenVersionField, VersionField
 from visits.models import Visit
 
@@ -239,7 +240,9 @@ class HandWrittenForm(GovukForm):
 
 class CaseStudyReviewForm(HandWrittenForm):
     """Publish a case study in review, or send it back to draft with a comment. When the check
-    found possible identifiers, publishing needs a reason, which the history keeps."""
+    found possible identifiers, publishing needs the reviewer to confirm the reason given when
+    it was sent for review (`kept_reason`) or, without one, to give their own; the history
+    keeps it."""
 
     decision = forms.ChoiceField(
         choices=[(PUBLISH, "Publish it"), (SEND_BACK, "Send it back to draft")],
@@ -250,25 +253,25 @@ class CaseStudyReviewForm(HandWrittenForm):
     )
     comment = forms.CharField(required=False, strip=False)
     override_reason = forms.CharField(required=False, strip=False)
+    override_confirmed = forms.BooleanField(required=False)
     version = SeenVersionField()
 
-    def __init__(self, data: Any = None, *, has_identifiers: bool) -> None:
+    def __init__(self, data: Any = None, *, has_identifiers: bool, kept_reason: str) -> None:
         super().__init__(data)
         self.has_identifiers = has_identifiers
+        self.confirms = has_identifiers and bool(kept_reason)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        decision = cleaned.get("decision")
-        if decision == SEND_BACK and not cleaned.get("comment", "").strip():
+        if cleaned.get("decision") == SEND_BACK and not cleaned.get("comment", "").strip():
             self.add_error("comment", "Enter a comment saying what needs to change")
-        if (
-            decision == PUBLISH
-            and self.has_identifiers
-            and not cleaned.get("override_reason", "").strip()
-        ):
-            self.add_error(
-                "override_reason", "Enter why the possible identifiers can stay, or send it back"
-            )
+        if cleaned.get("decision") != PUBLISH or not self.has_identifiers:
+            return cleaned
+        if self.confirms:
+            if not cleaned.get("override_confirmed"):
+                self.add_error("override_confirmed", publishing.NOT_CONFIRMED)
+        elif not publishing.is_a_sentence(cleaned.get("override_reason", "")):
+            self.add_error("override_reason", publishing.SHORT_REASON)
         return cleaned
 
 

@@ -1,6 +1,8 @@
 """Case studies of local arrangements that others could learn from: written by project staff,
 published by reviewers. Only published case studies are public."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -25,6 +27,8 @@ class CaseStudyStatus(models.TextChoices):
 
 class CaseStudy(Versioned, Marked):
     record_name = "case study"
+    #: Waiting for a reviewer's decision (`mash_survey.publishing`).
+    in_review_status: ClassVar[str] = CaseStudyStatus.IN_REVIEW
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)

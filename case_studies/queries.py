@@ -7,12 +7,14 @@ not listed. Drafts and case studies in review are for project members only.
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from areas.models import AuthorityType, LocalAuthority, Region
-from mash_survey import history
+from mash_survey import history, publishing
+from mash_survey.roles import is_reviewer
 
 from .models import CaseStudy, CaseStudyModel, CaseStudyStatus, KeyFact, Section
 
@@ -155,11 +157,33 @@ def published_case_studies_for_area(authority: LocalAuthority) -> QuerySet[CaseS
 # ----- For project members: every status ------------------------------------------------
 
 
-def case_study_list_for_manage() -> QuerySet[CaseStudy]:
-    """Every case study, whatever its status, with its areas; recently changed first."""
-    return CaseStudy.objects.prefetch_related(
-        Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name"))
-    ).order_by("-updated_at", "title")
+@dataclass(frozen=True)
+class ManageRow:
+    """A case study on the manage list, and whether the person may make the review decision
+    on it (`may_review`) or had a hand in it, so someone else must (`not_yours`)."""
+
+    case_study: CaseStudy
+    may_review: bool
+    not_yours: bool
+
+
+def case_study_list_for_manage(*, user: User) -> list[ManageRow]:
+    """Every case study, whatever its status, with its areas, recently changed first; and for
+    those in review, whether `user` may review them. Three queries."""
+    case_studies = list(
+        CaseStudy.objects.prefetch_related(
+            Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name"))
+        ).order_by("-updated_at", "title")
+    )
+    in_review = [c for c in case_studies if c.status == CaseStudyStatus.IN_REVIEW]
+    reviewer = is_reviewer(user)
+    contributors = publishing.contributors_of(in_review) if reviewer else {}
+    rows = []
+    for case_study in case_studies:
+        mine = user.pk in contributors.get(case_study.pk, frozenset())
+        waiting = reviewer and case_study.status == CaseStudyStatus.IN_REVIEW
+        rows.append(ManageRow(case_study, may_review=waiting and not mine, not_yours=mine))
+    return rows
 
 
 def case_study_for_member(slug: str) -> CaseStudy:

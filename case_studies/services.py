@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from areas.models import LocalAuthority
-from mash_survey import history, identifiers
+from mash_survey import history, identifiers, publishing
 from mash_survey.errors import ServiceError
 from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
 from mash_survey.roles import is_staff_member
@@ -38,7 +38,8 @@ def _take(case_study: CaseStudy, status: str, refused: str, seen_version: int | 
 def case_study_submit(
     *, case_study: CaseStudy, user: User, seen_version: int | None = None, override_reason: str = ""
 ) -> CaseStudy:
-    """Send a draft for review, if its text names nobody."""
+    """Send a draft for review, if its text names nobody (or a reviewer who had no hand in it
+    lets possible identifiers through with a reason)."""
     case_study = _take(
         case_study,
         CaseStudyStatus.DRAFT,
@@ -55,9 +56,17 @@ def case_study_submit(
 
 @transaction.atomic
 def case_study_publish(
-    *, case_study: CaseStudy, user: User, seen_version: int | None = None, override_reason: str = ""
+    *,
+    case_study: CaseStudy,
+    user: User,
+    seen_version: int | None = None,
+    override_reason: str = "",
+    override_confirmed: bool = False,
 ) -> CaseStudy:
-    """Publish a case study in review (reviewers only): from now on it is public."""
+    """Publish a case study in review: from now on it is public. Only a reviewer who did not
+    write it, change it or send it for review may. Possible identifiers need the reason given
+    when it was sent for review, confirmed (`override_confirmed`), or, without one, the
+    reviewer's own."""
     CaseStudyError.unless_reviewer(user, "publish a case study")
     case_study = _take(
         case_study,
@@ -65,14 +74,14 @@ def case_study_publish(
         "Only a case study in review can be published.",
         seen_version,
     )
-    reason = GUARD.check(
-        case_study, user=user, override_reason=override_reason or case_study.pii_override_reason
+    publishing.unless_independent(case_study, user=user, refused=CaseStudyError)
+    reason = GUARD.confirm(
+        case_study, user=user, confirmed=override_confirmed, override_reason=override_reason
     )
     case_study.status = CaseStudyStatus.PUBLISHED
     case_study.published_at = case_study.published_at or timezone.now()
     case_study.reviewer_comment = ""
-    GUARD.keep(case_study, reason, step="Published")
-    history.save(case_study, user=user, reason="Published")
+    history.save(case_study, user=user, reason=GUARD.keep(case_study, reason, step="Published"))
     return case_study
 
 
@@ -80,7 +89,8 @@ def case_study_publish(
 def case_study_send_back(
     *, case_study: CaseStudy, user: User, comment: str, seen_version: int | None = None
 ) -> CaseStudy:
-    """Return a case study in review to draft with a comment saying what to change."""
+    """Return a case study in review to draft with a comment saying what to change (a
+    reviewer who had no hand in it, as for publishing)."""
     CaseStudyError.unless_reviewer(user, "send a case study back")
     comment = CaseStudyError.required(comment, "Enter a comment saying what needs to change.")
     case_study = _take(
@@ -89,6 +99,7 @@ def case_study_send_back(
         "Only a case study in review can be sent back.",
         seen_version,
     )
+    publishing.unless_independent(case_study, user=user, refused=CaseStudyError)
     case_study.status = CaseStudyStatus.DRAFT
     case_study.reviewer_comment = comment
     history.save(case_study, user=user, reason=f"Sent back: {comment}")

@@ -5,6 +5,8 @@
 - `reviewer_required`: the same, for reviewers and administrators only.
 - Either with `methods=`: the view takes only those HTTP methods. A signed-in caller using
   another one gets 405 whatever their role; someone signed out is still sent to sign in.
+- A view may refuse someone the decorator let in with `PermissionDenied("why")`: the 403 page
+  shows its message (a reviewer who wrote what they came to review, say).
 - `member_required_or(refusal)`: for endpoints a script calls (autosave), which answer every
   caller who may not use them, signed in or not, with `refusal(request)` instead.
 
@@ -30,11 +32,18 @@ View = Callable[Concatenate[HttpRequest, P], R]
 Check = Callable[[AbstractBaseUser | AnonymousUser], bool]
 
 
-def _allowed_only(check: Check, view: "View[P, R]", methods: Sequence[str] | None) -> "View[P, R]":
+#: What the 403 page says to someone signed in without the role a page needs.
+FOR_MEMBERS = "This page is for project staff and reviewers."
+FOR_REVIEWERS = "This page is for reviewers."
+
+
+def _allowed_only(
+    check: Check, refusal: str, view: "View[P, R]", methods: Sequence[str] | None
+) -> "View[P, R]":
     @wraps(view)
     def checked(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> R:
         if not check(request.user):
-            raise PermissionDenied
+            raise PermissionDenied(refusal)
         return view(request, *args, **kwargs)
 
     # Signed out: to the sign-in page (then back), whatever the method. Signed in: a method
@@ -54,8 +63,8 @@ def member_required(view: Any = None, *, methods: Sequence[str] | None = None) -
     """Only project members may open the view (see the module's docstring). With `methods`,
     it also takes only those HTTP methods (as `require_http_methods`)."""
     if view is None:
-        return lambda view: _allowed_only(is_staff_member, view, methods)
-    return _allowed_only(is_staff_member, view, methods)
+        return lambda view: _allowed_only(is_staff_member, FOR_MEMBERS, view, methods)
+    return _allowed_only(is_staff_member, FOR_MEMBERS, view, methods)
 
 
 @overload
@@ -67,8 +76,8 @@ def reviewer_required(
 def reviewer_required(view: Any = None, *, methods: Sequence[str] | None = None) -> Any:
     """Only reviewers (and administrators) may open the view; `methods` as member_required."""
     if view is None:
-        return lambda view: _allowed_only(is_reviewer, view, methods)
-    return _allowed_only(is_reviewer, view, methods)
+        return lambda view: _allowed_only(is_reviewer, FOR_REVIEWERS, view, methods)
+    return _allowed_only(is_reviewer, FOR_REVIEWERS, view, methods)
 
 
 #: The methods of a page that only shows something, and of a page with a form.

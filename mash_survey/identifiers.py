@@ -1,6 +1,8 @@
 """The identifier guard: free text that may identify a child, a family or a member of staff
 stops a record moving on until the words are removed, or a reviewer lets them through with a
-reason that is kept with the record.
+reason that is kept with the record. That reviewer had no hand in the record, the reason is at
+least a sentence, and whoever approves or publishes the record confirms it
+(`mash_survey.publishing`): two people for anything overridden.
 
 A record declares the texts it holds with `identifier_texts()`: (form field, label, text) for
 each. The label names the text in a sentence ("Remove the NHS number from the notes").
@@ -22,13 +24,27 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from . import pii
+from . import pii, publishing
 from .errors import ServiceError
 from .roles import is_reviewer
 
 
 class HoldsText(Protocol):
     def identifier_texts(self) -> Iterable[tuple[str, str, str]]: ...
+
+
+class Guarded(HoldsText, publishing.UnderReview, Protocol):
+    """A record the guard stops: its texts, its review and the reason kept on it."""
+
+    pii_override_reason: str
+
+
+def override_refused_message(record: publishing.UnderReview) -> str:
+    return (
+        f"You wrote or changed this {record.record_name}, so another reviewer must decide "
+        "whether possible identifiers can stay. Remove them, or ask another reviewer to let "
+        "them through with a reason."
+    )
 
 
 @dataclass(frozen=True)
@@ -71,16 +87,21 @@ class FieldHit:
 
 
 class IdentifiersFoundError(ServiceError):
-    """The text may identify someone; `hits` says where."""
+    """The text may identify someone; `hits` says where. `message` replaces the summary when
+    a reason was given but is not enough."""
 
-    def __init__(self, hits: list[FieldHit], *, subject: str, action: str) -> None:
+    def __init__(
+        self, hits: list[FieldHit], *, subject: str, action: str, message: str = ""
+    ) -> None:
         self.hits = hits
         count = len(hits)
-        super().__init__(
+        #: What was found, whatever else the message says (a reason too short, say).
+        self.summary = (
             f"{subject} has {count} possible identifier{'s' if count != 1 else ''} "
             "(such as an NHS number or a date of birth). Remove them, or ask a reviewer to "
             f"{action} with a reason."
         )
+        super().__init__(message or self.summary)
 
 
 def identifier_hits(record: HoldsText) -> list[FieldHit]:
@@ -101,14 +122,33 @@ class Guard:
     action: str
     refused: type[ServiceError] = ServiceError
 
-    def check(self, record: HoldsText, *, user: User, override_reason: str) -> str:
-        """Let the record move on if its texts name nobody, or if a reviewer gives a reason.
+    def check(self, record: Guarded, *, user: User, override_reason: str) -> str:
+        """Let the record move on if its texts name nobody, or if a reviewer who had no hand in
+        it (`publishing.contributors_since_review`) gives a reason of at least a sentence.
 
         Returns the reason that let possible identifiers through ("" when there were none).
-        Raises IdentifiersFoundError without a reason, and `refused` when someone other than
-        a reviewer gives one.
+        Raises IdentifiersFoundError without a reason or with one too short (saying so), and
+        `refused` when someone other than such a reviewer gives one.
         """
         hits = identifier_hits(record)
+        return self._let_through(record, hits, user=user, override_reason=override_reason)
+
+    def confirm(
+        self, record: Guarded, *, user: User, confirmed: bool, override_reason: str = ""
+    ) -> str:
+        """At the decision that makes the record count or public: a reason kept on the record
+        from before (`pii_override_reason`) stands only if the reviewer `confirmed` they read it
+        and agree; without one, the reviewer gives their own (as `check`)."""
+        hits = identifier_hits(record)
+        if hits and record.pii_override_reason:
+            if not confirmed:
+                raise self.refused(publishing.NOT_CONFIRMED)
+            return record.pii_override_reason
+        return self._let_through(record, hits, user=user, override_reason=override_reason)
+
+    def _let_through(
+        self, record: Guarded, hits: list[FieldHit], *, user: User, override_reason: str
+    ) -> str:
         if not hits:
             return ""
         reason = override_reason.strip()
@@ -116,16 +156,23 @@ class Guard:
             raise IdentifiersFoundError(hits, subject=self.subject, action=self.action)
         if not is_reviewer(user):
             raise self.refused("Only a reviewer can let possible identifiers through.")
+        if user.pk in publishing.contributors_since_review(record):
+            raise self.refused(override_refused_message(record))
+        if not publishing.is_a_sentence(reason):
+            raise IdentifiersFoundError(
+                hits, subject=self.subject, action=self.action, message=publishing.SHORT_REASON
+            )
         return reason
 
     @staticmethod
     def keep(record: Any, reason: str, *, step: str, plain: str = "") -> str:
-        """Keep the reason that let identifiers through on the record (`pii_override_reason`)
-        and return what its history says of the step: "{step} with possible identifiers:
-        {reason}", or `plain` (by default `step`) when nothing was let through."""
+        """Keep the reason that let identifiers through on the record (`pii_override_reason`;
+        none clears an earlier one, for text changed since) and return what its history says
+        of the step: "{step} with possible identifiers: {reason}", or `plain` (by default
+        `step`) when nothing was let through."""
+        record.pii_override_reason = reason
         if not reason:
             return plain or step
-        record.pii_override_reason = reason
         return f"{step} with possible identifiers: {reason}"
 
 
@@ -155,11 +202,13 @@ def found_page(
     exc: IdentifiersFoundError,
     page: FoundPage,
     *,
+    record: publishing.UnderReview,
     user: User,
     context: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
     """The page that lists each possible identifier in context, with the way to change the
-    record and, for reviewers, to go on anyway with a reason."""
+    record and, for a reviewer who had no hand in it, to go on anyway with a reason."""
+    may_override = publishing.may_decide(record, user)
     return render(
         request,
         "includes/identifiers_found.html",
@@ -167,10 +216,14 @@ def found_page(
             **(context or {}),
             "found": page,
             "hits": exc.hits,
-            "problem": str(exc),
-            "may_override": is_reviewer(user),
+            "problem": exc.summary,
+            "may_override": may_override,
+            "not_yours": (
+                override_refused_message(record) if is_reviewer(user) and not may_override else ""
+            ),
+            "override_reason": request.POST.get("override_reason", ""),
             "override_error": (
-                "Enter why these can stay" if "override_reason" in request.POST else ""
+                publishing.SHORT_REASON if "override_reason" in request.POST else ""
             ),
         },
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -252,3 +253,9 @@ SERVICE_NAME = "Multi-agency working and information sharing"
 
 # Development only: the password of the demo sign-ins (`manage.py create_demo_users`).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="") if DEBUG else ""
+
+# Statistical disclosure control (mash_survey/disclosure.py): public figures over fewer
+# responding areas than this are not shown, nor any figure they could be worked out from.
+DISCLOSURE_MIN_AREAS = env.int("DISCLOSURE_MIN_AREAS", default=5)
+if DISCLOSURE_MIN_AREAS < 1:
+    raise ImproperlyConfigured("DISCLOSURE_MIN_AREAS must be 1 or more")

@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -5,6 +6,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from areas.models import LocalAuthority, Region
+from mash_survey.disclosure import min_areas
+
+from .access import FOR_MEMBERS, FOR_REVIEWERS
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,7 +39,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def about_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "about_data.html")
+    return render(request, "about_data.html", {"min_areas": min_areas()})
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
@@ -43,7 +47,14 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    """The 403 page, saying why when the refusal does (`mash_survey.access`)."""
+    reason = (str(exception) if isinstance(exception, PermissionDenied) else "") or FOR_MEMBERS
+    return render(
+        request,
+        "403.html",
+        {"reason": reason, "for_a_role": reason in (FOR_MEMBERS, FOR_REVIEWERS)},
+        status=403,
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,9 +1,9 @@
 """The survey in the API.
 
 Public: the surveys, their questions, and their statistics (the same aggregates as the
-statistics page; no free text and nothing by area). Partner keys and project members: the
-returns themselves, with each answer keyed by its question code; partner keys see submitted
-returns only.
+statistics page, under the same disclosure control; no free text and nothing by area).
+Partner keys and project members: the returns themselves, with each answer keyed by its
+question code; partner keys see submitted returns only.
 """
 
 from typing import Any
@@ -22,6 +22,7 @@ from areas.models import AuthorityType
 from mash_survey.api_auth import ReadOnly, StaffOrPartnerKey, is_staff_request
 from mash_survey.api_filters import authority_code_q, region_q
 from mash_survey.api_renderers import CSVColumnsInFieldOrder
+from mash_survey.disclosure import Hidden, is_small, min_areas
 
 from . import queries
 from .models import Choice, Question, Response, ResponseStatus, Survey
@@ -35,8 +36,9 @@ JSON_ONLY = [JSONRenderer, BrowsableAPIRenderer]
 class SurveySerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:survey-detail", lookup_field="slug")
     question_count = serializers.IntegerField(read_only=True)
-    submitted_count = serializers.IntegerField(
-        read_only=True, help_text="The number of submitted returns."
+    submitted_count = serializers.SerializerMethodField(
+        help_text="The number of submitted returns; null when fewer than the minimum number "
+        "of areas published (see the statistics' minimum_areas)."
     )
     questions_url = serializers.HyperlinkedIdentityField(
         view_name="api:survey-questions", lookup_field="slug"
@@ -61,6 +63,11 @@ class SurveySerializer(serializers.HyperlinkedModelSerializer):
             "statistics_url",
         ]
 
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_submitted_count(self, survey: Survey) -> int | None:
+        count: int = getattr(survey, "submitted_count", 0)
+        return None if is_small(count) else count
+
 
 class QuestionSerializer(serializers.ModelSerializer):
     choices = serializers.SlugRelatedField[Choice](
@@ -78,18 +85,33 @@ class QuestionSerializer(serializers.ModelSerializer):
 # ----- Statistics (public aggregates) --------------------------------------
 
 
-class RateSerializer(serializers.Serializer):
-    code = serializers.CharField(source="key", help_text="The region's ONS code (E12…).")
-    name = serializers.CharField()
-    returned = serializers.IntegerField(help_text="Areas that submitted a return.")
-    total = serializers.IntegerField(help_text="Areas asked (of the filter).")
-    percent = serializers.FloatField()
+class NotShownField(serializers.CharField):
+    """Why a figure is not shown: null when it is."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            source="hidden",
+            read_only=True,
+            allow_null=True,
+            help_text="Why the figures are not shown (null when they are).",
+        )
+
+    def to_representation(self, value: str) -> str:
+        return Hidden(value).notice()
 
 
 class OverallRateSerializer(serializers.Serializer):
-    returned = serializers.IntegerField(help_text="Areas that submitted a return.")
+    returned = serializers.IntegerField(
+        allow_null=True, help_text="Areas that submitted a return; null when not shown."
+    )
     total = serializers.IntegerField(help_text="Areas asked (of the filter).")
-    percent = serializers.FloatField()
+    percent = serializers.FloatField(allow_null=True)
+    not_shown = NotShownField()
+
+
+class RateSerializer(OverallRateSerializer):
+    code = serializers.CharField(source="key", help_text="The region's ONS code (E12…).")
+    name = serializers.CharField()
 
 
 class BarSerializer(serializers.Serializer):
@@ -102,21 +124,24 @@ class DistributionSerializer(serializers.Serializer):
     code = serializers.CharField(source="question.code")
     text = serializers.CharField(source="question.text")
     kind = serializers.CharField(source="question.kind")
-    answered = serializers.IntegerField(help_text="Areas that answered the question.")
+    answered = serializers.IntegerField(
+        allow_null=True, help_text="Areas that answered the question; null when not shown."
+    )
     multiple = serializers.BooleanField(
         source="is_multiple",
         help_text="Areas could choose more than one answer: percentages add up to more than 100.",
     )
-    choices = BarSerializer(many=True, source="bars", help_text="Closed questions only.")
-    minimum = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True, help_text="Number questions only."
+    choices = BarSerializer(
+        many=True, source="bars", help_text="Closed questions only; empty when not shown."
     )
     mean = serializers.DecimalField(
-        max_digits=14, decimal_places=1, allow_null=True, help_text="Number questions only."
+        max_digits=14,
+        decimal_places=1,
+        allow_null=True,
+        help_text="Number questions only. The lowest and highest are one area's answer, so "
+        "they are not published.",
     )
-    maximum = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True, help_text="Number questions only."
-    )
+    not_shown = NotShownField()
 
 
 class StatisticsFiltersSerializer(serializers.Serializer):
@@ -149,6 +174,14 @@ class StatisticsFiltersSerializer(serializers.Serializer):
 class StatisticsSerializer(serializers.Serializer):
     survey = serializers.CharField(source="survey.slug")
     filters = StatisticsFiltersSerializer()
+    minimum_areas = serializers.IntegerField(
+        help_text="Figures over fewer areas than this, and any they could be worked out from, "
+        "are not shown."
+    )
+    not_shown = serializers.CharField(
+        allow_null=True,
+        help_text="Why no figures are shown for this filter (null when they are).",
+    )
     response_rate = OverallRateSerializer(source="rates.overall")
     response_rate_by_region = RateSerializer(many=True, source="by_region")
     questions = DistributionSerializer(
@@ -186,7 +219,9 @@ class SurveyViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
         """Response rates, overall and by region, and the answers to each yes/no, choice and
         number question, counted over submitted returns: the figures of the statistics page.
 
-        Free-text answers and anything by area are never published.
+        Free-text answers and anything by area are never published. A figure over fewer than
+        `minimum_areas` areas, or one that would let such a figure be worked out, is null
+        (choices empty) with the reason in `not_shown`.
         """
         survey = self.get_object()
         params = StatisticsFiltersSerializer(data=request.query_params)
@@ -195,14 +230,15 @@ class SurveyViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
             region=params.validated_data.get("region", ""),
             authority_type=params.validated_data.get("type", ""),
         )
-        rates = queries.response_rates(survey, returns)
-        questions = queries.survey_questions(survey)
+        statistics = queries.survey_statistics(survey, queries.survey_questions(survey), returns)
         figures = {
             "survey": survey,
             "filters": {"region": returns.region, "type": returns.authority_type},
-            "rates": rates,
-            "by_region": [rate for rate in rates.by_region if rate.total],
-            "questions": queries.question_distributions(survey, questions, returns),
+            "minimum_areas": min_areas(),
+            "not_shown": statistics.notice or None,
+            "rates": statistics.rates,
+            "by_region": [rate for rate in statistics.rates.by_region if rate.total],
+            "questions": statistics.distributions,
         }
         return ApiResponse(StatisticsSerializer(figures).data)
 

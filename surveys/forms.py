@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 from mash_survey.forms import GovukDateField, GovukForm, VersionField, filter_field
 
 from .models import Question, QuestionKind
+from .services import REOPEN_REASON_MISSING
 from .values import AnswerError, AnswerValue, parse_answer
 
 #: What to do when a required question is left empty and the person presses Continue.
@@ -184,6 +185,21 @@ class ReturnForm(GovukForm):
                 continue
             self.values[question] = value
         return cleaned
+
+
+class ReopenForm(GovukForm):
+    """Why a reviewer reopens a submitted return: kept in the return's history."""
+
+    reason = forms.CharField(
+        label="Why are you reopening this return?",
+        help_text="For example, what needs correcting. This is kept in the return's history.",
+        widget=forms.Textarea,
+        error_messages={"required": REOPEN_REASON_MISSING},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = self.make_helper(Field.textarea("reason", rows=3))
 
 
 class RegionFilterForm(GovukForm):

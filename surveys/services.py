@@ -29,6 +29,9 @@ class ResponseError(ServiceError):
     pass
 
 
+REOPEN_REASON_MISSING = "Enter why you are reopening this return"
+
+
 class IncompleteResponseError(ResponseError):
     """Required questions are unanswered; `missing` lists them."""
 
@@ -183,15 +186,21 @@ def response_submit(*, response: Response, user: User, seen_version: int) -> Res
 
 
 @transaction.atomic
-def response_reopen(*, response: Response, user: User) -> Response:
-    """Return a submitted return to draft so it can be corrected (reviewers only)."""
+def response_reopen(*, response: Response, user: User, reason: str) -> Response:
+    """Return a submitted return to draft so it can be corrected (reviewers only), saying why.
+
+    A draft counts in no statistics, so the return leaves them until it is submitted again.
+    """
     response = history.lock(response)
     if response.status != ResponseStatus.SUBMITTED:
         raise ResponseError("Only a submitted return can be reopened.")
+    reason = reason.strip()
+    if not reason:
+        raise ResponseError(REOPEN_REASON_MISSING)
     history.claim_version(response, seen_version=None)
     response.status = ResponseStatus.DRAFT
     response.submitted_at = None
-    save_return(response, user=user, reason="Reopened by a reviewer")
+    save_return(response, user=user, reason=f"Reopened by a reviewer: {reason}")
     return response
 
 

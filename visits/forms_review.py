@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from areas.models import Region
+from mash_survey import publishing
 from mash_survey.forms import GovukForm, VersionField, filter_field
 
 from .models import ModelSeen, ReviewStatus
@@ -84,7 +85,8 @@ RETURN = "return"
 
 class ReviewForm(GovukForm):
     """A reviewer approves a submitted record or returns it with a comment. When the scan
-    found possible identifiers, approving needs a reason, which the history keeps."""
+    found possible identifiers, approving needs the reviewer to confirm the reason given at
+    submission (`kept_reason`) or, without one, to give their own; the history keeps it."""
 
     decision = forms.ChoiceField(widget=forms.RadioSelect)
     comment = forms.CharField(
@@ -95,10 +97,15 @@ class ReviewForm(GovukForm):
         max_length=4000,
         error_messages={"max_length": "The comment must be 4,000 characters or fewer"},
     )
+    override_confirmed = forms.BooleanField(
+        label=publishing.CONFIRM_LABEL,
+        help_text="Needed to approve it.",
+        required=False,
+    )
     override_reason = forms.CharField(
         label="Why is it safe to approve it with the possible identifiers?",
-        help_text="Needed to approve it anyway: for example, the number is a service's "
-        "helpline, not a person's. The reason is kept in the history.",
+        help_text="Needed to approve it anyway, in at least a sentence: for example, the "
+        "number is a service's helpline, not a person's. The reason is kept in the history.",
         required=False,
         widget=forms.Textarea,
         max_length=2000,
@@ -107,11 +114,18 @@ class ReviewForm(GovukForm):
     version = VersionField(RELOAD, min_value=1)
 
     def __init__(
-        self, data: Any = None, *, record_name: str, has_identifiers: bool, version: int
+        self,
+        data: Any = None,
+        *,
+        record_name: str,
+        has_identifiers: bool,
+        kept_reason: str,
+        version: int,
     ) -> None:
         super().__init__(data, initial={"version": version})
         self.record_name = record_name
         self.has_identifiers = has_identifiers
+        self.confirms = has_identifiers and bool(kept_reason)
         decision = self.fields["decision"]
         assert isinstance(decision, forms.ChoiceField)
         decision.label = f"Do you approve this {record_name}?"
@@ -124,7 +138,8 @@ class ReviewForm(GovukForm):
                 APPROVE,
                 "Approve anyway",
                 hint="Only if the possible identifiers do not identify a child, a family or "
-                "a member of staff. Give the reason below.",
+                "a member of staff. "
+                + ("Confirm the reason below." if self.confirms else "Give the reason below."),
             )
         else:
             approve = Choice(APPROVE, "Approve", hint="It counts in the findings from now on.")
@@ -136,7 +151,11 @@ class ReviewForm(GovukForm):
             Field.radios("decision", legend_size=Size.MEDIUM, legend_tag="h2"),
             Field.textarea("comment", label_size=Size.SMALL, rows=4),
         ]
-        if has_identifiers:
+        if self.confirms:
+            layout.append(Field.checkbox("override_confirmed", small=True))
+        else:
+            del self.fields["override_confirmed"]
+        if has_identifiers and not self.confirms:
             layout.append(Field.textarea("override_reason", label_size=Size.SMALL, rows=3))
         else:
             del self.fields["override_reason"]
@@ -148,14 +167,12 @@ class ReviewForm(GovukForm):
         decision = cleaned.get("decision")
         if decision == RETURN and not cleaned.get("comment", "").strip():
             self.add_error("comment", "Enter a comment saying what needs to change")
-        if (
-            decision == APPROVE
-            and self.has_identifiers
-            and not cleaned.get("override_reason", "").strip()
+        if decision != APPROVE:
+            return cleaned
+        if self.confirms and not cleaned.get("override_confirmed"):
+            self.add_error("override_confirmed", publishing.NOT_CONFIRMED)
+        if "override_reason" in self.fields and not publishing.is_a_sentence(
+            cleaned.get("override_reason", "")
         ):
-            self.add_error(
-                "override_reason",
-                f"Enter why it is safe to approve the {self.record_name} with the possible "
-                "identifiers, or return it",
-            )
+            self.add_error("override_reason", publishing.SHORT_REASON)
         return cleaned

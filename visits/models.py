@@ -38,6 +38,9 @@ class Reviewed(Versioned, Marked):
     """The review workflow, optimistic locking and the identifier marker shared by visits and
     detailed feedback."""
 
+    #: Waiting for a reviewer's decision (`mash_survey.publishing`).
+    in_review_status: ClassVar[str] = ReviewStatus.SUBMITTED
+
     history_labels = {
         "reviewer_comment": "Reviewer's comment",
         "pii_override_reason": "Why possible identifiers were let through",

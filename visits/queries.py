@@ -3,6 +3,7 @@ the "needs attention" list, one visit or feedback record, and a record's history
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
@@ -10,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from areas.models import LocalAuthority, Region
+from mash_survey import publishing
 
 from .models import DetailedFeedback, Involvement, ReviewStatus, Visit
 
@@ -95,12 +97,16 @@ def _feedback() -> QuerySet[DetailedFeedback]:
 
 @dataclass(frozen=True)
 class NeedsAttention:
-    """The person's records returned by a reviewer and, for reviewers, what awaits review."""
+    """The person's records returned by a reviewer and, for reviewers, what awaits review;
+    `not_yours` holds the keys of waiting records someone else must review (the reviewer wrote
+    them, changed them or sent them for review)."""
 
     returned_visits: list[Visit]
     returned_feedback: list[DetailedFeedback]
     waiting_visits: list[Visit] = field(default_factory=list)
     waiting_feedback: list[DetailedFeedback] = field(default_factory=list)
+    not_yours_visits: frozenset[int] = frozenset()
+    not_yours_feedback: frozenset[int] = frozenset()
 
     @property
     def count(self) -> int:
@@ -114,17 +120,29 @@ class NeedsAttention:
 
 def needs_attention(*, user: User, reviewer: bool) -> NeedsAttention:
     """Visits and feedback returned to `user` (they wrote it or were on the visiting team);
-    for a reviewer, also everything submitted. At most eight queries."""
+    for a reviewer, also everything submitted, saying which of it someone else must review. At
+    most ten queries."""
     returned = ReviewStatus.RETURNED
-    attention = NeedsAttention(
-        returned_visits=list(_visits().filter(_on_the_team(user), status=returned)),
-        returned_feedback=list(_feedback().filter(_feedback_on_the_team(user), status=returned)),
+    returned_visits = list(_visits().filter(_on_the_team(user), status=returned))
+    returned_feedback = list(_feedback().filter(_feedback_on_the_team(user), status=returned))
+    if not reviewer:
+        return NeedsAttention(returned_visits, returned_feedback)
+    submitted = ReviewStatus.SUBMITTED
+    waiting_visits = list(_visits().filter(status=submitted))
+    waiting_feedback = list(_feedback().filter(status=submitted))
+    return NeedsAttention(
+        returned_visits,
+        returned_feedback,
+        waiting_visits,
+        waiting_feedback,
+        not_yours_visits=_not_yours(waiting_visits, user),
+        not_yours_feedback=_not_yours(waiting_feedback, user),
     )
-    if reviewer:
-        submitted = ReviewStatus.SUBMITTED
-        attention.waiting_visits.extend(_visits().filter(status=submitted))
-        attention.waiting_feedback.extend(_feedback().filter(status=submitted))
-    return attention
+
+
+def _not_yours(records: Sequence[Visit] | Sequence[DetailedFeedback], user: User) -> frozenset[int]:
+    contributors = publishing.contributors_of(records)
+    return frozenset(pk for pk, people in contributors.items() if user.pk in people)
 
 
 def needs_attention_count(*, user: User, reviewer: bool) -> int:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from areas.models import AgencyType, LocalAuthority, Region
-from mash_survey import history, identifiers
+from mash_survey import history, identifiers, publishing
 from mash_survey.errors import ServiceError
 from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
 
@@ -41,11 +41,13 @@ GUARD = identifiers.Guard(subject="The text", action="approve", refused=Workflow
 
 def _for_decision(record: R, user: User, action: str, done: str) -> R:
     """The submitted record, locked, for a reviewer to `action` ("approve"): refused unless
-    the user is a reviewer and the record waits for review."""
+    the user is a reviewer who had no hand in it (`publishing.unless_independent`) and the
+    record waits for review."""
     WorkflowError.unless_reviewer(user, f"{action} a {record.record_name}")
     record = history.lock(record)
     if record.status != ReviewStatus.SUBMITTED:
         raise WorkflowError(f"Only a submitted {record.record_name} can be {done}.")
+    publishing.unless_independent(record, user=user, refused=WorkflowError)
     return record
 
 
@@ -55,8 +57,8 @@ def record_submit(
 ) -> R:
     """Send a draft or returned record for review, if its text names nobody.
 
-    Possible identifiers block it; only a reviewer may let them through, with a reason that is
-    recorded on the record and in its history.
+    Possible identifiers block it; only a reviewer who did not write or change it may let them
+    through, with a reason that is recorded on the record and in its history.
     """
     record = history.lock(record)
     if record.status not in EDITABLE_STATUSES:
@@ -74,19 +76,20 @@ def record_submit(
 
 @transaction.atomic
 def record_approve(
-    *, record: R, user: User, override_reason: str = "", seen_version: int | None = None
+    *,
+    record: R,
+    user: User,
+    override_reason: str = "",
+    override_confirmed: bool = False,
+    seen_version: int | None = None,
 ) -> R:
-    """Approve a submitted record. Possible identifiers block it unless the reviewer gives a
-    reason, which is recorded in the history."""
+    """Approve a submitted record: from now on it counts in the findings. Nobody approves
+    what they wrote, changed or sent for review. Possible identifiers need the reason given at
+    submission, confirmed (`override_confirmed`), or, without one, the reviewer's own; the
+    history records it."""
     record = _for_decision(record, user, "approve", "approved")
-    if (
-        record.created_by_id is not None
-        and record.created_by_id == user.pk
-        and not user.is_superuser
-    ):
-        raise WorkflowError(f"Someone else must review this {record.record_name}: you wrote it.")
-    override_reason = GUARD.check(
-        record, user=user, override_reason=override_reason.strip() or record.pii_override_reason
+    override_reason = GUARD.confirm(
+        record, user=user, confirmed=override_confirmed, override_reason=override_reason
     )
     history.claim_version(record, seen_version=seen_version)
     record.status = ReviewStatus.APPROVED
@@ -99,7 +102,8 @@ def record_approve(
 
 @transaction.atomic
 def record_return(*, record: R, user: User, comment: str, seen_version: int | None = None) -> R:
-    """Send a submitted record back to its authors with a comment saying what to change."""
+    """Send a submitted record back to its authors with a comment saying what to change (a
+    reviewer who had no hand in it, as for approving)."""
     WorkflowError.unless_reviewer(user, f"return a {record.record_name}")
     comment = WorkflowError.required(comment, "Enter a comment saying what needs to change.")
     record = _for_decision(record, user, "return", "returned")

@@ -4,18 +4,22 @@
 - Create and edit (drafts only) carry the version the person started from: a save from an older
   version is refused with the person's input kept in the form. "Preview" shows the sections as
   they will look (sanitised Markdown) and saves nothing.
-- Submit runs the identifier check; a reviewer may let possible identifiers through with a
-  reason. Reviewers publish, send back with a comment, or withdraw with a notice.
+- Submit runs the identifier check; a reviewer who had no hand in the case study may let
+  possible identifiers through with a reason. Reviewers publish or send back with a comment
+  (not what they wrote, changed or sent for review: `mash_survey.publishing`), and withdraw
+  with a notice. Nobody sees a link to a step they may not take.
 """
 
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from mash_survey import publishing
 from mash_survey.access import FORM, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.forms import seen_version
@@ -54,10 +58,14 @@ def _status_words(case_study: CaseStudy) -> str:
 
 @member_required(methods=SAFE)
 def case_study_manage(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
     return render(
         request,
         "case_studies/authoring/manage.html",
-        {"case_studies": queries.case_study_list_for_manage()},
+        {
+            "rows": queries.case_study_list_for_manage(user=user),
+            "reviewer": is_reviewer(user),
+        },
     )
 
 
@@ -202,7 +210,9 @@ def case_study_submit(request: HttpRequest, slug: str) -> HttpResponse:
             breadcrumbs="case_studies/authoring/_breadcrumbs.html",
             illustrative="case_studies/authoring/_illustrative.html",
         )
-        return found_page(request, exc, page, user=user, context={"case_study": case_study})
+        return found_page(
+            request, exc, page, record=case_study, user=user, context={"case_study": case_study}
+        )
     except ServiceError as exc:
         messages.info(request, str(exc))
         return redirect("case_studies:manage")
@@ -223,9 +233,13 @@ def case_study_review(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             f"This case study is not waiting for review: it is {_status_words(case_study)}.",
         )
+    if not publishing.may_decide(case_study, user):  # a reviewer with a hand in it
+        raise PermissionDenied(publishing.not_independent_message(case_study))
     hits = identifier_hits(case_study)
     data = request.POST if request.method == "POST" else None
-    form = CaseStudyReviewForm(data, has_identifiers=bool(hits))
+    form = CaseStudyReviewForm(
+        data, has_identifiers=bool(hits), kept_reason=case_study.pii_override_reason
+    )
     if data is not None and form.is_valid():
         posted = form.cleaned_data
         try:
@@ -235,6 +249,7 @@ def case_study_review(request: HttpRequest, slug: str) -> HttpResponse:
                     user=user,
                     seen_version=posted["version"],
                     override_reason=posted["override_reason"],
+                    override_confirmed=posted["override_confirmed"],
                 )
                 done = "The case study is published. Anyone can now read it."
             else:
@@ -259,6 +274,7 @@ def case_study_review(request: HttpRequest, slug: str) -> HttpResponse:
             "hits": hits,
             "form": form,
             "errors": form.error_links(),
+            "confirm_label": publishing.CONFIRM_LABEL,
         },
     )
 

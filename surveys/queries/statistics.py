@@ -1,13 +1,22 @@
 """The survey's statistics: response rates, the distribution of each question's answers, and
 the members' map of answers by area. Aggregates are computed in the database, and no read here
-issues more queries when there are more returns."""
+issues more queries when there are more returns.
 
+Public figures pass through `mash_survey.disclosure`: every filter the statistics offer is a
+cell of one table (region by type of authority, with "all" margins), so a figure hidden for one
+filter cannot be worked out from the figures of others. Project members get every figure,
+each marked with whether the public see it.
+"""
+
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Max, Min, Q
 
 from areas.models import LocalAuthority, Region
+from mash_survey import disclosure
+from mash_survey.disclosure import Hidden
 
 from ..models import (
     CLOSED_KINDS,
@@ -15,9 +24,14 @@ from ..models import (
     AnswerChoice,
     Question,
     QuestionKind,
+    Response,
     ResponseStatus,
     Survey,
 )
+
+#: A filter as a cell of the table of filters: (region code, authority type), "" for all.
+Cell = tuple[str, str]
+ALL = ""
 
 # ----- Response rates ------------------------------------------------------
 
@@ -26,12 +40,15 @@ from ..models import (
 class Rate:
     key: str
     name: str
-    returned: int
+    returned: int | None  # None: not shown (see `hidden`)
     total: int
     href: str = ""
+    hidden: Hidden | None = None
 
     @property
-    def percent(self) -> float:
+    def percent(self) -> float | None:
+        if self.returned is None:
+            return None
         return round(100 * self.returned / self.total, 1) if self.total else 0.0
 
 
@@ -41,46 +58,64 @@ class ResponseRates:
     by_region: list[Rate]
 
 
-def response_rates(survey: Survey, returns: "ReturnFilter | None" = None) -> ResponseRates:
+def _response_rates(
+    survey: Survey, returns: "ReturnFilter", *, hidden: dict[Cell, Hidden], reveal: bool
+) -> ResponseRates:
     """Submitted returns against the number of areas, overall and by region (one query).
 
-    With `returns`, only the areas of that region and authority type count, in both the
-    returns and the totals; every region is still listed (with a total of 0 outside it).
+    Only the areas of the filter's region and authority type count, in both the returns and
+    the totals; every region is still listed (with a total of 0 outside it). A region's count
+    is that of the filter's cell for the region; `hidden` ones are None unless `reveal`.
     """
     areas = Q()
     if returns is not None and returns.region:
         areas &= Q(code=returns.region)
     if returns is not None and returns.authority_type:
         areas &= Q(authorities__type=returns.authority_type)
-    regions = Region.objects.annotate(
-        total=Count("authorities", filter=areas, distinct=True),
-        returned=Count(
-            "authorities__survey_responses",
-            filter=areas
-            & Q(
-                authorities__survey_responses__survey=survey,
-                authorities__survey_responses__status=ResponseStatus.SUBMITTED,
+    regions = list(
+        Region.objects.annotate(
+            total=Count("authorities", filter=areas, distinct=True),
+            returned=Count(
+                "authorities__survey_responses",
+                filter=areas
+                & Q(
+                    authorities__survey_responses__survey=survey,
+                    authorities__survey_responses__status=ResponseStatus.SUBMITTED,
+                ),
+                distinct=True,
             ),
-            distinct=True,
-        ),
-    ).order_by("code")
-    by_region = [
-        Rate(
-            key=r.code,
-            name=r.name,
-            returned=r.returned,
-            total=r.total,
-            href=r.get_absolute_url(),
+        ).order_by("code")
+    )
+    by_region = []
+    for r in regions:
+        cell = (r.code, returns.authority_type) if r.code != returns.region else returns.cell
+        by_region.append(
+            _rate(
+                r.code, r.name, r.returned, r.total, hidden.get(cell), reveal, r.get_absolute_url()
+            )
         )
-        for r in regions
-    ]
-    overall = Rate(
-        key="E92000001",
-        name="England",
-        returned=sum(r.returned for r in by_region),
-        total=sum(r.total for r in by_region),
+    overall = _rate(
+        "E92000001",
+        "England",
+        sum(r.returned for r in regions),
+        sum(r.total for r in regions),
+        hidden.get(returns.cell),
+        reveal,
     )
     return ResponseRates(overall=overall, by_region=by_region)
+
+
+def _rate(
+    key: str,
+    name: str,
+    returned: int,
+    total: int,
+    hidden: Hidden | None,
+    reveal: bool,
+    href: str = "",
+) -> Rate:
+    shown = returned if reveal or hidden is None else None
+    return Rate(key=key, name=name, returned=shown, total=total, href=href, hidden=hidden)
 
 
 # ----- Distributions -------------------------------------------------------
@@ -100,12 +135,13 @@ class Bar:
 @dataclass
 class Distribution:
     question: Question
-    answered: int
+    answered: int | None  # None: not shown (see `hidden`)
     bars: list[Bar] = field(default_factory=list)
-    # For number questions:
+    # For number questions (the lowest and highest are one area's answer: members only):
+    mean: Decimal | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
-    mean: Decimal | None = None
+    hidden: Hidden | None = None
 
     @property
     def is_multiple(self) -> bool:
@@ -140,6 +176,10 @@ class ReturnFilter:
     def is_filtered(self) -> bool:
         return bool(self.region or self.authority_type)
 
+    @property
+    def cell(self) -> Cell:
+        return (self.region, self.authority_type)
+
     def prefixed(self, prefix: str) -> Q:
         q = Q(**{f"{prefix}response__status": ResponseStatus.SUBMITTED})
         if self.region:
@@ -149,21 +189,94 @@ class ReturnFilter:
         return q
 
 
-def question_distributions(
-    survey: Survey, questions: list[Question], returns: ReturnFilter = ReturnFilter()
-) -> list[Distribution]:
-    """Each closed or number question's answers among submitted returns (free text excluded).
+@dataclass(frozen=True)
+class Statistics:
+    """A survey's figures for one filter, as the public (or, with `reveal`, members) see them."""
 
-    Three aggregate queries, however many returns there are.
-    """
-    public = [q for q in questions if q.kind in (*CLOSED_KINDS, QuestionKind.NUMBER)]
-    answered = dict(
-        Answer.objects.filter(returns.answers(), question__in=public)
-        .exclude(Q(question__kind=QuestionKind.MULTIPLE_CHOICE) & ~Q(answerchoice__isnull=False))
-        .values("question_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .values_list("question_id", "n")
+    rates: ResponseRates
+    distributions: list[Distribution]
+    hidden: Hidden | None  # set: the filter's areas are too few, and nothing is shown
+
+    @property
+    def notice(self) -> str:
+        return self.hidden.notice() if self.hidden else ""
+
+
+def survey_statistics(
+    survey: Survey,
+    questions: list[Question],
+    returns: ReturnFilter = ReturnFilter(),
+    *,
+    reveal: bool = False,
+) -> Statistics:
+    """Response rates and each closed or number question's answers among submitted returns
+    (free text excluded), with every figure disclosure control hides left out, unless `reveal`
+    (project members), which keeps them, marked. A fixed number of aggregate queries."""
+    returned = _with_margins(
+        {
+            (row["local_authority__region__code"], row["local_authority__type"]): row["n"]
+            for row in Response.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
+            .values("local_authority__region__code", "local_authority__type")
+            .annotate(n=Count("id"))
+        }
     )
+    relations = _relations(returned)
+    hidden = disclosure.suppress(returned, relations)
+    return Statistics(
+        rates=_response_rates(survey, returns, hidden=hidden, reveal=reveal),
+        distributions=_question_distributions(
+            questions, returns, returned_hidden=hidden, relations=relations, reveal=reveal
+        ),
+        hidden=hidden.get(returns.cell),
+    )
+
+
+def _with_margins(cells: dict[Cell, int]) -> dict[Cell, int]:
+    """Counts by (region, type), with the totals of each region, each type and England."""
+    counts: dict[Cell, int] = defaultdict(int)
+    for (region, kind), n in cells.items():
+        for cell in ((region, kind), (region, ALL), (ALL, kind), (ALL, ALL)):
+            counts[cell] += n
+    return dict(counts)
+
+
+def _relations(counts: dict[Cell, int]) -> list[disclosure.Relation[Cell]]:
+    regions = sorted({region for region, _ in counts if region != ALL})
+    kinds = sorted({kind for _, kind in counts if kind != ALL})
+    return disclosure.grid_relations(regions, kinds, every=ALL)
+
+
+def _question_distributions(
+    questions: list[Question],
+    returns: ReturnFilter,
+    *,
+    returned_hidden: dict[Cell, Hidden],
+    relations: list[disclosure.Relation[Cell]],
+    reveal: bool,
+) -> list[Distribution]:
+    """Each closed or number question's answers among the filter's submitted returns. Four
+    aggregate queries, however many returns there are.
+
+    A question's figures are hidden where its returns are, and where the areas that answered
+    it are too few (or would give such a figure away)."""
+    public = [q for q in questions if q.kind in (*CLOSED_KINDS, QuestionKind.NUMBER)]
+    answered_cells: dict[int, dict[Cell, int]] = defaultdict(dict)
+    for row in (
+        Answer.objects.filter(ReturnFilter().answers(), question__in=public)
+        .exclude(Q(question__kind=QuestionKind.MULTIPLE_CHOICE) & ~Q(answerchoice__isnull=False))
+        .exclude(question__kind=QuestionKind.NUMBER, number__isnull=True)
+        .values(
+            "question_id",
+            "response__local_authority__region__code",
+            "response__local_authority__type",
+        )
+        .annotate(n=Count("response_id", distinct=True))
+    ):
+        cell = (
+            row["response__local_authority__region__code"],
+            row["response__local_authority__type"],
+        )
+        answered_cells[row["question_id"]][cell] = row["n"]
     counts: dict[tuple[int, int], int] = {}
     for row in (
         Answer.objects.filter(returns.answers(), question__in=public, choice__isnull=False)
@@ -183,19 +296,23 @@ def question_distributions(
             returns.answers(), question__in=public, number__isnull=False
         )
         .values("question_id")
-        .annotate(lo=Min("number"), hi=Max("number"), avg=Avg("number"), n=Count("id"))
+        .annotate(lo=Min("number"), hi=Max("number"), avg=Avg("number"))
     }
     distributions = []
     for question in public:
-        base = answered.get(question.pk, 0)
-        distribution = Distribution(question=question, answered=base)
-        if question.kind == QuestionKind.NUMBER:
+        answered = _with_margins(answered_cells[question.pk])
+        hidden = disclosure.suppress(answered, relations, hidden=returned_hidden).get(returns.cell)
+        base = answered.get(returns.cell, 0)
+        distribution = Distribution(question=question, answered=base, hidden=hidden)
+        if hidden and not reveal:
+            distribution.answered = None
+        elif question.kind == QuestionKind.NUMBER:
             summary = numbers.get(question.pk)
             if summary:
-                distribution.answered = summary["n"]
-                distribution.minimum = summary["lo"]
-                distribution.maximum = summary["hi"]
                 distribution.mean = Decimal(summary["avg"]).quantize(Decimal("0.1"))
+                if reveal:
+                    distribution.minimum = summary["lo"]
+                    distribution.maximum = summary["hi"]
         else:
             distribution.bars = [
                 Bar(label=c.value, count=counts.get((question.pk, c.pk), 0), base=base)

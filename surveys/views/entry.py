@@ -23,8 +23,8 @@ from mash_survey.redaction import RedactPage, redact_page
 from mash_survey.roles import is_reviewer, is_staff_member
 
 from .. import queries
-from ..forms import RegionFilterForm, ReturnForm, anchor
-from ..models import Answer, Question, Response, ResponseStatus, Survey
+from ..forms import RegionFilterForm, ReopenForm, ReturnForm, anchor
+from ..models import Answer, Question, ResponseStatus, Survey
 from ..services import (
     IncompleteResponseError,
     ResponseError,
@@ -153,9 +153,14 @@ def return_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @member_required(methods=SAFE)
 def return_detail(request: HttpRequest, slug: str, area: str) -> HttpResponse:
-    user = signed_in_user(request)
-    survey, _, current = _area_return(slug, area)
-    questions = queries.survey_questions(survey)
+    _, _, current = _area_return(slug, area)
+    return _detail_page(request, current, ReopenForm())
+
+
+def _detail_page(
+    request: HttpRequest, current: queries.AreaReturn, reopen_form: ReopenForm
+) -> HttpResponse:
+    questions = queries.survey_questions(current.survey)
     submitted = current.response is not None and current.response.status == ResponseStatus.SUBMITTED
     return render(
         request,
@@ -165,7 +170,8 @@ def return_detail(request: HttpRequest, slug: str, area: str) -> HttpResponse:
             sections=_sections(questions, current.values),
             identifier_hits=_identifier_hits(current),
             can_edit=not submitted,
-            can_reopen=submitted and is_reviewer(user),
+            can_reopen=submitted and is_reviewer(signed_in_user(request)),
+            reopen_form=reopen_form,
         ),
     )
 
@@ -305,25 +311,24 @@ def return_check(request: HttpRequest, slug: str, area: str) -> HttpResponse:
 @reviewer_required
 def return_reopen(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     user = signed_in_user(request)
-    survey, authority = _survey_and_area(slug, area)
-    response = _response_or_404(survey, authority)
+    survey, authority, current = _area_return(slug, area)
+    response = current.response
+    if response is None:
+        raise Http404("This area has no return to this survey.")
+    form = ReopenForm(request.POST)
+    if not form.is_valid() and response.status == ResponseStatus.SUBMITTED:
+        return _detail_page(request, current, form)
     try:
-        response_reopen(response=response, user=user)
+        response_reopen(response=response, user=user, reason=form.cleaned_data.get("reason", ""))
     except ResponseError as exc:
         messages.info(request, str(exc))
     else:
         messages.success(
             request,
-            f"The return for {authority.name} has been reopened as a draft and can be changed.",
+            f"The return for {authority.name} has been reopened as a draft and can be changed. "
+            "It is left out of the public statistics until it is submitted again.",
         )
     return redirect(_return_urls(survey, authority)["detail"])
-
-
-def _response_or_404(survey: Survey, authority: LocalAuthority) -> Response:
-    response = queries.area_return(survey, authority).response
-    if response is None:
-        raise Http404("This area has no return to this survey.")
-    return response
 
 
 # ----- History ---------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Every figure comes from an aggregate query, so the page needs the same number of queries
 however many returns there are. Free-text and per-area answers are never shown to the
-public; project members also see a map of one question's answers by area.
+public, nor figures over too few areas (`mash_survey.disclosure`); project members see
+every figure, marked where the public do not, and a map of one question's answers by area.
 """
 
 from collections import defaultdict
@@ -22,6 +23,7 @@ from areas.maps import (
     sequential_classes,
 )
 from mash_survey.charts import BarChart, bar_chart
+from mash_survey.disclosure import min_areas
 from mash_survey.roles import is_staff_member
 
 from .. import queries
@@ -41,9 +43,9 @@ class QuestionFigure:
 
     distribution: queries.Distribution
     chart: BarChart | None = None
-    minimum: str = ""
     mean: str = ""
-    maximum: str = ""
+    minimum: str = ""  # members only
+    maximum: str = ""  # members only
 
 
 def _number(value: Decimal | None) -> str:
@@ -55,8 +57,8 @@ def _figure(distribution: queries.Distribution) -> QuestionFigure:
     if question.kind == QuestionKind.NUMBER:
         return QuestionFigure(
             distribution=distribution,
-            minimum=_number(distribution.minimum),
             mean=_number(distribution.mean),
+            minimum=_number(distribution.minimum),
             maximum=_number(distribution.maximum),
         )
     chart = None
@@ -98,17 +100,22 @@ def _region_map(rates: queries.ResponseRates) -> SvgMap | None:
             rate.key: ShapeSpec(
                 href=rate.href,
                 css_class=css[rate.key],
-                value_label=(
-                    f"{rate.percent:g}% ({rate.returned} of {rate.total} areas)"
-                    if rate.total
-                    else "no areas in the filter"
-                ),
+                value_label=_rate_label(rate),
             )
             for rate in rates.by_region
         },
         legend=legend,
         map_id="regions-map",
     )
+
+
+def _rate_label(rate: queries.Rate) -> str:
+    if not rate.total:
+        return "no areas in the filter"
+    if rate.percent is None:
+        return f"{rate.hidden.short() if rate.hidden else 'Not shown'} of {rate.total} areas"
+    label = f"{rate.percent:g}% ({rate.returned} of {rate.total} areas)"
+    return f"{label}, not published" if rate.hidden else label
 
 
 def _answer_map(
@@ -143,12 +150,16 @@ def survey_statistics(request: HttpRequest, slug: str) -> HttpResponse:
     questions = queries.survey_questions(survey)
     filter_form = StatisticsFilterForm(request.GET, regions=queries.region_choices())
     returns = filter_form.returns()
-    rates = queries.response_rates(survey, returns)
-    figures = [_figure(d) for d in queries.question_distributions(survey, questions, returns)]
+    is_member = is_staff_member(request.user)
+    statistics = queries.survey_statistics(survey, questions, returns, reveal=is_member)
+    rates = statistics.rates
+    figures = [_figure(d) for d in statistics.distributions]
     context = {
         "survey": survey,
         "filter_form": filter_form,
         "filtered_by": filter_form.describe(returns) if returns.is_filtered else None,
+        "not_shown": statistics.notice,
+        "min_areas": min_areas(),
         "rates": rates,
         "region_rates": [rate for rate in rates.by_region if rate.total],
         "region_map": _region_map(rates),
@@ -162,7 +173,7 @@ def survey_statistics(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         "is_member": False,
     }
-    if is_staff_member(request.user):
+    if is_member:
         map_form = AnswerMapForm(
             request.GET, questions=[q for q in questions if q.kind in MAPPABLE_KINDS]
         )

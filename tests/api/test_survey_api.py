@@ -1,5 +1,8 @@
 """The survey's API: surveys, questions and statistics (public); returns (partner keys and
-project members only)."""
+project members only).
+
+The statistics tests here check the arithmetic on four returns, with disclosure control set to
+hide nothing (a threshold of 1 area); tests/surveys/test_disclosure.py checks what it hides."""
 
 import csv
 import io
@@ -26,6 +29,11 @@ from tests.surveys.statistics_returns import (
 pytestmark = pytest.mark.django_db
 
 RESPONSES = "/api/v1/survey-responses/"
+
+
+@pytest.fixture(autouse=True)
+def show_every_figure(settings):
+    settings.DISCLOSURE_MIN_AREAS = 1
 
 
 @pytest.fixture
@@ -109,6 +117,7 @@ def test_statistics_give_the_response_rates_overall_and_by_region(api_client, su
         "returned": returned,
         "total": 152,
         "percent": round(100 * returned / 152, 1),
+        "not_shown": None,
     }
     by_region = {r["name"]: (r["returned"], r["total"]) for r in stats["response_rate_by_region"]}
     regions = Counter(
@@ -143,9 +152,9 @@ def test_statistics_give_each_closed_and_number_question_s_figures(api_client, s
         "percent": round(100 * health / len(rows), 1),
     }
     numbers = [float(row.answers["Q4"]) for row in rows]
-    assert float(questions["Q4"]["minimum"]) == min(numbers)
-    assert float(questions["Q4"]["maximum"]) == max(numbers)
     assert float(questions["Q4"]["mean"]) == round(sum(numbers) / len(numbers), 1)
+    assert "minimum" not in questions["Q4"] and "maximum" not in questions["Q4"]
+    assert {q["not_shown"] for q in questions.values()} == {None}
 
 
 def test_statistics_follow_the_region_and_type_filters(api_client, survey):
@@ -163,7 +172,12 @@ def test_statistics_follow_the_region_and_type_filters(api_client, survey):
     assert [r["name"] for r in by_code["response_rate_by_region"]] == ["North East"]
     q1 = {c["value"]: c["count"] for c in by_code["questions"][0]["choices"]}
     assert q1 == dict(Counter(row.answers["Q1"] for row in north_east))
-    assert by_type["response_rate"] == {"returned": 1, "total": 32, "percent": 3.1}
+    assert by_type["response_rate"] == {
+        "returned": 1,
+        "total": 32,
+        "percent": 3.1,
+        "not_shown": None,
+    }
 
 
 def test_a_statistics_filter_with_an_unknown_value_is_a_bad_request_saying_why(api_client, survey):

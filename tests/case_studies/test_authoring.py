@@ -134,12 +134,17 @@ def test_a_reviewer_sends_for_review_anyway_with_a_reason(reviewer_client: Clien
     page = reviewer_client.post(
         "/case-studies/early/submit/", {"version": "1", "override_reason": ""}
     ).content.decode()
-    assert "Enter why these can stay" in page
-    reviewer_client.post(
+    assert "Enter a reason of at least one sentence saying why these can stay" in page
+    page = reviewer_client.post(
         "/case-studies/early/submit/", {"version": "1", "override_reason": "A test number"}
-    )
+    ).content.decode()
+    assert "Enter a reason of at least one sentence saying why these can stay" in page
+    assert ">A test number</textarea>" in page  # kept to correct
+    reason = "The number is the one printed in the NHS guidance, not a child's."
+    reviewer_client.post("/case-studies/early/submit/", {"version": "1", "override_reason": reason})
     case_study.refresh_from_db()
     assert case_study.status == CaseStudyStatus.IN_REVIEW
+    assert case_study.pii_override_reason == reason
 
 
 def test_a_reviewer_publishes_from_the_review_page(reviewer_client: Client) -> None:

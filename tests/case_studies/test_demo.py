@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from case_studies.demo import demo_case_studies_load
 from case_studies.models import CaseStudy, CaseStudyStatus
+from case_studies.services import case_study_publish
 from mash_survey import pii
 from mash_survey.markdown import markdown_to_text
+from tests.factories import ReviewerFactory
 from visits.demo import demo_visits_load
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +100,12 @@ def test_the_published_demo_case_studies_are_listed_and_say_they_are_illustrativ
     assert "Illustrative" in html
     published = next(c for c in demo if c.status == CaseStudyStatus.PUBLISHED)
     assert "illustrative case study" in client.get(published.get_absolute_url()).content.decode()
+
+
+def test_any_reviewer_can_publish_the_demo_case_study_in_review(demo: list[CaseStudy]) -> None:
+    """The demo names no author, so a demo reviewer can try the review (two-person rule)."""
+    [in_review] = [c for c in demo if c.status == CaseStudyStatus.IN_REVIEW]
+
+    published = case_study_publish(case_study=in_review, user=ReviewerFactory.create())
+
+    assert published.status == CaseStudyStatus.PUBLISHED

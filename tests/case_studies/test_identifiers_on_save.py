@@ -114,7 +114,8 @@ def test_a_reviewers_reason_to_keep_the_identifiers_clears_the_tag(
     staff_client.post("/case-studies/new/", _form(area.pk, body=WITH_NHS_NUMBER))
 
     reviewer_client.post(
-        "/case-studies/early/submit/", {"version": "1", "override_reason": "A made-up number"}
+        "/case-studies/early/submit/",
+        {"version": "1", "override_reason": "The number is made up for the example."},
     )
 
     case_study = CaseStudy.objects.get(slug="early")

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,5 +46,19 @@ def test_a_signed_in_user_without_a_role_sees_the_permission_denied_page(client:
     html = response.content.decode()
     assert_service_layout(html)
     assert f"<title>You cannot see this page {DASH}" in html
+    assert "This page is for project staff and reviewers." in html
     assert "You are signed in as pat.nogroup" in html
     assert "ask a project administrator" in html
+
+
+def test_the_permission_denied_page_says_whom_the_page_is_for(client: Client) -> None:
+    client.force_login(StaffFactory.create())
+
+    response = client.get("/case-studies/manage/")
+    refused = client.get("/case-studies/some-case-study/review/")
+
+    assert response.status_code == 200
+    assert refused.status_code == 403
+    assert "This page is for reviewers." in refused.content.decode()
+    assert "This page is for project staff and reviewers." not in refused.content.decode()
+    assert "ask a project administrator" in refused.content.decode()

@@ -89,3 +89,22 @@ def enter_rows(survey: Survey, user: User, rows: list[Row] = ROWS) -> list[Respo
 
 def submitted_rows(rows: list[Row] = ROWS) -> list[Row]:
     return [row for row in rows if row.submitted]
+
+
+#: For the disclosure tests: every area of London (the City among them) and of the South West
+#: (the Isles of Scilly among them) submits. Only these two areas answer No to Q1, and each
+#: gives a number no other area gives, so either one's answer showing is easy to spot.
+SMALL_AREAS = {"City of London": "997", "Isles of Scilly": "883"}
+OTHERS_NUMBER = "10"
+
+
+def enter_every_return_in(survey: Survey, user: User, region_names: list[str]) -> None:
+    for authority in LocalAuthority.objects.filter(region__name__in=region_names):
+        own = authority.name in SMALL_AREAS
+        answers = {
+            "Q1": "No" if own else "Yes",
+            "Q2": "Other" if own else "MASH",
+            "Q3": "Education" if own else "Police",
+            "Q4": SMALL_AREAS.get(authority.name, OTHERS_NUMBER),
+        }
+        enter_return(survey, authority, answers, user, submit=True)

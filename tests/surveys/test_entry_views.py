@@ -144,7 +144,7 @@ def _submitted(survey, area, user) -> Response:
 def test_project_staff_cannot_reopen_a_submitted_return(survey, area, staff_user, staff_client):
     _submitted(survey, area, staff_user)
 
-    response = staff_client.post(url("return_reopen", survey, area))
+    response = staff_client.post(url("return_reopen", survey, area), {"reason": "A typo"})
 
     assert response.status_code == 403
     assert Response.objects.get().status == ResponseStatus.SUBMITTED
@@ -159,21 +159,48 @@ def test_a_reviewer_reopens_a_submitted_return_as_a_draft(
     _submitted(survey, area, staff_user)
     detail = page_of(reviewer_client.get(url("return_detail", survey, area)))
     assert "Reopen" in [b.text() for b in detail.find_all("button")]
+    assert "it leaves the public statistics until it is submitted again" in detail.text()
 
-    response = reviewer_client.post(url("return_reopen", survey, area), follow=True)
+    response = reviewer_client.post(
+        url("return_reopen", survey, area), {"reason": "Q4 should be 12, not 120"}, follow=True
+    )
 
     stored = Response.objects.get()
     assert stored.status == ResponseStatus.DRAFT
     assert stored.submitted_at is None
     page = page_of(response)
     assert "has been reopened as a draft" in banner(page)
+    assert "left out of the public statistics until it is submitted again" in banner(page)
     assert "Change answers" in page.text()
+    history = page_of(reviewer_client.get(url("return_history", survey, area)))
+    assert "Reopened by a reviewer: Q4 should be 12, not 120" in history.text()
+
+
+def test_reopening_without_a_reason_asks_for_one_and_changes_nothing(
+    survey, area, staff_user, reviewer_client
+):
+    _submitted(survey, area, staff_user)
+
+    response = reviewer_client.post(url("return_reopen", survey, area), {"reason": "   "})
+
+    page = page_of(response)
+    assert page.find("title").text().startswith("Error: ")
+    summary = page.find("div", "govuk-error-summary")
+    link = summary.find("a")
+    assert (link.text(), link.attrs["href"]) == (
+        "Enter why you are reopening this return",
+        "#id_reason",
+    )
+    assert (
+        "Enter why you are reopening this return" in page.find("span", "govuk-error-message").text()
+    )
+    assert Response.objects.get().status == ResponseStatus.SUBMITTED
 
 
 def test_a_visitor_who_is_not_signed_in_cannot_reopen_a_return(client, survey, area, staff_user):
     _submitted(survey, area, staff_user)
 
-    response = client.post(url("return_reopen", survey, area))
+    response = client.post(url("return_reopen", survey, area), {"reason": "A typo"})
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
@@ -183,7 +210,9 @@ def test_a_visitor_who_is_not_signed_in_cannot_reopen_a_return(client, survey, a
 def test_a_user_outside_the_project_cannot_reopen_a_return(survey, area, staff_user):
     _submitted(survey, area, staff_user)
 
-    response = signed_in(UserFactory.create()).post(url("return_reopen", survey, area))
+    response = signed_in(UserFactory.create()).post(
+        url("return_reopen", survey, area), {"reason": "A typo"}
+    )
 
     assert response.status_code == 403
     assert Response.objects.get().status == ResponseStatus.SUBMITTED
@@ -614,7 +643,7 @@ def test_the_whole_workflow_draft_submit_reopen_and_submit_again(
     staff_client.post(url("return_check", survey, area), {"version": 2})
     assert Response.objects.get().status == ResponseStatus.SUBMITTED
 
-    reviewer_client.post(url("return_reopen", survey, area))
+    reviewer_client.post(url("return_reopen", survey, area), {"reason": "A typo in Q4"})
     assert Response.objects.get().status == ResponseStatus.DRAFT
     edit(staff_client, survey, area, {**COMPLETE, "Q4": "130"}, version=4, button="continue")
     staff_client.post(url("return_check", survey, area), {"version": 5})
@@ -634,13 +663,13 @@ def test_the_history_shows_each_change_newest_first_with_the_answers_it_changed(
     edit(staff_client, survey, area, {"Q1": "Yes", "Q3": ["Police"]}, version=0)
     edit(staff_client, survey, area, {**COMPLETE, "Q1": "No"}, version=1, button="continue")
     staff_client.post(url("return_check", survey, area), {"version": 2})
-    reviewer_client.post(url("return_reopen", survey, area))
+    reviewer_client.post(url("return_reopen", survey, area), {"reason": "Q1 should be Yes"})
 
     page = page_of(staff_client.get(url("return_history", survey, area)))
 
     entries = page.find_all("div", "app-history-entry")
     assert [e.find("h2").text() for e in entries] == [
-        "Reopened by a reviewer",
+        "Reopened by a reviewer: Q1 should be Yes",
         "Submitted",
         "Saved as draft",
         "Saved as draft",

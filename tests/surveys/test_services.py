@@ -282,7 +282,9 @@ def test_reopening_makes_a_submitted_return_a_draft_again(survey, area, staff_us
     response = _draft(survey, area, staff_user, _complete(survey))
     response_submit(response=response, user=staff_user, seen_version=1)
 
-    reopened = response_reopen(response=response, user=reviewer)
+    reopened = response_reopen(
+        response=response, user=reviewer, reason="Q4 was typed as 1200 instead of 120"
+    )
 
     reopened.refresh_from_db()
     assert reopened.status == ResponseStatus.DRAFT
@@ -290,7 +292,7 @@ def test_reopening_makes_a_submitted_return_a_draft_again(survey, area, staff_us
     assert reopened.version == 3
     latest = reopened.history.latest()
     assert (latest.history_change_reason, latest.history_user) == (
-        "Reopened by a reviewer",
+        "Reopened by a reviewer: Q4 was typed as 1200 instead of 120",
         reviewer,
     )
     assert len(_stored(reopened)) == 4  # the answers stay
@@ -301,9 +303,21 @@ def test_only_a_submitted_return_can_be_reopened(survey, area, staff_user):
     response = _draft(survey, area, staff_user, _complete(survey))
 
     with pytest.raises(ResponseError, match="Only a submitted return"):
-        response_reopen(response=response, user=ReviewerFactory.create())
+        response_reopen(response=response, user=ReviewerFactory.create(), reason="A typo")
 
     assert Response.objects.get().version == 1
+
+
+@pytest.mark.django_db
+def test_reopening_without_a_reason_is_refused_and_changes_nothing(survey, area, staff_user):
+    response = _draft(survey, area, staff_user, _complete(survey))
+    response_submit(response=response, user=staff_user, seen_version=1)
+
+    with pytest.raises(ResponseError, match=r"^Enter why you are reopening this return$"):
+        response_reopen(response=response, user=ReviewerFactory.create(), reason="  \n ")
+
+    stored = Response.objects.get()
+    assert (stored.status, stored.version) == (ResponseStatus.SUBMITTED, 2)
 
 
 # ----- Two saves at the same moment (PostgreSQL: SQLite has no row locks) ---------------

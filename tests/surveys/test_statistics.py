@@ -1,7 +1,8 @@
 """The public statistics pages: the list of surveys and each survey's figures.
 
 Expected figures are worked out here from the rows in statistics_returns.ROWS, not by
-calling the queries the page uses.
+calling the queries the page uses. With only four returns, these tests set disclosure control
+to hide nothing (a threshold of 1 area); test_disclosure.py checks what it hides.
 """
 
 from collections import Counter
@@ -26,6 +27,11 @@ from .statistics_returns import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def show_every_figure(settings):
+    settings.DISCLOSURE_MIN_AREAS = 1
 
 
 @pytest.fixture
@@ -197,14 +203,25 @@ def test_multiple_choice_percentages_are_of_areas_and_the_page_says_they_could_c
     assert "Areas could choose more than one answer" not in _by_id(page, "question-Q1").text()
 
 
-def test_a_number_question_shows_how_many_answered_and_the_lowest_mean_and_highest(client, survey):
+def test_a_number_question_shows_how_many_answered_and_the_mean_but_no_one_area_s_number(
+    client, survey
+):
     page = _page(client, "/survey/arrangements/")
 
     numbers = [float(row.answers["Q4"]) for row in submitted_rows()]
-    table = _by_id(page, "question-Q4").find("table")
+    figure = _by_id(page, "question-Q4")
     mean = round(sum(numbers) / len(numbers), 1)
-    assert table_rows(table) == [
-        [str(len(numbers)), f"{min(numbers):g}", f"{mean:g}", f"{max(numbers):g}"]
+    assert table_rows(figure.find("table")) == [[str(len(numbers)), f"{mean:g}"]]
+    assert "Lowest" not in figure.text() and "Highest" not in figure.text()
+
+
+def test_project_members_also_see_the_lowest_and_highest_number(staff_client, survey):
+    page = _page(staff_client, "/survey/arrangements/")
+
+    numbers = [float(row.answers["Q4"]) for row in submitted_rows()]
+    mean = round(sum(numbers) / len(numbers), 1)
+    assert table_rows(_by_id(page, "question-Q4").find("table")) == [
+        [str(len(numbers)), f"{mean:g}", f"{min(numbers):g}", f"{max(numbers):g}"]
     ]
 
 

@@ -1,4 +1,7 @@
-"""The aggregate queries behind the statistics page and API, on a small hand-made dataset."""
+"""The aggregate queries behind the statistics page and API, on a small hand-made dataset.
+
+The dataset has only four returns, so these tests check the arithmetic with disclosure control
+set to hide nothing (a threshold of 1 area); test_disclosure.py checks what it hides."""
 
 from collections import Counter
 from decimal import Decimal
@@ -17,6 +20,21 @@ from .statistics_returns import ROWS, enter_return, enter_rows, submitted_rows
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def show_every_figure(settings):
+    settings.DISCLOSURE_MIN_AREAS = 1
+
+
+def _rates(survey, returns=None):
+    questions = queries.survey_questions(survey)
+    return queries.survey_statistics(survey, questions, returns or ReturnFilter()).rates
+
+
+def _distributions(survey, *, reveal=False):
+    questions = queries.survey_questions(survey)
+    return queries.survey_statistics(survey, questions, reveal=reveal).distributions
+
+
 @pytest.fixture
 def survey(register, staff_user):
     survey = survey_with_every_kind(slug="arrangements")
@@ -32,7 +50,7 @@ def test_survey_list_counts_each_submitted_return_once_and_each_question_once(su
 
 
 def test_response_rates_by_region_count_submitted_returns_against_every_area(survey):
-    rates = queries.response_rates(survey)
+    rates = _rates(survey)
 
     returned = Counter(
         LocalAuthority.objects.get(name=row.area).region.code for row in submitted_rows()
@@ -45,7 +63,7 @@ def test_response_rates_by_region_count_submitted_returns_against_every_area(sur
 
 
 def test_a_type_filter_narrows_the_response_rate_totals_as_well_as_the_returns(survey):
-    rates = queries.response_rates(survey, ReturnFilter(authority_type=AuthorityType.UNITARY))
+    rates = _rates(survey, ReturnFilter(authority_type=AuthorityType.UNITARY))
 
     unitary = LocalAuthority.objects.filter(type=AuthorityType.UNITARY)
     names = set(unitary.values_list("name", flat=True))
@@ -56,7 +74,7 @@ def test_a_type_filter_narrows_the_response_rate_totals_as_well_as_the_returns(s
 
 
 def test_a_region_filter_leaves_other_regions_with_nothing(survey):
-    rates = queries.response_rates(survey, ReturnFilter(region="E12000007"))
+    rates = _rates(survey, ReturnFilter(region="E12000007"))
 
     totals = {r.name: r.total for r in rates.by_region}
     assert totals.pop("London") == Region.objects.get(name="London").authorities.count()
@@ -66,8 +84,7 @@ def test_a_region_filter_leaves_other_regions_with_nothing(survey):
 
 def test_distributions_take_the_areas_that_answered_as_the_base(survey, staff_user):
     # A return that leaves the optional date unanswered still counts for the others.
-    questions = queries.survey_questions(survey)
-    figures = {d.question.code: d for d in queries.question_distributions(survey, questions)}
+    figures = {d.question.code: d for d in _distributions(survey, reveal=True)}
 
     rows = submitted_rows()
     assert set(figures) == {"Q1", "Q2", "Q3", "Q4"}, "no date or free-text figures"
@@ -85,18 +102,23 @@ def test_distributions_take_the_areas_that_answered_as_the_base(survey, staff_us
     assert figures["Q4"].mean == (sum(numbers, Decimal(0)) / len(numbers)).quantize(Decimal("0.1"))
 
 
+def test_the_public_never_get_the_lowest_or_highest_number(survey):
+    q4 = _distributions(survey)[3]
+
+    assert q4.mean is not None
+    assert (q4.minimum, q4.maximum) == (None, None)
+
+
 def test_distributions_leave_out_drafts(survey):
-    questions = queries.survey_questions(survey)
-    q4 = queries.question_distributions(survey, questions)[3]
+    q4 = _distributions(survey, reveal=True)[3]
 
     draft = next(row for row in ROWS if not row.submitted)
     assert q4.maximum != Decimal(draft.answers["Q4"])
     assert q4.answered == len(submitted_rows())
 
 
-def test_distributions_take_the_same_number_of_queries_however_many_returns(survey, staff_user):
-    questions = queries.survey_questions(survey)
-    before = count_queries(lambda: queries.question_distributions(survey, questions))
+def test_statistics_take_the_same_number_of_queries_however_many_returns(survey, staff_user):
+    before = count_queries(lambda: _distributions(survey))
     for authority in LocalAuthority.objects.filter(region__code="E12000009")[:5]:
         enter_return(
             survey,
@@ -106,7 +128,7 @@ def test_distributions_take_the_same_number_of_queries_however_many_returns(surv
             submit=True,
         )
 
-    assert count_queries(lambda: queries.question_distributions(survey, questions)) == before
+    assert count_queries(lambda: _distributions(survey)) == before
 
 
 def test_answers_by_area_with_a_filter_has_only_the_filter_s_authorities(survey):

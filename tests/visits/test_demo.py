@@ -6,6 +6,7 @@ import io
 import random
 import re
 from collections import Counter, defaultdict
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +18,7 @@ from mash_survey.markdown import markdown_to_text
 from surveys import queries as survey_queries
 from surveys.demo import DEMO_SLUG
 from surveys.models import Survey
+from tests.factories import ReviewerFactory
 from visits.demo import demo_visits_load, plan_visits
 from visits.models import (
     AgencyInvolvement,
@@ -26,6 +28,7 @@ from visits.models import (
     ReviewStatus,
     Visit,
 )
+from visits.services import record_approve
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +225,20 @@ def test_without_the_register_loading_says_to_load_it_first_and_creates_nothing(
         demo_visits_load()
 
     assert not Visit.objects.exists()
+
+
+def test_any_reviewer_can_approve_the_demo_records_waiting_for_review(demo):
+    """The demo names no author, so a demo reviewer can try the review (two-person rule)."""
+    reviewer = ReviewerFactory.create()
+    waiting: list[Any] = [  # visits and feedback: each its own record type
+        *Visit.objects.filter(status=ReviewStatus.SUBMITTED),
+        *DetailedFeedback.objects.filter(status=ReviewStatus.SUBMITTED),
+    ]
+    assert waiting
+
+    for record in waiting:
+        record_approve(record=record, user=reviewer)
+
+    for record in waiting:
+        record.refresh_from_db()
+        assert (record.status, record.approved_by) == (ReviewStatus.APPROVED, reviewer)

@@ -203,14 +203,13 @@ def test_an_approval_with_an_override_shows_its_reason(staff_client: Client) -> 
         submitted_at=timezone.now(),
         notes="Call the helpline on 0161 496 0000.",
     )
-    record_approve(
-        record=visit, user=ReviewerFactory.create(), override_reason="A service's number"
-    )
+    reason = "A service's helpline number, not a person's"
+    record_approve(record=visit, user=ReviewerFactory.create(), override_reason=reason)
 
     text = _text(_history(staff_client, visit))
 
-    assert "Reason Approved with possible identifiers: A service's number" in text
-    assert "Why possible identifiers were let through Added: A service's number" in text
+    assert f"Reason Approved with possible identifiers: {reason}" in text
+    assert f"Why possible identifiers were let through Added: {reason}" in text
     assert "Approved by Not given → changed to" in text
 
 

@@ -273,10 +273,7 @@ def test_the_review_shows_possible_identifiers_and_approving_anyway_needs_a_reas
 
     response = _review(reviewer_client, visit, decision="approve")
 
-    assert (
-        "Enter why it is safe to approve the visit with the possible identifiers, or return it"
-        in _text(response)
-    )
+    assert "Enter a reason of at least one sentence saying why these can stay" in _text(response)
     visit.refresh_from_db()
     assert visit.status == ReviewStatus.SUBMITTED
 
@@ -304,17 +301,20 @@ def test_approving_anyway_records_the_reason_in_the_history(
     )
 
 
-def test_a_reviewer_cannot_approve_a_visit_they_wrote_and_is_told_why(
+def test_a_reviewer_cannot_review_a_visit_they_wrote_and_is_told_why(
     reviewer_client: Client, reviewer_user: User
 ) -> None:
     visit = _submitted_visit(created_by=reviewer_user)
 
     page = reviewer_client.get(reverse("visits:review", kwargs={"pk": visit.pk}))
-    assert "You recorded this visit, so someone else must approve it." in _text(page)
     response = _review(reviewer_client, visit, decision="approve")
 
-    assert response.status_code == 200
-    assert "Someone else must review this visit: you wrote it." in _text(response)
+    for refused in (page, response):
+        assert refused.status_code == 403
+        assert "Someone else must review this visit: you wrote it, changed it or sent it for " in (
+            _text(refused)
+        )
+        assert "ask a project administrator" not in _text(refused)
     visit.refresh_from_db()
     assert visit.status == ReviewStatus.SUBMITTED
 
@@ -377,8 +377,12 @@ def test_a_reviewer_override_needs_a_reason_and_keeps_it(reviewer_client: Client
     url = reverse("visits:submit", kwargs={"pk": visit.pk})
 
     empty = reviewer_client.post(url, {"version": visit.version, "override_reason": " "})
+    one_word = reviewer_client.post(url, {"version": visit.version, "override_reason": "ok"})
 
-    assert "Enter why these can stay" in _text(empty)
+    for refused in (empty, one_word):
+        assert "Enter a reason of at least one sentence saying why these can stay" in (
+            _text(refused)
+        )
     visit.refresh_from_db()
     assert visit.status == ReviewStatus.DRAFT
 

@@ -148,14 +148,15 @@ def test_nobody_approves_feedback_they_wrote() -> None:
         record_approve(record=feedback, user=reviewer)
 
 
-def test_an_administrator_may_approve_what_they_wrote() -> None:
+def test_an_administrator_may_not_approve_what_they_wrote_either() -> None:
     admin = AdminFactory.create()
     visit = _submitted_visit(created_by=admin)
 
-    record_approve(record=visit, user=admin)
+    with pytest.raises(WorkflowError, match="Someone else must review this visit"):
+        record_approve(record=visit, user=admin)
 
     visit.refresh_from_db()
-    assert visit.status == ReviewStatus.APPROVED
+    assert visit.status == ReviewStatus.SUBMITTED
 
 
 def test_possible_identifiers_block_approving_without_a_reason() -> None:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from mash_survey import identifiers
+from mash_survey import identifiers, publishing
 from mash_survey.access import SAFE, member_required, signed_in_user
 from mash_survey.markdown import render_markdown
 from mash_survey.roles import is_reviewer
@@ -49,8 +49,11 @@ def record_urls(record: Visit | DetailedFeedback) -> dict[str, str]:
 
 
 def record_context(user: User, record: Visit | DetailedFeedback) -> dict[str, object]:
-    """What every page about one record shows: its status, and the actions open to `user`."""
+    """What every page about one record shows: its status, and the actions open to `user`
+    (a reviewer who had a hand in a submitted record is told someone else must review it)."""
     status = record.status
+    waiting = status == ReviewStatus.SUBMITTED and is_reviewer(user)
+    can_review = waiting and publishing.may_decide(record, user)
     return {
         "record": record,
         "visit": record if isinstance(record, Visit) else record.visit,
@@ -58,7 +61,10 @@ def record_context(user: User, record: Visit | DetailedFeedback) -> dict[str, ob
         "urls": record_urls(record),
         "can_edit": status in EDITABLE,
         "can_submit": status in EDITABLE,
-        "can_review": status == ReviewStatus.SUBMITTED and is_reviewer(user),
+        "can_review": can_review,
+        "not_yours": publishing.not_independent_message(record)
+        if waiting and not can_review
+        else "",
     }
 
 

@@ -1,15 +1,18 @@
 """The review workflow in the browser: submitting a visit or its feedback (blocked while its
 text has possible identifiers), a reviewer's decision (approve, approve anyway with a reason,
-or return with a comment), and each record's history."""
+or return with a comment: only for a reviewer who had no hand in the record), and each
+record's history."""
 
 from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from mash_survey import publishing
 from mash_survey.access import FORM, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError
 from mash_survey.forms import seen_version
@@ -66,7 +69,7 @@ def _submit(request: HttpRequest, user: User, record: R) -> HttpResponse:
             breadcrumbs="visits/pages/_breadcrumbs.html",
             illustrative="visits/pages/_illustrative.html",
         )
-        return found_page(request, exc, page, user=user, context=context)
+        return found_page(request, exc, page, record=record, user=user, context=context)
     except ServiceError as exc:
         messages.info(request, str(exc))
     else:
@@ -103,9 +106,17 @@ def _review(request: HttpRequest, record: R) -> HttpResponse:
             f"This {name} is not waiting for review: it is {record.get_status_display().lower()}.",
         )
         return redirect(record.get_absolute_url())
+    if not context["can_review"]:  # a reviewer (the decorator says) with a hand in it
+        raise PermissionDenied(publishing.not_independent_message(record))
     hits = identifier_hits(record)
     data = request.POST if request.method == "POST" else None
-    form = ReviewForm(data, record_name=name, has_identifiers=bool(hits), version=record.version)
+    form = ReviewForm(
+        data,
+        record_name=name,
+        has_identifiers=bool(hits),
+        kept_reason=record.pii_override_reason,
+        version=record.version,
+    )
     if data is not None and form.is_valid():
         seen_version = form.cleaned_data["version"]
         try:
@@ -114,6 +125,7 @@ def _review(request: HttpRequest, record: R) -> HttpResponse:
                     record=record,
                     user=user,
                     override_reason=form.cleaned_data.get("override_reason", ""),
+                    override_confirmed=form.cleaned_data.get("override_confirmed", False),
                     seen_version=seen_version,
                 )
                 done = f"The {name} has been approved. It now counts in the findings."
@@ -130,7 +142,6 @@ def _review(request: HttpRequest, record: R) -> HttpResponse:
         else:
             messages.success(request, done)
             return redirect(record.get_absolute_url())
-    own = record.created_by_id == user.pk and not user.is_superuser
     return render(
         request,
         "visits/review/review.html",
@@ -140,7 +151,6 @@ def _review(request: HttpRequest, record: R) -> HttpResponse:
             "form": form,
             "errors": form.error_links(),
             "hits": hits,
-            "own": own,
         },
     )
 
