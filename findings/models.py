@@ -216,6 +216,8 @@ class Finding(Marked, Versioned):
     """What the project concludes on a theme, resting on cited evidence."""
 
     record_name = "finding"
+    #: A finding waits in draft for a reviewer to agree it (`mash_survey.publishing`).
+    in_review_status: ClassVar[str] = "draft"
     history_labels: ClassVar[dict[str, str]] = {"pii_override_reason": "Why identifiers stay"}
 
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="findings")

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from mash_survey import history, identifiers
+from mash_survey import history, identifiers, pii, publishing
 from mash_survey.errors import ServiceError
 from mash_survey.roles import is_staff_member
 from surveys.models import Question
@@ -39,9 +39,6 @@ class FindingsError(ServiceError):
 
 
 FINDING_GUARD = identifiers.Guard(subject="The finding", action="agree it", refused=FindingsError)
-QUOTE_GUARD = identifiers.Guard(
-    subject="The quote", action="clear it for publication", refused=FindingsError
-)
 
 
 def _member(user: User, action: str) -> None:
@@ -417,28 +414,24 @@ def excerpt_remove(*, excerpt: Excerpt, user: User) -> None:
 
 @transaction.atomic
 def excerpt_clear(
-    *,
-    excerpt: Excerpt,
-    user: User,
-    clearance: str,
-    seen_version: int | None = None,
-    override_reason: str = "",
+    *, excerpt: Excerpt, user: User, clearance: str, seen_version: int | None = None
 ) -> Excerpt:
-    """Set how far the quote may go in public (reviewers); the identifier guard reads it."""
+    """Set how far the quote may go in public (reviewers). A quote with a possible identifier
+    is never cleared for publication: code a shorter passage without it."""
     FindingsError.unless_reviewer(user, "clear a quote for publication")
     if clearance not in Clearance.values:
         raise FindingsError("Select how the quote may be used")
     excerpt = history.lock(excerpt)
-    reason = ""
     if clearance != Clearance.NOT_FOR_PUBLICATION:
-        reason = QUOTE_GUARD.check(excerpt, user=user, override_reason=override_reason)
+        kinds = sorted({pii.label(hit.kind) for hit in pii.scan(excerpt.quote)})
+        if kinds:
+            raise FindingsError(
+                f"The quote holds a possible {' and '.join(kinds)}, so it cannot be cleared "
+                "for publication. Code a shorter passage without it"
+            )
     history.claim_version(excerpt, seen_version=seen_version)
     excerpt.clearance = clearance
-    label = Clearance(clearance).label
-    step = f"Clearance: {label}"
-    history.save(
-        excerpt, user=user, reason=f"{step} with possible identifiers: {reason}" if reason else step
-    )
+    history.save(excerpt, user=user, reason=f"Clearance: {Clearance(clearance).label}")
     return excerpt
 
 
@@ -543,11 +536,7 @@ def finding_agree(
     finding = history.lock(finding)
     if finding.status != FindingStatus.DRAFT:
         raise FindingsError("Only a draft finding can be agreed.")
-    editors = set(
-        Finding.history.filter(id=finding.pk).values_list("history_user_id", flat=True)
-    ) | {finding.created_by_id}
-    if user.pk in editors:
-        raise FindingsError("Someone else must agree this finding: you wrote or changed it.")
+    publishing.unless_independent(finding, user=user, refused=FindingsError)
     if not finding.evidence.exists():
         raise FindingsError("Cite at least one piece of evidence before the finding is agreed")
     if sources.stale(Excerpt.objects.filter(cited_by__finding=finding)).exists():

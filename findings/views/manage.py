@@ -9,10 +9,12 @@
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from mash_survey import publishing
 from mash_survey.access import FORM, POST, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError
 from mash_survey.forms import seen_version
@@ -339,6 +341,8 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "areas_visited": queries.areas_visited(),
             "stale_labels": STALE_LABELS,
             "may_review": is_reviewer(request.user),
+            "may_agree": publishing.may_decide(finding, request.user),
+            "not_yours": publishing.not_independent_message(finding),
             # Possible identifiers in the saved text: a warning until changed or let through.
             "identifier_hits": saved_hits(finding),
             "change_url": reverse("findings:finding_edit", kwargs={"pk": finding.pk}),
@@ -405,6 +409,8 @@ def finding_agree(request: HttpRequest, pk: int) -> HttpResponse:
     if finding.status != FindingStatus.DRAFT:
         messages.info(request, "Only a draft finding can be agreed.")
         return redirect("findings:finding", pk=finding.pk)
+    if not publishing.may_decide(finding, user):
+        raise PermissionDenied(publishing.not_independent_message(finding))
     hits = identifier_hits(finding)
     form = AgreeForm(
         _posted(request), initial={"version": finding.version}, has_identifiers=bool(hits)
@@ -423,6 +429,7 @@ def finding_agree(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 exc,
                 _agree_found_page(finding),
+                record=finding,
                 user=user,
                 context={"section": "findings", "finding_crumb": finding, "finding": finding},
             )

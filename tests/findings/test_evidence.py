@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from case_studies import services as case_study_services
@@ -220,7 +219,9 @@ def test_reopening_a_return_or_withdrawing_a_case_study_makes_evidence_stale(
 ) -> None:
     answer = submitted_answer(NOTES)
     from_answer = _code(sources.answer_source(answer), PASSAGE, staff_user)
-    response_reopen(response=answer.response, user=reviewer_user)
+    response_reopen(
+        response=answer.response, user=reviewer_user, reason="The area sent a corrected return."
+    )
     assert answer.response.__class__.objects.get().status == ResponseStatus.DRAFT
     assert _state(from_answer) == sources.NOT_CITABLE
 
@@ -340,7 +341,7 @@ def test_a_finding_is_agreed_by_someone_else_with_evidence_none_stale(
     with pytest.raises(FindingsError, match="Cite at least one piece of evidence"):
         services.finding_agree(finding=finding, user=reviewer_user)
     finding = services.finding_cite(finding=finding, user=writer, excerpts=[excerpt])
-    with pytest.raises(FindingsError, match="you wrote or changed it"):
+    with pytest.raises(FindingsError, match="Someone else must review this finding"):
         services.finding_agree(finding=finding, user=writer)
 
     visit.notes = "Changed."
@@ -354,12 +355,11 @@ def test_a_finding_is_agreed_by_someone_else_with_evidence_none_stale(
     assert finding.status == "agreed" and finding.agreed_by == reviewer_user
 
 
-def test_clearing_a_quote_runs_the_identifier_guard(staff_user: User, reviewer_user: User) -> None:
+def test_a_quote_with_an_identifier_is_never_cleared(staff_user: User, reviewer_user: User) -> None:
     visit = approved_visit(notes="The child, NHS number 943 476 5919, was seen in the hub.")
     excerpt = _code(sources.visit_source(visit), "NHS number 943 476 5919", staff_user)
-    from mash_survey.identifiers import IdentifiersFoundError
 
-    with pytest.raises(IdentifiersFoundError):
+    with pytest.raises(FindingsError, match="holds a possible NHS number, so it cannot be cleared"):
         services.excerpt_clear(excerpt=excerpt, user=reviewer_user, clearance=Clearance.REGION)
     with pytest.raises(FindingsError, match="Only a reviewer"):
         services.excerpt_clear(excerpt=excerpt, user=staff_user, clearance=Clearance.REGION)
@@ -367,5 +367,15 @@ def test_clearing_a_quote_runs_the_identifier_guard(staff_user: User, reviewer_u
     assert excerpt.clearance == Clearance.NOT_FOR_PUBLICATION
 
 
-def test_the_codebook_page_needs_nothing_yet(client: Client) -> None:
-    assert client.get(reverse("findings:index")).status_code == 200
+def test_a_finding_is_agreed_by_nobody_who_changed_it(staff_user: User) -> None:
+    theme = ThemeFactory.create()
+    excerpt = _code(sources.visit_source(approved_visit(notes=NOTES)), PASSAGE, staff_user, theme)
+    finding = services.finding_create(
+        user=staff_user, theme=theme, headline="Co-location helps", statement="Areas say so."
+    )
+    editor = ReviewerFactory.create()
+    finding = services.finding_cite(finding=finding, user=editor, excerpts=[excerpt])
+
+    with pytest.raises(FindingsError, match="Someone else must review this finding"):
+        services.finding_agree(finding=finding, user=editor)
+    services.finding_agree(finding=finding, user=ReviewerFactory.create())

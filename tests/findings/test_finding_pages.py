@@ -101,7 +101,10 @@ def test_the_author_cannot_agree_their_own_finding(staff_user: User) -> None:
         .content.decode()
     )
 
-    assert "Someone else must agree this finding: you wrote or changed it." in html
+    assert (
+        "Someone else must review this finding: you wrote it, changed it or sent it for review."
+        in html
+    )
     assert Finding.objects.get(pk=finding.pk).status == FindingStatus.DRAFT
 
 
