@@ -114,6 +114,8 @@ class Excerpt(Versioned):
     quote, and the source's version when it was coded."""
 
     record_name = "excerpt"
+    #: Its quote is a copy of the source's text: a redaction of the source redacts it too.
+    quotes_sources: ClassVar[bool] = True
 
     visit = models.ForeignKey(
         "visits.Visit", on_delete=models.PROTECT, related_name="excerpts", null=True, blank=True

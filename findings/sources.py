@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import StrIndex, Substr
 
 from case_studies.models import CaseStudyStatus, Section
+from mash_survey import redaction
 from surveys.models import Answer, QuestionKind, ResponseStatus
 from visits.models import DetailedFeedback, ReviewStatus, Visit
 
@@ -30,11 +31,13 @@ STANDS = ""
 MOVED = "moved"  # the quote is still in the source, at other offsets: it can be re-anchored
 GONE = "gone"  # the quote is no longer in the source
 NOT_CITABLE = "not_citable"  # the source was returned, reopened or withdrawn
+REDACTED = "redacted"  # a passage of the quote was redacted from the source
 
 STALE_LABELS = {
     MOVED: "The source has changed: the passage is now somewhere else in it",
     GONE: "The source has changed: the passage is no longer in it",
     NOT_CITABLE: "The source can no longer be cited (returned, reopened or withdrawn)",
+    REDACTED: "A passage of the quote was redacted from the source",
 }
 
 #: Each source's filter for "may be cited now", from the excerpt's side.
@@ -72,6 +75,7 @@ def with_state(excerpts: QuerySet[Excerpt]) -> QuerySet[Excerpt]:
     ).annotate(
         stale=Case(
             When(citable=False, then=Value(NOT_CITABLE)),
+            When(quote__contains=redaction.REDACTED, then=Value(REDACTED)),
             When(at_offsets=F("quote"), then=Value(STANDS)),
             When(found_at__gt=0, then=Value(MOVED)),
             default=Value(GONE),

@@ -1,8 +1,9 @@
 """Redaction: a reviewer takes a passage (an NHS number someone typed into a draft) out of a
 record and out of every saved version of it, in one transaction, giving a reason.
 
-Every text column is searched: the record's own, its parts' (a case study's sections), and
-their history rows (including each version's reason). The passage becomes "[redacted]"
+Every text column is searched: the record's own, its parts' (a case study's sections), the
+copies other records keep of them (a coded excerpt's quote), and all their history rows
+(including each version's reason). The passage becomes "[redacted]"
 wherever it was. The record takes a new version, so a form still open on the old text cannot
 put it back, and its history says who redacted, when, why and from which versions; the
 `Redaction` log keeps the same, never the passage itself.
@@ -18,6 +19,7 @@ from typing import Any
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -65,6 +67,20 @@ def _tables(record: models.Model, parts: Sequence[history.Part]) -> list[tuple[A
         part_model: Any = part.model
         parent = Q(**{f"{part.parent_field}_id": record.pk})
         tables += [(part_model, parent), (part_model.history.model, parent)]
+    # Records elsewhere that keep copies of the text (a coded excerpt's quote) declare
+    # `quotes_sources`; their rows that point at the record or one of its parts go too.
+    paths: dict[Any, str] = {
+        type(record): "",
+        **{part.model: f"__{part.parent_field}" for part in parts},
+    }
+    quoting: Any
+    for quoting in apps.get_models():
+        if not getattr(quoting, "quotes_sources", False):
+            continue
+        for field in quoting._meta.concrete_fields:
+            if field.is_relation and field.related_model in paths:
+                rows = Q(**{f"{field.name}{paths[field.related_model]}_id": record.pk})
+                tables += [(quoting, rows), (quoting.history.model, rows)]
     return tables
 
 

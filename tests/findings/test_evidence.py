@@ -379,3 +379,32 @@ def test_a_finding_is_agreed_by_nobody_who_changed_it(staff_user: User) -> None:
     with pytest.raises(FindingsError, match="Someone else must review this finding"):
         services.finding_agree(finding=finding, user=editor)
     services.finding_agree(finding=finding, user=ReviewerFactory.create())
+
+
+def test_a_redaction_of_the_source_redacts_the_quote_and_marks_it_stale(
+    staff_user: User, reviewer_user: User
+) -> None:
+    from mash_survey.redaction import redact
+
+    nhs = "943 476 5919"
+    visit = approved_visit(notes=f"The child (NHS number {nhs}) was discussed. {NOTES}")
+    excerpt = _code(sources.visit_source(visit), f"(NHS number {nhs}) was discussed", staff_user)
+    section = published_section(body=f"Referral for NHS number {nhs} came by phone.")
+    from_section = _code(sources.section_source(section), f"NHS number {nhs}", staff_user)
+
+    redact(visit, nhs, user=reviewer_user, reason="A child's NHS number in the notes.")
+    from case_studies.queries import HISTORY_PARTS
+
+    redact(
+        section.case_study,
+        nhs,
+        user=reviewer_user,
+        reason="A child's NHS number in a section.",
+        parts=HISTORY_PARTS,
+    )
+
+    for quoted in (excerpt, from_section):
+        quoted.refresh_from_db()
+        assert nhs not in quoted.quote
+        assert all(nhs not in row.quote for row in quoted.history.all())
+        assert _state(quoted) == sources.REDACTED
