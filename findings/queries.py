@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404
 
 from areas.models import LocalAuthority
 from mash_survey import history
+from mash_survey.spreadsheets import Cell
 from surveys.models import Question
-from surveys.spreadsheets import Cell
 from visits.models import ReviewStatus, Visit
 
 from . import sources

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from areas.models import LocalAuthority
+from mash_survey.spreadsheets import write_csv
 
 from .imports import AREA_COLUMN, survey_import_apply
 from .models import Choice, Question, QuestionKind, Survey
-from .spreadsheets import write_csv
 
 DEMO_SLUG = "initial-survey-illustrative"
 AGENCIES = [

@@ -4,6 +4,8 @@ Both are built from the same columns the import reads, so a filled-in template a
 export both import back (an export unchanged).
 """
 
+from mash_survey.spreadsheets import Cell, write_csv, write_xlsx
+
 from .imports import (
     AREA_COLUMN,
     DFE_CODE_COLUMN,
@@ -14,12 +16,7 @@ from .imports import (
 )
 from .models import Question, QuestionKind, Survey
 from .queries import response_list, response_values, survey_questions
-from .spreadsheets import Cell, write_csv, write_xlsx
 from .values import AnswerValue, allowed_values
-
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 AREA_ALLOWED = "The area's ONS code (such as E08000037), DfE code (such as 390) or exact name"
 

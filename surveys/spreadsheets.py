@@ -1,20 +1,18 @@
-"""Reading and writing the survey's files: CSV (UTF-8 with or without BOM, or Excel's
-Windows-1252) and XLSX. Reading refuses what it cannot trust with a message that says why;
-writing makes every text cell safe to open in a spreadsheet."""
+"""Reading the survey's files: CSV (UTF-8 with or without BOM, or Excel's Windows-1252) and
+XLSX, refusing what it cannot trust with a message that says why. Writing is
+`mash_survey.spreadsheets`."""
 
 import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from mash_survey.api_renderers import FORMULA_PREFIXES, neutralise_formula
+from mash_survey.api_renderers import FORMULA_PREFIXES
 from mash_survey.errors import ServiceError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -35,7 +33,6 @@ NOT_TEXT_MESSAGE = (
 
 #: A cell for write_csv / write_xlsx. Numbers and dates are written as such (never as a
 #: formula); text is neutralised when a spreadsheet would run it.
-Cell = str | int | Decimal | dt.date | None
 
 
 class UnreadableFileError(ServiceError):
@@ -168,54 +165,3 @@ def _read_xlsx(content: bytes) -> list[tuple[int, list[str]]]:
         return numbered
     finally:
         workbook.close()
-
-
-def _csv_text(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, str):
-        return str(neutralise_formula(cell))
-    if isinstance(cell, Decimal):
-        return f"{cell.normalize():f}"
-    if isinstance(cell, dt.date):
-        return cell.isoformat()
-    return str(cell)
-
-
-def write_csv(rows: Sequence[Sequence[Cell]]) -> bytes:
-    """CSV in UTF-8 with a BOM (so Excel reads it), every text cell formula-safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_csv_text(cell) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _xlsx_value(cell: Cell) -> object:
-    if isinstance(cell, str):
-        return neutralise_formula(cell)
-    if isinstance(cell, Decimal):
-        # Whole numbers as integers, so a spreadsheet shows 120 rather than 120.00.
-        return int(cell) if cell == cell.to_integral_value() else cell
-    return cell
-
-
-def write_xlsx(sheets: Sequence[tuple[str, Sequence[Sequence[Cell]]]]) -> bytes:
-    """An XLSX workbook of named sheets; text that looks like a formula is kept as text,
-    numbers and dates are typed cells."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]  # a new workbook has one sheet
-    for title, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        for row in rows:
-            sheet.append([_xlsx_value(cell) for cell in row])
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-        for column in sheet.columns:
-            width = max((len(str(c.value or "")) for c in column), default=10)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(width, 10), 60)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

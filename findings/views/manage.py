@@ -10,11 +10,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from mash_survey import publishing
+from mash_survey import publishing, spreadsheets
 from mash_survey.access import FORM, POST, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError
 from mash_survey.forms import seen_version
@@ -27,8 +27,6 @@ from mash_survey.identifiers import (
 )
 from mash_survey.markdown import render_markdown
 from mash_survey.roles import is_reviewer
-from surveys.exports import CONTENT_TYPES
-from surveys.spreadsheets import write_csv, write_xlsx
 
 from .. import queries, services
 from ..forms_manage import AgreeForm, EvidenceForm, FindingForm, MergeForm, ThemeForm
@@ -59,15 +57,10 @@ def codebook(request: HttpRequest) -> HttpResponse:
 
 @member_required(methods=SAFE)
 def codebook_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The codebook with its counts as CSV or XLSX (private: it is not cached)."""
-    if fmt not in CONTENT_TYPES:
-        raise Http404
+    """The codebook with its counts as CSV or XLSX."""
+    spreadsheets.check_format(fmt)
     rows = queries.codebook_rows(queries.codebook())
-    content = write_csv(rows) if fmt == "csv" else write_xlsx([("Codebook", rows)])
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="codebook.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return spreadsheets.download(fmt, "codebook", [("Codebook", rows)])
 
 
 @member_required(methods=SAFE)

@@ -5,18 +5,13 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from mash_survey.access import POST, member_required, signed_in_user
+from mash_survey.spreadsheets import attachment, check_format
 
-from ..exports import (
-    CONTENT_TYPES,
-    returns_csv,
-    returns_xlsx,
-    template_csv,
-    template_xlsx,
-)
+from ..exports import returns_csv, returns_xlsx, template_csv, template_xlsx
 from ..forms_files import ImportConfirmForm, ImportUploadForm
 from ..imports import (
     ImportPlan,
@@ -146,12 +141,8 @@ def _spreadsheet(
 ) -> HttpResponse:
     """A file about the survey, as CSV or XLSX, to download (private: it is not cached)."""
     survey = survey_detail(slug=slug)
-    if fmt not in CONTENT_TYPES:
-        raise Http404
-    response = HttpResponse(make[fmt](survey), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{survey.slug}-{suffix}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    check_format(fmt)
+    return attachment(make[fmt](survey), fmt, f"{survey.slug}-{suffix}")
 
 
 @member_required
