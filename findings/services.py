@@ -65,7 +65,13 @@ def _check_parent(theme: Theme | None, parent: Theme | None) -> None:
             )
 
 
+#: Web addresses the codebook's own pages use.
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def _unique_name(name: str, slug: str, exclude: int | None = None) -> None:
+    if not slug or slug in RESERVED_SLUGS:
+        raise FindingsError(f"Choose another name: {name} cannot be a theme's web address")
     taken = Theme.objects.exclude(pk=exclude) if exclude else Theme.objects.all()
     same = taken.filter(name__iexact=name).first()
     if same is not None:

@@ -320,6 +320,8 @@ def test_sub_themes_are_one_level_deep(staff_user: User) -> None:
     )
     with pytest.raises(FindingsError, match="is itself a sub-theme"):
         services.theme_create(user=staff_user, name="Chairs", definition="x", parent=child)
+    with pytest.raises(FindingsError, match="cannot be a theme's web address"):
+        services.theme_create(user=staff_user, name="New", definition="A theme named New.")
     with pytest.raises(FindingsError, match="already a theme called Governance"):
         services.theme_create(user=staff_user, name="governance", definition="Again.")
 
