@@ -43,7 +43,7 @@ from .models import (
     ThemeStatus,
 )
 
-COUNTS = ["excerpt_count", "visit_count", "area_count", "region_count"]
+COUNTS = ["excerpt_count", "visit_count", "area_count", "visited_area_count", "region_count"]
 
 
 def _count(what: str) -> serializers.IntegerField:
@@ -107,6 +107,7 @@ class ThemeSerializer(CSVCellsMixin, serializers.ModelSerializer):
     excerpt_count = _count("excerpts are coded to it")
     visit_count = _count("distinct visits those excerpts come from")
     area_count = _count("distinct local authorities those excerpts come from")
+    visited_area_count = _count("of those local authorities were visited (approved visits)")
     region_count = _count("distinct regions those excerpts come from")
     finding_count = serializers.IntegerField(
         read_only=True, help_text="How many agreed findings it has."
@@ -202,6 +203,7 @@ class FindingSerializer(CSVCellsMixin, serializers.ModelSerializer):
     excerpt_count = _count("excerpts it cites")
     visit_count = _count("distinct visits its cited excerpts come from")
     area_count = _count("distinct local authorities its cited excerpts come from")
+    visited_area_count = _count("of those local authorities were visited (approved visits)")
     region_count = _count("distinct regions its cited excerpts come from")
     quotes = serializers.SerializerMethodField(
         help_text="The cited excerpts cleared for publication and still standing, each "

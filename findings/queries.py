@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.db.models.lookups import In
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -56,13 +57,22 @@ def model_of(to: str = "") -> Coalesce:
     )
 
 
+def _visited_areas() -> QuerySet[Visit, Any]:
+    return Visit.objects.filter(status=ReviewStatus.APPROVED).values("local_authorities")
+
+
 def evidence_counts(to: str) -> dict[str, Count]:
-    """Excerpts, distinct visits, distinct areas and distinct regions, through `to` (the
-    path from the annotated model to its excerpts, ending "__")."""
+    """Excerpts, distinct visits, distinct areas (all, and those among the areas visited:
+    the "14 of 37 areas visited") and distinct regions, through `to` (the path from the
+    annotated model to its excerpts, ending "__")."""
+    area = area_of(to)
     return {
         "excerpt_count": Count(f"{to[:-2]}", distinct=True),
         "visit_count": Count(visit_of(to), distinct=True),
-        "area_count": Count(area_of(to), distinct=True),
+        "area_count": Count(area, distinct=True),
+        "visited_area_count": Count(
+            Case(When(In(area, _visited_areas()), then=area)), distinct=True
+        ),
         "region_count": Count(region_of(to), distinct=True),
     }
 

@@ -29,6 +29,7 @@ def test_counts_are_distinct_visits_areas_and_regions(staff_user: User) -> None:
     north, south = RegionFactory.create(), RegionFactory.create()
     a, b = LocalAuthorityFactory.create(region=north), LocalAuthorityFactory.create(region=north)
     c = LocalAuthorityFactory.create(region=south)
+    d = LocalAuthorityFactory.create(region=south)  # returned the survey, never visited
     structure, other = ThemeFactory.create(name="Structure"), ThemeFactory.create(name="Other")
     joint_visit = approved_visit(authorities=[a, b], notes=TEXT)  # one visit to two areas
     _code(sources.visit_source(joint_visit), staff_user, structure, other)
@@ -37,18 +38,25 @@ def test_counts_are_distinct_visits_areas_and_regions(staff_user: User) -> None:
     _code(
         sources.section_source(published_section(body=TEXT, authorities=[b])), staff_user, structure
     )
-    _code(sources.answer_source(submitted_answer(TEXT, authority=c)), staff_user, structure)
+    _code(sources.answer_source(submitted_answer(TEXT, authority=d)), staff_user, structure)
     _code(sources.visit_source(approved_visit(authorities=[c], notes=TEXT)), staff_user, other)
 
     counts = {
-        t.name: (t.excerpt_count, t.visit_count, t.area_count, t.region_count)  # type: ignore[attr-defined]
+        t.name: (
+            t.excerpt_count,  # type: ignore[attr-defined]
+            t.visit_count,  # type: ignore[attr-defined]
+            t.area_count,  # type: ignore[attr-defined]
+            t.visited_area_count,  # type: ignore[attr-defined]
+            t.region_count,  # type: ignore[attr-defined]
+        )
         for t in queries.codebook()
     }
 
     # Structure: 4 excerpts; 1 visit (the notes and the feedback are the same visit; the case
-    # study has none; a survey answer is not a visit); areas a, b (visit) and c (answer).
-    assert counts["Structure"] == (4, 1, 3, 2)
-    assert counts["Other"] == (2, 2, 3, 2)
+    # study has none; a survey answer is not a visit); areas a, b (visit) and d (answer), of
+    # which a and b were visited.
+    assert counts["Structure"] == (4, 1, 3, 2, 2)
+    assert counts["Other"] == (2, 2, 3, 3, 2)
     assert queries.areas_visited() == 3
 
 
