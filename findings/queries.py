@@ -138,6 +138,11 @@ def excerpts_of_source(**source: Any) -> list[Excerpt]:
     return list(sources.with_state(_excerpts().filter(**source)).order_by("start", "pk"))
 
 
+def excerpt_detail(pk: int) -> Excerpt:
+    """One excerpt with its themes, source and stale state."""
+    return get_object_or_404(sources.with_state(_excerpts()), pk=pk)
+
+
 def findings_of_theme(theme: Theme, *, agreed_only: bool) -> list[Finding]:
     findings = Finding.objects.filter(theme=theme).prefetch_related(
         Prefetch("evidence__excerpt", queryset=_excerpts()), "evidence__question"

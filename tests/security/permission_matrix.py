@@ -14,8 +14,10 @@ from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from case_studies.models import CaseStudy, CaseStudyModel, CaseStudyStatus
-from surveys.models import Response, VisitSelection
+from case_studies.models import CaseStudy, CaseStudyModel, CaseStudyStatus, Section
+from findings.models import Coding, Excerpt, Theme
+from surveys.models import Answer, QuestionKind, Response, ResponseStatus, VisitSelection
+from tests.surveys.factories import SurveyFactory, add_question
 from visits.models import DetailedFeedback, ModelSeen, ReviewStatus, Visit
 
 from .endpoints import Endpoint, model_admin_of
@@ -106,6 +108,18 @@ ACCESS: dict[str, Access] = {
     "api:casestudy-list": Access.PUBLIC,
     "api:casestudy-detail": Access.PUBLIC,
     "findings:index": Access.PUBLIC,
+    "findings:code_visit": Access.MEMBERS,
+    "findings:code_feedback": Access.MEMBERS,
+    "findings:code_section": Access.MEMBERS,
+    "findings:code_answer": Access.MEMBERS,
+    "findings:excerpt": Access.MEMBERS,
+    "findings:excerpt_reanchor": Access.POST_ONLY,
+    "findings:excerpt_reconfirm": Access.POST_ONLY,
+    "findings:excerpt_clearance": Access.POST_ONLY,
+    "findings:excerpt_remove": Access.MEMBERS,
+    "findings:excerpt_history": Access.MEMBERS,
+    "findings:needs_attention": Access.MEMBERS,
+    "findings:codebook_theme": Access.MEMBERS,
     # The API (each name covers its format-suffix pattern too).
     "api:api-root": Access.PUBLIC,
     "api:schema": Access.PUBLIC,
@@ -293,7 +307,78 @@ def _case_study_slug(status: str) -> Sample:
     return sample
 
 
+def _published_section_pk(samples: Samples, endpoint: Endpoint) -> str:
+    """A section of the published sample case study (made on first use)."""
+    case_study = CaseStudy.objects.get(slug=_published_case_study_slug(samples, endpoint))
+    section, _ = Section.objects.get_or_create(
+        case_study=case_study,
+        order=1,
+        defaults={"heading": "How it works", "body": "Partners share information daily."},
+    )
+    return str(section.pk)
+
+
+def _submitted_answer_pk(samples: Samples, endpoint: Endpoint) -> str:
+    """A free-text answer in a submitted return of the sample area (made on first use)."""
+    answer = Answer.objects.filter(
+        question__kind=QuestionKind.FREE_TEXT, response__status=ResponseStatus.SUBMITTED
+    ).first()
+    if answer is None:
+        survey = SurveyFactory.create(slug="sample-coded-survey", title="Sample coded survey")
+        question = add_question(survey, "Q9", QuestionKind.FREE_TEXT, required=False)
+        response = Response.objects.create(
+            survey=survey,
+            local_authority=samples.authority,
+            status=ResponseStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        answer = Answer.objects.create(
+            response=response, question=question, text="Partners meet every morning."
+        )
+    return str(answer.pk)
+
+
+def _excerpt(samples: Samples) -> Excerpt:
+    """An excerpt of the approved sample visit's notes, coded to a theme (made on first use)."""
+    excerpt = Excerpt.objects.order_by("pk").first()
+    if excerpt is None:
+        visit = _approved_visit(samples)
+        visit.notes = "Partners meet every morning."
+        visit.save(update_fields=["notes"])
+        theme = _theme(samples)
+        now = timezone.now()
+        excerpt = Excerpt.objects.create(
+            visit=visit,
+            start=0,
+            end=8,
+            quote="Partners",
+            source_version=visit.version,
+            coded_at=now,
+        )
+        Coding.objects.create(excerpt=excerpt, theme=theme, coded_at=now)
+    return excerpt
+
+
+def _theme(samples: Samples) -> Theme:
+    theme, _ = Theme.objects.get_or_create(
+        slug="sample-theme",
+        defaults={"name": "Sample theme", "definition": "Passages about working together."},
+    )
+    return theme
+
+
 URL_PARAMETERS: dict[str, dict[str, Sample]] = {
+    "findings:code_visit": {"pk": _approved_visit_pk},
+    "findings:code_feedback": {"pk": _approved_feedback_pk, "field": lambda s, e: "barriers"},
+    "findings:code_section": {"pk": _published_section_pk},
+    "findings:code_answer": {"pk": _submitted_answer_pk},
+    "findings:excerpt": {"pk": lambda s, e: str(_excerpt(s).pk)},
+    "findings:excerpt_reanchor": {"pk": lambda s, e: str(_excerpt(s).pk)},
+    "findings:excerpt_reconfirm": {"pk": lambda s, e: str(_excerpt(s).pk)},
+    "findings:excerpt_clearance": {"pk": lambda s, e: str(_excerpt(s).pk)},
+    "findings:excerpt_remove": {"pk": lambda s, e: str(_excerpt(s).pk)},
+    "findings:excerpt_history": {"pk": lambda s, e: str(_excerpt(s).pk)},
+    "findings:codebook_theme": {"slug": lambda s, e: _theme(s).slug},
     "case_studies:edit": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:history": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:redact": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
