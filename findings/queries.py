@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
-from django.db.models.lookups import In
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 from django.shortcuts import get_object_or_404
 
 from areas.models import LocalAuthority
@@ -149,6 +149,11 @@ def excerpts_of_source(**source: Any) -> list[Excerpt]:
     """The excerpts of one source (`visit=…`, `feedback=…, feedback_field=…`, `section=…`,
     `answer=…`), in the order they appear, with their stale state."""
     return list(sources.with_state(_excerpts().filter(**source)).order_by("start", "pk"))
+
+
+def excerpt_detail(pk: int) -> Excerpt:
+    """One excerpt with its themes, source and stale state."""
+    return get_object_or_404(sources.with_state(_excerpts()), pk=pk)
 
 
 def findings_of_theme(theme: Theme, *, agreed_only: bool) -> list[Finding]:

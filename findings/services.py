@@ -221,6 +221,13 @@ def find_passage(text: str, passage: str) -> list[int]:
     return starts
 
 
+def as_in(text: str, passage: str) -> str:
+    """The passage with its line breaks written as `text` writes them: a browser sends every
+    line break in a form as CR LF, whatever the stored text uses."""
+    passage = passage.replace("\r\n", "\n").replace("\r", "\n")
+    return passage.replace("\n", "\r\n") if "\r\n" in text else passage
+
+
 @transaction.atomic
 def excerpt_create(
     *,
@@ -283,7 +290,7 @@ def excerpt_paste(
 ) -> Excerpt:
     """Code a pasted passage: found exactly once (or the `occurrence` chosen, counting from 1),
     or refused with a message saying what to do."""
-    passage = passage.strip()
+    passage = as_in(source.text, passage.strip())
     if not passage:
         raise FindingsError("Paste the passage to code")
     starts = find_passage(source.text, passage)

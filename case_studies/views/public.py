@@ -43,6 +43,7 @@ def _page_context(case_study: CaseStudy) -> dict[str, object]:
     regions = sorted({area.region.name for area in areas})
     sections = [
         {
+            "pk": section.pk,
             "heading": section.heading,
             "anchor": f"section-{index}",
             "html": render_markdown(section.body),
@@ -64,6 +65,9 @@ def case_study_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = _page_context(case_study)
     context["is_withdrawn"] = case_study.status == CaseStudyStatus.WITHDRAWN
+    context["can_code"] = (
+        is_staff_member(request.user) and case_study.status == CaseStudyStatus.PUBLISHED
+    )
     context["is_unpublished"] = case_study.status in (
         CaseStudyStatus.DRAFT,
         CaseStudyStatus.IN_REVIEW,

@@ -1,1 +1,1 @@
-"""The findings pages, one module per part: `index`, `reports`."""
+"""The findings pages, one module per part: `public`, `manage`, `coding`, `reports`."""

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from areas.models import LocalAuthority
 
-from ..models import Answer, Choice, Question, Response, Survey
+from ..models import Answer, Choice, Question, QuestionKind, Response, Survey
 from ..services import stored_value
 from ..values import AnswerValue
 
@@ -113,6 +113,16 @@ class AreaReturn:
     @property
     def status(self) -> str:
         return AreaStatus(self.local_authority, self.response).status
+
+
+def free_text_answer_ids(response: Response) -> dict[int, int]:
+    """The return's answers to free-text questions that have text: question id → answer id
+    (the answers evidence can be coded from)."""
+    return dict(
+        Answer.objects.filter(response=response, question__kind=QuestionKind.FREE_TEXT)
+        .exclude(text="")
+        .values_list("question_id", "pk")
+    )
 
 
 def area_return(survey: Survey, local_authority: LocalAuthority) -> AreaReturn:

@@ -69,6 +69,7 @@ class AnswerRow:
     question: Question
     value: AnswerValue
     anchor: str
+    answer_id: int | None = None  # a submitted free-text answer: it can be coded
 
     @property
     def lines(self) -> list[str]:
@@ -85,14 +86,20 @@ class Section:
     rows: list[AnswerRow] = field(default_factory=list)
 
 
-def _sections(questions: list[Question], values: dict[int, AnswerValue]) -> list[Section]:
-    """The questions with their answers, under each section heading in turn."""
+def _sections(
+    questions: list[Question],
+    values: dict[int, AnswerValue],
+    answer_ids: dict[int, int] | None = None,
+) -> list[Section]:
+    """The questions with their answers, under each section heading in turn (with the ids of
+    the `answer_ids` that can be coded)."""
     sections: list[Section] = []
     for question in questions:
         if question.section or not sections:
             sections.append(Section(question.section))
         value = values.get(question.pk, AnswerValue())
-        sections[-1].rows.append(AnswerRow(question, value, anchor(question)))
+        answer_id = (answer_ids or {}).get(question.pk)
+        sections[-1].rows.append(AnswerRow(question, value, anchor(question), answer_id))
     return sections
 
 
@@ -167,7 +174,13 @@ def _detail_page(
         "surveys/entry/detail.html",
         _context(
             current,
-            sections=_sections(questions, current.values),
+            sections=_sections(
+                questions,
+                current.values,
+                queries.free_text_answer_ids(current.response)
+                if submitted and current.response
+                else None,
+            ),
             identifier_hits=_identifier_hits(current),
             can_edit=not submitted,
             can_reopen=submitted and is_reviewer(signed_in_user(request)),

@@ -14,9 +14,10 @@ from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from case_studies.models import CaseStudy, CaseStudyModel, CaseStudyStatus
+from case_studies.models import CaseStudy, CaseStudyModel, CaseStudyStatus, Section
 from findings.models import Coding, Excerpt, Finding, FindingStatus, Theme
-from surveys.models import Response, VisitSelection
+from surveys.models import Answer, QuestionKind, Response, ResponseStatus, VisitSelection
+from tests.surveys.factories import SurveyFactory, add_question
 from visits.models import DetailedFeedback, ModelSeen, ReviewStatus, Visit
 
 from .endpoints import Endpoint, model_admin_of
@@ -134,6 +135,17 @@ ACCESS: dict[str, Access] = {
     "findings:finding_agree": Access.REVIEWERS,
     "findings:finding_retire": Access.POST_ONLY,
     "findings:finding_reopen": Access.POST_ONLY,
+    "findings:code_visit": Access.MEMBERS,
+    "findings:code_feedback": Access.MEMBERS,
+    "findings:code_section": Access.MEMBERS,
+    "findings:code_answer": Access.MEMBERS,
+    "findings:excerpt": Access.MEMBERS,
+    "findings:excerpt_reanchor": Access.POST_ONLY,
+    "findings:excerpt_reconfirm": Access.POST_ONLY,
+    "findings:excerpt_clearance": Access.POST_ONLY,
+    "findings:excerpt_remove": Access.MEMBERS,
+    "findings:excerpt_history": Access.MEMBERS,
+    "findings:needs_attention": Access.MEMBERS,
     # The API (each name covers its format-suffix pattern too).
     "api:api-root": Access.PUBLIC,
     "api:schema": Access.PUBLIC,
@@ -329,6 +341,37 @@ def _case_study_slug(status: str) -> Sample:
     return sample
 
 
+def _published_section_pk(samples: Samples, endpoint: Endpoint) -> str:
+    """A section of the published sample case study (made on first use)."""
+    case_study = CaseStudy.objects.get(slug=_published_case_study_slug(samples, endpoint))
+    section, _ = Section.objects.get_or_create(
+        case_study=case_study,
+        order=1,
+        defaults={"heading": "How it works", "body": "Partners share information daily."},
+    )
+    return str(section.pk)
+
+
+def _submitted_answer_pk(samples: Samples, endpoint: Endpoint) -> str:
+    """A free-text answer in a submitted return of the sample area (made on first use)."""
+    answer = Answer.objects.filter(
+        question__kind=QuestionKind.FREE_TEXT, response__status=ResponseStatus.SUBMITTED
+    ).first()
+    if answer is None:
+        survey = SurveyFactory.create(slug="sample-coded-survey", title="Sample coded survey")
+        question = add_question(survey, "Q9", QuestionKind.FREE_TEXT, required=False)
+        response = Response.objects.create(
+            survey=survey,
+            local_authority=samples.authority,
+            status=ResponseStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        answer = Answer.objects.create(
+            response=response, question=question, text="Partners meet every morning."
+        )
+    return str(answer.pk)
+
+
 def _theme(samples: Samples) -> Theme:
     """An active theme of the codebook (made on first use)."""
     theme, _ = Theme.objects.get_or_create(
@@ -418,6 +461,16 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     **{f"findings:{name}": {"slug": _theme_slug} for name in _FINDINGS_THEME_URLS},
     **{f"findings:{name}": {"pk": _draft_finding_pk} for name in _FINDINGS_FINDING_URLS},
     "findings:theme": {"slug": _agreed_theme_slug},
+    "findings:code_visit": {"pk": _approved_visit_pk},
+    "findings:code_feedback": {"pk": _approved_feedback_pk, "field": lambda s, e: "barriers"},
+    "findings:code_section": {"pk": _published_section_pk},
+    "findings:code_answer": {"pk": _submitted_answer_pk},
+    "findings:excerpt": {"pk": _excerpt_pk},
+    "findings:excerpt_reanchor": {"pk": _excerpt_pk},
+    "findings:excerpt_reconfirm": {"pk": _excerpt_pk},
+    "findings:excerpt_clearance": {"pk": _excerpt_pk},
+    "findings:excerpt_remove": {"pk": _excerpt_pk},
+    "findings:excerpt_history": {"pk": _excerpt_pk},
     "case_studies:edit": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:history": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},
     "case_studies:redact": {"slug": _case_study_slug(CaseStudyStatus.DRAFT)},

@@ -91,6 +91,17 @@ def facts_context(record: Visit | DetailedFeedback) -> dict[str, object]:
     }
 
 
+def coding_fields(feedback: DetailedFeedback) -> list[tuple[str, str]]:
+    """The approved feedback's free-text fields that have text to code: (name, label)."""
+    if feedback.status != ReviewStatus.APPROVED:
+        return []
+    return [
+        (name, label.removeprefix("the "))
+        for name, label, text in feedback.identifier_texts()
+        if text
+    ]
+
+
 @member_required(methods=SAFE)
 def visit_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
@@ -168,5 +179,6 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **record_context(user, feedback),
             **facts_context(feedback),
             "identifier_hits": identifiers.saved_hits(feedback),
+            "coding_fields": coding_fields(feedback),
         },
     )
