@@ -114,12 +114,15 @@ def theme_detail(slug: str) -> Theme:
     )
 
 
-def _excerpts() -> QuerySet[Excerpt]:
+def excerpts_with_sources() -> QuerySet[Excerpt]:
+    """Excerpts with everything their source, places and model need: a fixed number of
+    queries for any number."""
     return Excerpt.objects.select_related(
         "visit__region",
         "feedback__visit__region",
         "section__case_study",
         "answer__response__local_authority__region",
+        "answer__response__survey",
         "answer__question",
         "coded_by",
     ).prefetch_related(
@@ -137,23 +140,25 @@ def _excerpts() -> QuerySet[Excerpt]:
 
 def excerpts_of_theme(theme: Theme) -> list[Excerpt]:
     """The theme's coded excerpts, each with its stale state; a fixed number of queries."""
-    return list(sources.with_state(_excerpts().filter(themes=theme)).order_by("pk"))
+    return list(sources.with_state(excerpts_with_sources().filter(themes=theme)).order_by("pk"))
 
 
 def excerpts_needing_attention() -> list[Excerpt]:
     """Every stale excerpt: its source changed or can no longer be cited."""
-    return list(sources.stale(_excerpts()).order_by("pk"))
+    return list(sources.stale(excerpts_with_sources()).order_by("pk"))
 
 
 def excerpts_of_source(**source: Any) -> list[Excerpt]:
     """The excerpts of one source (`visit=…`, `feedback=…, feedback_field=…`, `section=…`,
     `answer=…`), in the order they appear, with their stale state."""
-    return list(sources.with_state(_excerpts().filter(**source)).order_by("start", "pk"))
+    return list(
+        sources.with_state(excerpts_with_sources().filter(**source)).order_by("start", "pk")
+    )
 
 
 def excerpt_detail(pk: int) -> Excerpt:
     """One excerpt with its themes, source and stale state."""
-    return get_object_or_404(sources.with_state(_excerpts()), pk=pk)
+    return get_object_or_404(sources.with_state(excerpts_with_sources()), pk=pk)
 
 
 def findings_of_theme(theme: Theme, *, agreed_only: bool) -> list[Finding]:
@@ -162,7 +167,7 @@ def findings_of_theme(theme: Theme, *, agreed_only: bool) -> list[Finding]:
         .annotate(**evidence_counts("evidence__excerpt__"))
         .select_related("created_by", "agreed_by")
         .prefetch_related(
-            Prefetch("evidence__excerpt", queryset=sources.with_state(_excerpts())),
+            Prefetch("evidence__excerpt", queryset=sources.with_state(excerpts_with_sources())),
             "evidence__question__survey",
         )
     )
@@ -296,7 +301,7 @@ def finding_for_manage(pk: int) -> Finding:
         Finding.objects.select_related("theme", "created_by", "agreed_by")
         .annotate(**evidence_counts("evidence__excerpt__"))
         .prefetch_related(
-            Prefetch("evidence__excerpt", queryset=sources.with_state(_excerpts())),
+            Prefetch("evidence__excerpt", queryset=sources.with_state(excerpts_with_sources())),
             "evidence__question__survey",
         ),
         pk=pk,
@@ -311,7 +316,9 @@ def evidence_choices(finding: Finding) -> tuple[list[Excerpt], list[Question]]:
     """What a finding may cite: the excerpts of its theme (and any it already cites), each
     with its stale state, and the survey questions."""
     wanted = Excerpt.objects.filter(Q(themes=finding.theme) | Q(cited_by__finding=finding))
-    excerpts = sources.with_state(_excerpts().filter(pk__in=wanted.values("pk"))).order_by("pk")
+    excerpts = sources.with_state(
+        excerpts_with_sources().filter(pk__in=wanted.values("pk"))
+    ).order_by("pk")
     questions = Question.objects.select_related("survey").order_by("survey__pk", "order")
     return list(excerpts), list(questions)
 
@@ -380,7 +387,7 @@ def _of_area(authority: LocalAuthority) -> Q:
 def excerpts_of_area(authority: LocalAuthority) -> list[tuple[Theme, list[Excerpt]]]:
     """The area's coded excerpts (staff), grouped by theme in codebook order."""
     of_area = Excerpt.objects.filter(_of_area(authority)).values("pk")
-    excerpts = sources.with_state(_excerpts().filter(pk__in=of_area)).order_by("pk")
+    excerpts = sources.with_state(excerpts_with_sources().filter(pk__in=of_area)).order_by("pk")
     grouped: dict[int, tuple[Theme, list[Excerpt]]] = {}
     for excerpt in excerpts:
         for theme in excerpt.themes.all():

@@ -29,7 +29,7 @@ from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.urls import reverse
 
-from areas.models import LocalAuthority, Region
+from areas.models import Region
 from visits.models import ModelSeen
 
 from . import queries, sources
@@ -366,29 +366,6 @@ def coding_report(slug: str) -> Report:
 # ----- A theme's excerpts as a spreadsheet ----------------------------------------------
 
 
-def _excerpts() -> QuerySet[Excerpt]:
-    """Excerpts with everything their source, places and model need: a fixed number of
-    queries for any number."""
-    return Excerpt.objects.select_related(
-        "visit__region",
-        "feedback__visit__region",
-        "section__case_study",
-        "answer__response__local_authority__region",
-        "answer__response__survey",
-        "answer__question",
-    ).prefetch_related(
-        "themes",
-        *[
-            Prefetch(path, queryset=LocalAuthority.objects.select_related("region"))
-            for path in (
-                "visit__local_authorities",
-                "feedback__visit__local_authorities",
-                "section__case_study__local_authorities",
-            )
-        ],
-    )
-
-
 def model_seen_of_excerpt(excerpt: Excerpt) -> str | None:
     """The model seen where the excerpt comes from (None for a survey answer)."""
     if excerpt.visit_id:
@@ -418,7 +395,9 @@ def source_path(excerpt: Excerpt) -> str:
 def theme_excerpts_table(theme: Theme, *, absolute: Callable[[str], str]) -> list[list[Cell]]:
     """The theme's coded excerpts, one a row, with a link to each one's source (`absolute`
     makes a path a full address)."""
-    excerpts = list(sources.with_state(_excerpts().filter(themes=theme)).order_by("pk"))
+    excerpts = list(
+        sources.with_state(queries.excerpts_with_sources().filter(themes=theme)).order_by("pk")
+    )
     rows: list[list[Cell]] = [
         [
             "Excerpt",
@@ -490,7 +469,11 @@ def finding_list_for_api(*, agreed_only: bool) -> QuerySet[Finding]:
                 "evidence",
                 queryset=FindingEvidence.objects.select_related(
                     "question__survey"
-                ).prefetch_related(Prefetch("excerpt", queryset=sources.with_state(_excerpts()))),
+                ).prefetch_related(
+                    Prefetch(
+                        "excerpt", queryset=sources.with_state(queries.excerpts_with_sources())
+                    )
+                ),
             )
         )
         .order_by("theme__order", "theme__name", "order", "pk")
@@ -513,7 +496,7 @@ def excerpts_where(condition: Q, *, clearances: Iterable[str] | None = None) -> 
 def excerpt_list_for_api(*, staff: bool) -> QuerySet[Excerpt]:
     """Excerpts with their themes, places and stale state. Partner keys see only excerpts
     that still stand in a source that may be cited."""
-    excerpts = sources.with_state(_excerpts())
+    excerpts = sources.with_state(queries.excerpts_with_sources())
     if not staff:
         excerpts = excerpts.filter(stale=sources.STANDS)  # type: ignore[misc]  # annotated
     return excerpts.order_by("pk")
