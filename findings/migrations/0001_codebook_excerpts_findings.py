@@ -7,296 +7,912 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('case_studies', '0004_identifiers_found'),
-        ('surveys', '0004_identifiers_found'),
-        ('visits', '0004_identifiers_found'),
+        ("case_studies", "0004_identifiers_found"),
+        ("surveys", "0004_identifiers_found"),
+        ("visits", "0004_identifiers_found"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Excerpt',
+            name="Excerpt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('feedback_field', models.CharField(blank=True, help_text='Which free-text field of the feedback.', max_length=32)),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('quote', models.TextField()),
-                ('source_version', models.PositiveIntegerField()),
-                ('memo', models.TextField(blank=True)),
-                ('clearance', models.CharField(choices=[('private', 'Not for publication'), ('unattributed', 'Quote without attribution'), ('region', 'Quote with the region'), ('area', "Quote with the area's name")], default='private', max_length=12)),
-                ('coded_at', models.DateTimeField()),
-                ('is_illustrative', models.BooleanField(default=False)),
-                ('answer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='excerpts', to='surveys.answer')),
-                ('coded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('feedback', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='excerpts', to='visits.detailedfeedback')),
-                ('section', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='excerpts', to='case_studies.section')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='excerpts', to='visits.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "feedback_field",
+                    models.CharField(
+                        blank=True,
+                        help_text="Which free-text field of the feedback.",
+                        max_length=32,
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("quote", models.TextField()),
+                ("source_version", models.PositiveIntegerField()),
+                ("memo", models.TextField(blank=True)),
+                (
+                    "clearance",
+                    models.CharField(
+                        choices=[
+                            ("private", "Not for publication"),
+                            ("unattributed", "Quote without attribution"),
+                            ("region", "Quote with the region"),
+                            ("area", "Quote with the area's name"),
+                        ],
+                        default="private",
+                        max_length=12,
+                    ),
+                ),
+                ("coded_at", models.DateTimeField()),
+                ("is_illustrative", models.BooleanField(default=False)),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="excerpts",
+                        to="surveys.answer",
+                    ),
+                ),
+                (
+                    "coded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "feedback",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="excerpts",
+                        to="visits.detailedfeedback",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="excerpts",
+                        to="case_studies.section",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="excerpts",
+                        to="visits.visit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Coding',
+            name="Coding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('coded_at', models.DateTimeField()),
-                ('coded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('excerpt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codings', to='findings.excerpt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("coded_at", models.DateTimeField()),
+                (
+                    "coded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "excerpt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codings",
+                        to="findings.excerpt",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['excerpt', 'theme'],
+                "ordering": ["excerpt", "theme"],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifiers_found', models.PositiveSmallIntegerField(default=0, editable=False, help_text='How many possible identifiers the saved text holds (counted on each save).')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('headline', models.CharField(max_length=200)),
-                ('statement', models.TextField(help_text='Markdown.')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('agreed', 'Agreed'), ('retired', 'Retired')], default='draft', max_length=8)),
-                ('pii_override_reason', models.TextField(blank=True)),
-                ('agreed_at', models.DateTimeField(blank=True, null=True)),
-                ('is_illustrative', models.BooleanField(default=False)),
-                ('agreed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "identifiers_found",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="How many possible identifiers the saved text holds (counted on each save).",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("headline", models.CharField(max_length=200)),
+                ("statement", models.TextField(help_text="Markdown.")),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("agreed", "Agreed"), ("retired", "Retired")],
+                        default="draft",
+                        max_length=8,
+                    ),
+                ),
+                ("pii_override_reason", models.TextField(blank=True)),
+                ("agreed_at", models.DateTimeField(blank=True, null=True)),
+                ("is_illustrative", models.BooleanField(default=False)),
+                (
+                    "agreed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['theme__order', 'theme__name', 'order', 'pk'],
+                "ordering": ["theme__order", "theme__name", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalExcerpt',
+            name="HistoricalExcerpt",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('history_change_id', models.UUIDField(blank=True, db_index=True, editable=False, null=True)),
-                ('feedback_field', models.CharField(blank=True, help_text='Which free-text field of the feedback.', max_length=32)),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('quote', models.TextField()),
-                ('source_version', models.PositiveIntegerField()),
-                ('memo', models.TextField(blank=True)),
-                ('clearance', models.CharField(choices=[('private', 'Not for publication'), ('unattributed', 'Quote without attribution'), ('region', 'Quote with the region'), ('area', "Quote with the area's name")], default='private', max_length=12)),
-                ('coded_at', models.DateTimeField()),
-                ('is_illustrative', models.BooleanField(default=False)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('answer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.answer')),
-                ('coded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('feedback', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='visits.detailedfeedback')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('section', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='case_studies.section')),
-                ('visit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='visits.visit')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "history_change_id",
+                    models.UUIDField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                (
+                    "feedback_field",
+                    models.CharField(
+                        blank=True,
+                        help_text="Which free-text field of the feedback.",
+                        max_length=32,
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("quote", models.TextField()),
+                ("source_version", models.PositiveIntegerField()),
+                ("memo", models.TextField(blank=True)),
+                (
+                    "clearance",
+                    models.CharField(
+                        choices=[
+                            ("private", "Not for publication"),
+                            ("unattributed", "Quote without attribution"),
+                            ("region", "Quote with the region"),
+                            ("area", "Quote with the area's name"),
+                        ],
+                        default="private",
+                        max_length=12,
+                    ),
+                ),
+                ("coded_at", models.DateTimeField()),
+                ("is_illustrative", models.BooleanField(default=False)),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="surveys.answer",
+                    ),
+                ),
+                (
+                    "coded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "feedback",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="visits.detailedfeedback",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="case_studies.section",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="visits.visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical excerpt',
-                'verbose_name_plural': 'historical excerpts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical excerpt",
+                "verbose_name_plural": "historical excerpts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFindingEvidence',
+            name="HistoricalFindingEvidence",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_change_id', models.UUIDField(blank=True, db_index=True, editable=False, null=True)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('excerpt', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='findings.excerpt')),
-                ('finding', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='findings.finding')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.question')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "history_change_id",
+                    models.UUIDField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "excerpt",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="findings.excerpt",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="findings.finding",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="surveys.question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical finding evidence',
-                'verbose_name_plural': 'historical finding evidence',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical finding evidence",
+                "verbose_name_plural": "historical finding evidence",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('definition', models.TextField(help_text='What belongs in the theme and what does not, so two people code alike.')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('retired', 'Retired')], default='active', max_length=8)),
-                ('is_illustrative', models.BooleanField(default=False)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='findings.theme')),
-                ('parent', models.ForeignKey(blank=True, help_text='The theme this is a sub-theme of (one level only).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='findings.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                (
+                    "definition",
+                    models.TextField(
+                        help_text="What belongs in the theme and what does not, so two people code alike."
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("retired", "Retired")],
+                        default="active",
+                        max_length=8,
+                    ),
+                ),
+                ("is_illustrative", models.BooleanField(default=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="findings.theme",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The theme this is a sub-theme of (one level only).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="findings.theme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'name'],
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalTheme',
+            name="HistoricalTheme",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('history_change_id', models.UUIDField(blank=True, db_index=True, editable=False, null=True)),
-                ('name', models.CharField(db_index=True, max_length=120)),
-                ('slug', models.SlugField(max_length=120)),
-                ('definition', models.TextField(help_text='What belongs in the theme and what does not, so two people code alike.')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('retired', 'Retired')], default='active', max_length=8)),
-                ('is_illustrative', models.BooleanField(default=False)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='findings.theme')),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text='The theme this is a sub-theme of (one level only).', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='findings.theme')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "history_change_id",
+                    models.UUIDField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                ("name", models.CharField(db_index=True, max_length=120)),
+                ("slug", models.SlugField(max_length=120)),
+                (
+                    "definition",
+                    models.TextField(
+                        help_text="What belongs in the theme and what does not, so two people code alike."
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("retired", "Retired")],
+                        default="active",
+                        max_length=8,
+                    ),
+                ),
+                ("is_illustrative", models.BooleanField(default=False)),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="findings.theme",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The theme this is a sub-theme of (one level only).",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="findings.theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical theme',
-                'verbose_name_plural': 'historical themes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical theme",
+                "verbose_name_plural": "historical themes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFinding',
+            name="HistoricalFinding",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('identifiers_found', models.PositiveSmallIntegerField(default=0, editable=False, help_text='How many possible identifiers the saved text holds (counted on each save).')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('history_change_id', models.UUIDField(blank=True, db_index=True, editable=False, null=True)),
-                ('headline', models.CharField(max_length=200)),
-                ('statement', models.TextField(help_text='Markdown.')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('agreed', 'Agreed'), ('retired', 'Retired')], default='draft', max_length=8)),
-                ('pii_override_reason', models.TextField(blank=True)),
-                ('agreed_at', models.DateTimeField(blank=True, null=True)),
-                ('is_illustrative', models.BooleanField(default=False)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('agreed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('theme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='findings.theme')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "identifiers_found",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="How many possible identifiers the saved text holds (counted on each save).",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "history_change_id",
+                    models.UUIDField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                ("headline", models.CharField(max_length=200)),
+                ("statement", models.TextField(help_text="Markdown.")),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("agreed", "Agreed"), ("retired", "Retired")],
+                        default="draft",
+                        max_length=8,
+                    ),
+                ),
+                ("pii_override_reason", models.TextField(blank=True)),
+                ("agreed_at", models.DateTimeField(blank=True, null=True)),
+                ("is_illustrative", models.BooleanField(default=False)),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "agreed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="findings.theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical finding',
-                'verbose_name_plural': 'historical findings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical finding",
+                "verbose_name_plural": "historical findings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCoding',
+            name="HistoricalCoding",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_change_id', models.UUIDField(blank=True, db_index=True, editable=False, null=True)),
-                ('coded_at', models.DateTimeField()),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('coded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('excerpt', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='findings.excerpt')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('theme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='findings.theme')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "history_change_id",
+                    models.UUIDField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                ("coded_at", models.DateTimeField()),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "coded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "excerpt",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="findings.excerpt",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="findings.theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical coding',
-                'verbose_name_plural': 'historical codings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical coding",
+                "verbose_name_plural": "historical codings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='finding',
-            name='theme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='findings.theme'),
+            model_name="finding",
+            name="theme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="findings",
+                to="findings.theme",
+            ),
         ),
         migrations.AddField(
-            model_name='excerpt',
-            name='themes',
-            field=models.ManyToManyField(related_name='excerpts', through='findings.Coding', to='findings.theme'),
+            model_name="excerpt",
+            name="themes",
+            field=models.ManyToManyField(
+                related_name="excerpts", through="findings.Coding", to="findings.theme"
+            ),
         ),
         migrations.AddField(
-            model_name='coding',
-            name='theme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='codings', to='findings.theme'),
+            model_name="coding",
+            name="theme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="codings",
+                to="findings.theme",
+            ),
         ),
         migrations.CreateModel(
-            name='FindingEvidence',
+            name="FindingEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('excerpt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cited_by', to='findings.excerpt')),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='findings.finding')),
-                ('question', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cited_by', to='surveys.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "excerpt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cited_by",
+                        to="findings.excerpt",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="findings.finding",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cited_by",
+                        to="surveys.question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'finding evidence',
-                'ordering': ['finding', 'order', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('excerpt__isnull', False), ('question__isnull', True)), models.Q(('excerpt__isnull', True), ('question__isnull', False)), _connector='OR'), name='evidence_is_an_excerpt_or_a_question'), models.UniqueConstraint(condition=models.Q(('excerpt__isnull', False)), fields=('finding', 'excerpt'), name='excerpt_cited_once_per_finding'), models.UniqueConstraint(condition=models.Q(('question__isnull', False)), fields=('finding', 'question'), name='question_cited_once_per_finding')],
+                "verbose_name_plural": "finding evidence",
+                "ordering": ["finding", "order", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("excerpt__isnull", False), ("question__isnull", True)),
+                            models.Q(("excerpt__isnull", True), ("question__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="evidence_is_an_excerpt_or_a_question",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("excerpt__isnull", False)),
+                        fields=("finding", "excerpt"),
+                        name="excerpt_cited_once_per_finding",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("question__isnull", False)),
+                        fields=("finding", "question"),
+                        name="question_cited_once_per_finding",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'retired'])), name='theme_status_is_known'),
+            model_name="theme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["active", "retired"])),
+                name="theme_status_is_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.CheckConstraint(condition=models.Q(('merged_into__isnull', True), ('status', 'retired'), _connector='OR'), name='merged_theme_is_retired'),
+            model_name="theme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("merged_into__isnull", True), ("status", "retired"), _connector="OR"
+                ),
+                name="merged_theme_is_retired",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'agreed', 'retired'])), name='finding_status_is_known'),
+            model_name="finding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "agreed", "retired"])),
+                name="finding_status_is_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'agreed'), _negated=True), ('agreed_at__isnull', False), _connector='OR'), name='agreed_finding_has_date'),
+            model_name="finding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "agreed"), _negated=True),
+                    ("agreed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="agreed_finding_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='excerpt',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('answer__isnull', True), ('feedback__isnull', True), ('section__isnull', True), ('visit__isnull', False)), models.Q(('answer__isnull', True), ('feedback__isnull', False), ('section__isnull', True), ('visit__isnull', True)), models.Q(('answer__isnull', True), ('feedback__isnull', True), ('section__isnull', False), ('visit__isnull', True)), models.Q(('answer__isnull', False), ('feedback__isnull', True), ('section__isnull', True), ('visit__isnull', True)), _connector='OR'), name='excerpt_has_one_source'),
+            model_name="excerpt",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("answer__isnull", True),
+                        ("feedback__isnull", True),
+                        ("section__isnull", True),
+                        ("visit__isnull", False),
+                    ),
+                    models.Q(
+                        ("answer__isnull", True),
+                        ("feedback__isnull", False),
+                        ("section__isnull", True),
+                        ("visit__isnull", True),
+                    ),
+                    models.Q(
+                        ("answer__isnull", True),
+                        ("feedback__isnull", True),
+                        ("section__isnull", False),
+                        ("visit__isnull", True),
+                    ),
+                    models.Q(
+                        ("answer__isnull", False),
+                        ("feedback__isnull", True),
+                        ("section__isnull", True),
+                        ("visit__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="excerpt_has_one_source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='excerpt',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('feedback__isnull', True), ('feedback_field', '')), models.Q(('feedback__isnull', False), models.Q(('feedback_field', ''), _negated=True)), _connector='OR'), name='excerpt_feedback_names_its_field'),
+            model_name="excerpt",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("feedback__isnull", True), ("feedback_field", "")),
+                    models.Q(
+                        ("feedback__isnull", False), models.Q(("feedback_field", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="excerpt_feedback_names_its_field",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='excerpt',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='excerpt_not_empty'),
+            model_name="excerpt",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))), name="excerpt_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='excerpt',
-            constraint=models.CheckConstraint(condition=models.Q(('clearance__in', ['private', 'unattributed', 'region', 'area'])), name='excerpt_clearance_is_known'),
+            model_name="excerpt",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("clearance__in", ["private", "unattributed", "region", "area"])
+                ),
+                name="excerpt_clearance_is_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coding',
-            constraint=models.UniqueConstraint(fields=('excerpt', 'theme'), name='one_coding_per_theme'),
+            model_name="coding",
+            constraint=models.UniqueConstraint(
+                fields=("excerpt", "theme"), name="one_coding_per_theme"
+            ),
         ),
     ]
