@@ -1,4 +1,5 @@
-"""The codebook, the findings and the coded excerpts in the API: read-only.
+"""The codebook, the findings, the coded excerpts and the report's figures in the API:
+read-only.
 
 - Themes: everyone, with their evidence counts.
 - Findings: anonymous callers and partner keys see agreed findings only; signed-in project
@@ -10,6 +11,7 @@
   when cleared for publication, the region only when cleared to name it, the areas and the
   source only when cleared to name the area; never a memo. Its region filter counts only
   excerpts cleared to name their region, so a filter cannot reveal more than a row would.
+- Figures: everyone, with their current values (`figures.py`), under disclosure control.
 
 As CSV, each field is one column in field order; a list is joined into one cell, its items
 separated by "; ".
@@ -18,10 +20,14 @@ separated by "; ".
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from areas.api import AreaSerializer
 from areas.models import Region
@@ -32,7 +38,7 @@ from mash_survey.api_schema import NamedEnumField
 from mash_survey.markdown import render_markdown
 from visits.models import ModelSeen
 
-from . import queries, reports, sources
+from . import figures, queries, reports, sources
 from .models import (
     Clearance,
     Excerpt,
@@ -526,3 +532,118 @@ class ExcerptViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelV
         context = super().get_serializer_context()
         context["staff"] = is_staff_request(self.request)
         return context
+
+
+# ----- Figures -------------------------------------------------------------------------
+
+
+class FigureRowSerializer(serializers.Serializer):
+    # A field named as Field's own `label`: the serializer's metaclass takes it off the class.
+    label = serializers.CharField(  # type: ignore[assignment]
+        read_only=True, help_text="What the row counts."
+    )
+    key = serializers.CharField(
+        read_only=True, help_text="A region's ONS code, a model seen or a theme's slug, or empty."
+    )
+    values = serializers.ListField(
+        child=serializers.FloatField(allow_null=True),
+        read_only=True,
+        help_text="One value a column, in the order of `columns`; all null when not shown.",
+    )
+    not_shown = serializers.SerializerMethodField(
+        help_text="Why the row's values are not shown (too few areas), or null."
+    )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_not_shown(self, row: figures.FigureRow) -> str | None:
+        return row.hidden.notice() if row.hidden else None
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField(read_only=True, help_text="The figure's key, as shortcodes use.")
+    url = serializers.URLField(read_only=True, help_text="This figure in the API.")
+    how_calculated_url = serializers.URLField(
+        read_only=True, help_text="The public page saying how it was calculated."
+    )
+    title = serializers.CharField(read_only=True)
+    unit = serializers.CharField(read_only=True, help_text="What the values count.")
+    # A field named as Field's own `source`: the serializer's metaclass takes it off the class.
+    source = serializers.CharField(  # type: ignore[assignment]
+        read_only=True, help_text="Where the data comes from."
+    )
+    description = serializers.CharField(read_only=True, help_text="How it is calculated.")
+    columns = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="The headings of the values."
+    )
+    rows = FigureRowSerializer(many=True, read_only=True)
+    base = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="What the figure is out of, or null."
+    )
+    base_label = serializers.CharField(read_only=True, help_text="What the base counts.")
+    headline = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="The figure's one number (`{{ number KEY }}`), or null if it has none.",
+    )
+    text = serializers.CharField(read_only=True, help_text="The figure in one sentence.")
+    error = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Why the figure cannot be computed, or null."
+    )
+
+    def to_representation(self, instance: Any) -> Any:
+        figure: figures.Figure = instance
+        try:
+            result: figures.FigureResult | None = figure.compute()
+            error = None
+        except figures.FigureError as exc:
+            result, error = None, str(exc)
+        request = self.context.get("request")
+        links = {}
+        for name, view in (("url", "api:figure-detail"), ("how_calculated_url", "findings:figure")):
+            path = reverse(view, kwargs={"key": figure.key})
+            links[name] = request.build_absolute_uri(path) if request else path
+        return {
+            "key": figure.key,
+            **links,
+            "title": figure.title,
+            "unit": figure.unit,
+            "source": figure.source,
+            "description": figure.description,
+            "columns": list(result.columns) if result else [],
+            "rows": FigureRowSerializer(result.rows if result else [], many=True).data,
+            "base": result.base if result else None,
+            "base_label": result.base_label if result else "",
+            "headline": result.headline if result and figure.has_headline else None,
+            "text": result.text if result else "",
+            "error": error,
+        }
+
+
+class FigureViewSet(viewsets.ViewSet):
+    """The report's figures with their current values, computed from the data: each a table
+    of rows (a label and one value a column), what it is out of, and a sentence saying it.
+
+    A row over fewer areas than the disclosure threshold, or one that would let such a row be
+    worked out, has null values and says why in `not_shown`. Figures keyed `question:<code>`
+    are the answers to a closed question of the current survey."""
+
+    permission_classes = [ReadOnly]
+    lookup_field = "key"
+    lookup_value_regex = r"[^/]+"
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+
+    @extend_schema(responses=FigureSerializer(many=True))
+    def list(self, request: Request, format: str | None = None) -> Response:
+        return Response(
+            FigureSerializer(figures.figure_list(), many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        responses={200: FigureSerializer, 404: OpenApiResponse(description="No such figure.")}
+    )
+    def retrieve(self, request: Request, key: str, format: str | None = None) -> Response:
+        try:
+            figure = figures.figure_get(key)
+        except figures.FigureError as exc:
+            raise NotFound(str(exc)) from exc
+        return Response(FigureSerializer(figure, context={"request": request}).data)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coding, manage, public, reports
+from .views import coding, figures, manage, public, reports
 
 app_name = "findings"
 
@@ -35,6 +35,9 @@ urlpatterns = [
         reports.theme_excerpts_download,
         name="report_theme_excerpts",
     ),
+    # Figures: every computed figure for staff, and how each was calculated for everyone.
+    path("figures/", figures.figure_list, name="figures"),
+    path("figures/<str:key>/", figures.figure_detail, name="figure"),
     # ----- coding: the sources' text, excerpts and what needs attention -----
     path("code/visit/<int:pk>/", coding.code_visit, name="code_visit"),
     path("code/feedback/<int:pk>/<str:field>/", coding.code_feedback, name="code_feedback"),

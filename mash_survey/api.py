@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from areas.api import LocalAuthorityViewSet, RegionViewSet
 from case_studies.api import CaseStudyViewSet
-from findings.api import ExcerptViewSet, FindingViewSet, ThemeViewSet
+from findings.api import ExcerptViewSet, FigureViewSet, FindingViewSet, ThemeViewSet
 from surveys.api import SurveyResponseViewSet, SurveyViewSet
 from visits.api import FeedbackViewSet, VisitViewSet
 
@@ -21,6 +21,7 @@ router.register("case-studies", CaseStudyViewSet, basename="casestudy")
 router.register("themes", ThemeViewSet, basename="theme")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("excerpts", ExcerptViewSet, basename="excerpt")
+router.register("figures", FigureViewSet, basename="figure")
 
 app_name = "api"
 

@@ -146,6 +146,8 @@ ACCESS: dict[str, Access] = {
     "findings:excerpt_remove": Access.MEMBERS,
     "findings:excerpt_history": Access.MEMBERS,
     "findings:needs_attention": Access.MEMBERS,
+    "findings:figures": Access.MEMBERS,
+    "findings:figure": Access.PUBLIC,
     # The API (each name covers its format-suffix pattern too).
     "api:api-root": Access.PUBLIC,
     "api:schema": Access.PUBLIC,
@@ -171,6 +173,8 @@ ACCESS: dict[str, Access] = {
     "api:finding-detail": Access.PUBLIC,
     "api:excerpt-list": Access.PARTNER,
     "api:excerpt-detail": Access.PARTNER,
+    "api:figure-list": Access.PUBLIC,
+    "api:figure-detail": Access.PUBLIC,
     # The admin is ADMIN automatically; these are the exceptions.
     "admin:login": Access.PUBLIC,
     "admin:logout": Access.POST_ONLY,
@@ -456,6 +460,8 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     "findings:report_download": {"report": lambda s, e: "themes"},
     "findings:report_theme_excerpts": {"slug": _theme_slug},
     "api:theme-detail": {"slug": _theme_slug},
+    "api:figure-detail": {"key": lambda s, e: "visits-by-region"},
+    "findings:figure": {"key": lambda s, e: "visits-by-region"},
     "api:finding-detail": {"pk": _agreed_finding_pk},
     "api:excerpt-detail": {"pk": _excerpt_pk},
     **{f"findings:{name}": {"slug": _theme_slug} for name in _FINDINGS_THEME_URLS},
