@@ -77,7 +77,20 @@ def _offset_field() -> forms.IntegerField:
     return forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
-class CodePassageForm(GovukForm):
+class _PassageForm(GovukForm):
+    """A passage of the source: selected (its offsets) or pasted."""
+
+    def offsets(self) -> tuple[int, int] | None:
+        start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
+        if start is None or end is None:
+            return None
+        return start, end
+
+    def non_field_anchor(self) -> str:
+        return self["passage"].auto_id
+
+
+class CodePassageForm(_PassageForm):
     """Code a passage of a source to one or more themes."""
 
     passage = _passage_field("Passage to code")
@@ -121,15 +134,6 @@ class CodePassageForm(GovukForm):
             [Choice(str(n), f"Place {n}", hint=text) for n, text in enumerate(occurrences, 1)],
         )
 
-    def offsets(self) -> tuple[int, int] | None:
-        start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
-        if start is None or end is None:
-            return None
-        return start, end
-
-    def non_field_anchor(self) -> str:
-        return self["passage"].auto_id
-
 
 class ExcerptForm(GovukForm):
     """Change an excerpt's themes and memo."""
@@ -150,7 +154,7 @@ class ExcerptForm(GovukForm):
         )
 
 
-class ReconfirmForm(GovukForm):
+class ReconfirmForm(_PassageForm):
     """Re-confirm a stale excerpt on a passage of the source as it is now."""
 
     passage = _passage_field("Passage as it is now")
@@ -163,15 +167,6 @@ class ReconfirmForm(GovukForm):
         self.helper = self.make_helper(
             Field.textarea("passage", label_size=Size.SMALL, rows=3), "start", "end", "version"
         )
-
-    def offsets(self) -> tuple[int, int] | None:
-        start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
-        if start is None or end is None:
-            return None
-        return start, end
-
-    def non_field_anchor(self) -> str:
-        return self["passage"].auto_id
 
 
 class ClearanceForm(GovukForm):

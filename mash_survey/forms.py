@@ -17,6 +17,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.http import HttpRequest
 
 
 class GovukForm(forms.Form):
@@ -159,6 +160,11 @@ def seen_version(value: object) -> int:
         return int(str(value))
     except ValueError:
         return -1
+
+
+def posted_version(request: HttpRequest) -> int:
+    """The version a hand-written form posted (`seen_version` of its "version" field)."""
+    return seen_version(request.POST.get("version", ""))
 
 
 class SeenVersionField(forms.Field):

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from mash_survey import publishing
 from mash_survey.access import FORM, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError, StaleEditError
-from mash_survey.forms import seen_version
+from mash_survey.forms import posted_version
 from mash_survey.identifiers import (
     FoundPage,
     IdentifiersFoundError,
@@ -37,10 +37,6 @@ from mash_survey.roles import is_reviewer
 from .. import queries, services
 from ..forms import PUBLISH, CaseStudyForms, CaseStudyReviewForm, CaseStudyWithdrawForm
 from ..models import CaseStudy, CaseStudyStatus
-
-
-def _seen_version(request: HttpRequest) -> int:
-    return seen_version(request.POST.get("version", ""))
 
 
 def _not_now(request: HttpRequest, message: str) -> HttpResponse:
@@ -189,7 +185,7 @@ def case_study_submit(request: HttpRequest, slug: str) -> HttpResponse:
         services.case_study_submit(
             case_study=case_study,
             user=user,
-            seen_version=_seen_version(request),
+            seen_version=posted_version(request),
             override_reason=request.POST.get("override_reason", ""),
         )
     except IdentifiersFoundError as exc:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from mash_survey import publishing, spreadsheets
 from mash_survey.access import FORM, POST, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError
-from mash_survey.forms import seen_version
+from mash_survey.forms import posted_version
 from mash_survey.identifiers import (
     FoundPage,
     IdentifiersFoundError,
@@ -156,7 +156,7 @@ def theme_retire(request: HttpRequest, slug: str) -> HttpResponse:
         services.theme_retire(
             theme=theme,
             user=signed_in_user(request),
-            seen_version=_posted_version(request),
+            seen_version=posted_version(request),
         )
     except ServiceError as exc:
         messages.info(request, str(exc))
@@ -221,10 +221,6 @@ def theme_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # ----- Findings -------------------------------------------------------------------------
-
-
-def _posted_version(request: HttpRequest) -> int:
-    return seen_version(request.POST.get("version", ""))
 
 
 @member_required(methods=SAFE)
@@ -471,7 +467,7 @@ def finding_retire(request: HttpRequest, pk: int) -> HttpResponse:
     finding = queries.finding_for_manage(pk)
     try:
         services.finding_retire(
-            finding=finding, user=signed_in_user(request), seen_version=_posted_version(request)
+            finding=finding, user=signed_in_user(request), seen_version=posted_version(request)
         )
     except ServiceError as exc:
         messages.info(request, str(exc))
@@ -485,7 +481,7 @@ def finding_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     finding = queries.finding_for_manage(pk)
     try:
         services.finding_reopen(
-            finding=finding, user=signed_in_user(request), seen_version=_posted_version(request)
+            finding=finding, user=signed_in_user(request), seen_version=posted_version(request)
         )
     except ServiceError as exc:
         messages.info(request, str(exc))

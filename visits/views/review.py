@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from mash_survey import publishing
 from mash_survey.access import FORM, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError
-from mash_survey.forms import seen_version
+from mash_survey.forms import posted_version
 from mash_survey.history import record_history
 from mash_survey.identifiers import FoundPage, IdentifiersFoundError, found_page, identifier_hits
 from mash_survey.redaction import RedactPage, redact_page
@@ -30,10 +30,6 @@ from .pages import facts_context, record_context, record_name, record_urls
 R = TypeVar("R", Visit, DetailedFeedback)
 
 
-def _seen_version(request: HttpRequest) -> int:
-    return seen_version(request.POST.get("version", ""))
-
-
 # ----- Submitting ----------------------------------------------------------------
 
 
@@ -45,7 +41,7 @@ def _submit(request: HttpRequest, user: User, record: R) -> HttpResponse:
         record_submit(
             record=record,
             user=user,
-            seen_version=_seen_version(request),
+            seen_version=posted_version(request),
             override_reason=override_reason,
         )
     except IdentifiersFoundError as exc:
