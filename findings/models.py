@@ -7,7 +7,7 @@ stored: `queries.excerpts()` derives it from the source as it is now, whichever 
 it.
 """
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -299,3 +299,219 @@ class FindingEvidence(models.Model):
 
     def __str__(self) -> str:
         return str(self.excerpt or self.question)
+
+
+# ----- Report editions ---------------------------------------------------------------------
+
+
+class EditionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class FreezeState(models.TextChoices):
+    """Where publishing an edition has got to: its files are rendered and stored (frozen) in a
+    job, which may run in the background (`findings.editions.jobs`)."""
+
+    NONE = "", "Not publishing"
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Rendering and storing the files"
+    FAILED = "failed", "Failed"
+
+
+#: Path segments under /findings/ that are pages of their own, so no edition may take them
+#: as its slug (an edition's pages are /findings/<slug>/).
+RESERVED_EDITION_SLUGS = frozenset(
+    {
+        "themes",
+        "codebook",
+        "manage",
+        "reports",
+        "figures",
+        "code",
+        "excerpts",
+        "needs-attention",
+        "editions",
+    }
+)
+
+
+class ReportEdition(Marked, Versioned):
+    """An edition of the findings report. A draft is edited and previewed by staff; a reviewer
+    who had no hand in it publishes it, which freezes it: its pages, figures' values, PDF and
+    data release are stored as files with a SHA-256 manifest (`EditionFile`) and never change.
+    A correction is a new edition that `amends` the published one, with a public reason."""
+
+    record_name = "report edition"
+    #: Waiting for a reviewer to publish it (`mash_survey.publishing`).
+    in_review_status: ClassVar[str] = EditionStatus.IN_REVIEW
+    history_labels: ClassVar[dict[str, str]] = {
+        "pii_override_reason": "Why identifiers stay",
+        "amendment_reason": "Why it was amended",
+    }
+
+    title = models.CharField(max_length=200, default="Early findings")
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text="Its address: /findings/<slug>/. Lower-case letters, numbers and hyphens.",
+    )
+    summary = models.TextField(help_text="Two or three sentences for the top of the report.")
+    introduction = models.TextField(blank=True, help_text="Markdown with figure shortcodes.")
+    method = models.TextField(blank=True, help_text="Markdown with figure shortcodes.")
+    caveats = models.TextField(blank=True, help_text="Markdown with figure shortcodes.")
+    status = models.CharField(
+        max_length=12, choices=EditionStatus.choices, default=EditionStatus.DRAFT
+    )
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="amendments",
+        null=True,
+        blank=True,
+        help_text="The published edition this one corrects.",
+    )
+    amendment_reason = models.TextField(
+        blank=True, help_text="Public: why the edition it amends was corrected."
+    )
+    themes: "models.ManyToManyField[Theme, EditionTheme]" = models.ManyToManyField(
+        Theme, through="EditionTheme", related_name="editions"
+    )
+    findings: "models.ManyToManyField[Finding, EditionFinding]" = models.ManyToManyField(
+        Finding, through="EditionFinding", related_name="editions"
+    )
+    case_studies: "models.ManyToManyField[Any, EditionCaseStudy]" = models.ManyToManyField(
+        "case_studies.CaseStudy", through="EditionCaseStudy", related_name="editions"
+    )
+    pii_override_reason = models.TextField(blank=True)
+    freeze_state = models.CharField(
+        max_length=8, choices=FreezeState.choices, default=FreezeState.NONE, blank=True
+    )
+    freeze_progress = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    is_illustrative = models.BooleanField(default=False)
+    history = Audited()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=EditionStatus.values), name="edition_status_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[EditionStatus.DRAFT, EditionStatus.IN_REVIEW])
+                | Q(published_at__isnull=False),
+                name="published_edition_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(amends__isnull=True) | ~Q(amendment_reason=""),
+                name="amendment_gives_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(freeze_state__in=FreezeState.values), name="freeze_state_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.slug})"
+
+    @property
+    def is_published(self) -> bool:
+        """Published or superseded: frozen, public, never changed."""
+        return self.status in (EditionStatus.PUBLISHED, EditionStatus.SUPERSEDED)
+
+    def identifier_texts(self) -> list[tuple[str, str, str]]:
+        return [
+            ("title", "the title", self.title),
+            ("summary", "the summary", self.summary),
+            ("introduction", "the introduction", self.introduction),
+            ("method", "the method", self.method),
+            ("caveats", "the caveats", self.caveats),
+            ("amendment_reason", "the reason for the amendment", self.amendment_reason),
+        ]
+
+
+class EditionTheme(models.Model):
+    """A theme an edition includes, in the edition's order."""
+
+    edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="+")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "theme"], name="edition_theme_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}: {self.theme_id}"
+
+
+class EditionFinding(models.Model):
+    """An agreed finding an edition includes, in order within its theme."""
+
+    edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="+")
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "finding"], name="edition_finding_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}: {self.finding_id}"
+
+
+class EditionCaseStudy(models.Model):
+    """A published case study an edition includes, in the edition's order."""
+
+    edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="+")
+    case_study = models.ForeignKey(
+        "case_studies.CaseStudy", on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "case_study"], name="edition_case_study_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}: {self.case_study_id}"
+
+
+class EditionFile(models.Model):
+    """A file a published edition stored when it was frozen: a page, the figures' values, the
+    PDF, the data release or the manifest. `path` is its name within the edition; the bytes
+    live in the default storage under `editions/<slug>/<path>` and their SHA-256 is here and
+    in the manifest. Never changed once written."""
+
+    edition = models.ForeignKey(ReportEdition, on_delete=models.PROTECT, related_name="files")
+    path = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["edition", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "path"], name="edition_file_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition.slug}/{self.path}"

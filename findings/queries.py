@@ -333,7 +333,8 @@ class PublicFinding:
     questions: list[Question]
 
 
-def _public(findings: Iterable[Finding]) -> list[PublicFinding]:
+def public_findings(findings: Iterable[Finding]) -> list[PublicFinding]:
+    """Findings (prefetched as `findings_of_theme` does) as the public may read them."""
     shaped = []
     for finding in findings:
         quotes, questions = [], []
@@ -372,7 +373,7 @@ def public_theme(slug: str) -> tuple[Theme, list[PublicFinding]]:
         Theme.objects.filter(pk__in=agreed).annotate(**evidence_counts("codings__excerpt__")),
         slug=slug,
     )
-    return theme, _public(findings_of_theme(theme, agreed_only=True))
+    return theme, public_findings(findings_of_theme(theme, agreed_only=True))
 
 
 def _of_area(authority: LocalAuthority) -> Q:
