@@ -564,9 +564,9 @@ def figure_list() -> list[Figure]:
     return [*FIGURES.values(), *(question_figure(survey, q) for q in questions if survey)]
 
 
-def headline_number(key: str) -> str:
+def headline_number(figure: Figure) -> str:
     """The figure's one number as printed (FigureError if it has none or cannot compute)."""
-    figure = figure_get(key)
+    key = figure.key
     if not figure.has_headline:
         raise FigureError(
             f"The figure “{key}” has no single number. Use {{{{ figure {key} }}}} instead."

@@ -18,7 +18,10 @@ naming the key, so staff see the problem and the text is never shown with a blan
 
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +33,7 @@ from mash_survey.charts import BarChart, bar_chart
 from mash_survey.markdown import render_markdown
 
 from . import figures
+from .editions import snapshot
 from .figures import Figure, FigureError, FigureResult
 
 SHORTCODE = re.compile(r"\{\{\s*(figure|number)\s+([^\s{}]+)\s*\}\}")
@@ -44,6 +48,7 @@ class FigureDisplay:
     chart: BarChart | None = None
     map: SvgMap | None = None
     error: str = ""
+    edition: str = ""  # a published edition's slug: its frozen values, in the API too
 
     @property
     def lines(self) -> list[tuple[str, list[str], str]]:
@@ -65,25 +70,28 @@ class FigureDisplay:
 
     @property
     def api_url(self) -> str:
-        return reverse("api:figure-detail", kwargs={"key": self.figure.key})
+        url = reverse("api:figure-detail", kwargs={"key": self.figure.key})
+        return f"{url}?{urlencode({'edition': self.edition})}" if self.edition else url
 
     @property
     def dom_id(self) -> str:
         return "figure-" + re.sub(r"[^a-z0-9-]", "-", self.figure.key.lower())
 
 
-def figure_display(figure: Figure) -> FigureDisplay:
-    """Compute the figure and draw it; a failure is kept as its message, for staff pages."""
+def figure_display(figure: Figure, *, edition: str = "") -> FigureDisplay:
+    """Compute the figure and draw it; a failure is kept as its message, for staff pages.
+    `edition` is the slug of the edition whose frozen values `figure` carries."""
     try:
         result = figure.compute()
     except FigureError as exc:
-        return FigureDisplay(figure=figure, error=str(exc))
-    display = FigureDisplay(figure=figure, result=result)
+        return FigureDisplay(figure=figure, error=str(exc), edition=edition)
+    display = FigureDisplay(figure=figure, result=result, edition=edition)
     return FigureDisplay(
         figure=figure,
         result=result,
         chart=_chart(display, result),
         map=_map(display, result) if figure.by_region else None,
+        edition=edition,
     )
 
 
@@ -129,9 +137,9 @@ def _map(display: FigureDisplay, result: FigureResult) -> SvgMap | None:
     )
 
 
-def render_figure(figure: Figure) -> SafeString:
+def render_figure(figure: Figure, *, edition: str = "") -> SafeString:
     """The figure's chart, table and text alternative as HTML (FigureError if it fails)."""
-    display = figure_display(figure)
+    display = figure_display(figure, edition=edition)
     if display.error:
         raise FigureError(display.error)
     return mark_safe(  # noqa: S308 (our own template, autoescaped)
@@ -139,9 +147,10 @@ def render_figure(figure: Figure) -> SafeString:
     )
 
 
-def render_number(key: str) -> SafeString:
+def render_number(figure: Figure) -> SafeString:
     """The figure's headline number, linked to how it was calculated."""
-    number = figures.headline_number(key)
+    number = figures.headline_number(figure)
+    key = figure.key
     return format_html(
         '<a class="govuk-link" href="{}">{}</a>',
         reverse("findings:figure", kwargs={"key": key}),
@@ -149,18 +158,33 @@ def render_number(key: str) -> SafeString:
     )
 
 
-def render_with_shortcodes(text: str) -> SafeString:
+def render_with_shortcodes(
+    text: str, *, frozen: Mapping[str, Any] | None = None, edition: str = ""
+) -> SafeString:
     """Markdown with `{{ figure KEY }}` and `{{ number KEY }}` as sanitised HTML with the
-    figures in place. FigureError for an unknown key or a figure that fails to compute."""
+    figures in place. FigureError for an unknown key or a figure that fails to compute.
+
+    With `frozen` (a snapshot's "figures" and "figure_errors", `findings.editions.snapshot`)
+    the figures are drawn from those values, not computed, and `edition` (its slug) goes in
+    their API links."""
     token = "mashfig" + secrets.token_hex(8)
     pieces: list[SafeString] = []
+
+    def get(key: str) -> Figure:
+        if frozen is None:
+            return figures.figure_get(key)
+        if key in frozen["figure_errors"]:
+            raise FigureError(frozen["figure_errors"][key])
+        if key not in frozen["figures"]:
+            raise figures.UnknownFigureError(key)
+        return snapshot.frozen_figure(frozen["figures"][key])
 
     def placeholder(match: re.Match[str]) -> str:
         kind, key = match.groups()
         if kind == "figure":
-            pieces.append(render_figure(figures.figure_get(key)))
+            pieces.append(render_figure(get(key), edition=edition))
         else:
-            pieces.append(render_number(key))
+            pieces.append(render_number(get(key)))
         return f"{token}x{len(pieces) - 1}x"
 
     replaced = SHORTCODE.sub(placeholder, text)

@@ -185,6 +185,22 @@ def figure_data(figure: Figure, result: FigureResult) -> dict[str, Any]:
     }
 
 
+def frozen_figure(data: dict[str, Any]) -> Figure:
+    """A stored figure as a `Figure` whose values are the stored ones."""
+    result = figure_result(data)
+    return Figure(
+        key=data["key"],
+        title=data["title"],
+        unit=data["unit"],
+        source=data["source"],
+        description=data["description"],
+        calculate=lambda figure: result,
+        chart_column=data["chart_column"],
+        by_region=data["by_region"],
+        percent=data["percent"],
+    )
+
+
 def figure_result(data: dict[str, Any]) -> FigureResult:
     """A stored figure's values back as a result, to draw as the live figure is drawn."""
     from mash_survey.disclosure import Hidden
