@@ -1,0 +1,91 @@
+"""Freezing a published edition: every file rendered once, stored in the default storage under
+`editions/<slug>/<path>` with its SHA-256 (an `EditionFile` row), and listed in the edition's
+manifest (`manifest.json`: each file's path, size, content type and SHA-256). Nothing writes a
+stored file again. Served files answer conditional requests (`mash_survey.conditional`)."""
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+
+from mash_survey.conditional import conditional
+
+from ..models import EditionFile, ReportEdition
+
+#: {path within the edition: (bytes, content type)}
+Files = Mapping[str, tuple[bytes, str]]
+MANIFEST = "manifest.json"
+
+
+def storage_name(edition: ReportEdition, path: str) -> str:
+    return f"editions/{edition.slug}/{path}"
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def manifest(files: Files) -> bytes:
+    """The manifest of `files`: sorted by path, each with its size, type and SHA-256."""
+    listed = [
+        {"path": path, "size": len(content), "content_type": kind, "sha256": sha256(content)}
+        for path, (content, kind) in sorted(files.items())
+    ]
+    return (json.dumps({"files": listed}, indent=2) + "\n").encode()
+
+
+def write(edition: ReportEdition, files: Files, *, at: datetime) -> list[EditionFile]:
+    """Store `files` and their manifest for `edition` (which has none yet), with a row each.
+    Called inside the publishing transaction: if it fails, no row is left, and a stored file
+    without a row is overwritten by the next attempt."""
+    if EditionFile.objects.filter(edition=edition).exists():
+        raise ValueError(f"The edition {edition.slug} is already stored; it never changes.")
+    everything = {**files, MANIFEST: (manifest(files), "application/json")}
+    rows = []
+    for path, (content, kind) in everything.items():
+        name = storage_name(edition, path)
+        if default_storage.exists(name):
+            default_storage.delete(name)  # left by an attempt that failed: never published
+        default_storage.save(name, ContentFile(content))
+        rows.append(
+            EditionFile(
+                edition=edition,
+                path=path,
+                sha256=sha256(content),
+                size=len(content),
+                content_type=kind,
+                created_at=at,
+            )
+        )
+    return EditionFile.objects.bulk_create(rows)
+
+
+def stored(edition: ReportEdition, path: str) -> EditionFile:
+    """The stored file (Http404 if the edition has no such file)."""
+    try:
+        return EditionFile.objects.get(edition=edition, path=path)
+    except EditionFile.DoesNotExist:
+        raise Http404(f"The edition {edition.slug} has no file {path}.") from None
+
+
+def read(file: EditionFile) -> bytes:
+    with default_storage.open(storage_name(file.edition, file.path), "rb") as handle:
+        content: bytes = handle.read()
+    return content
+
+
+def serve(request: HttpRequest, file: EditionFile, *, download_name: str = "") -> HttpResponseBase:
+    """The stored file as it was frozen, with its SHA-256 as ETag (304 when the caller has
+    it); `download_name` makes it an attachment with that file name."""
+
+    def respond() -> HttpResponse:
+        response = HttpResponse(read(file), content_type=file.content_type)
+        if download_name:
+            response.headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
+        return response
+
+    return conditional(request, etag=file.sha256, last_modified=file.created_at, respond=respond)
