@@ -11,18 +11,25 @@ read-only.
   when cleared for publication, the region only when cleared to name it, the areas and the
   source only when cleared to name the area; never a memo. Its region filter counts only
   excerpts cleared to name their region, so a filter cannot reveal more than a row would.
-- Figures: everyone, with their current values (`figures.py`), under disclosure control.
+- Figures: everyone, with their current values (`figures.py`), under disclosure control;
+  `?edition=<slug>` gives the values frozen in a published edition (`api_editions.py`).
 
 As CSV, each field is one column in field order; a list is joined into one cell, its items
 separated by "; ".
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -39,6 +46,8 @@ from mash_survey.markdown import render_markdown
 from visits.models import ModelSeen
 
 from . import figures, queries, reports, sources
+from .api_editions import published_snapshot
+from .editions import snapshot
 from .models import (
     Clearance,
     Excerpt,
@@ -591,6 +600,9 @@ class FigureSerializer(serializers.Serializer):
     )
 
     def to_representation(self, instance: Any) -> Any:
+        """A figure's current values or, with `edition` in the context, the values frozen in
+        that edition (`instance` is then `snapshot.frozen_figure` of them, and `headlines`
+        the keys that had a headline number)."""
         figure: figures.Figure = instance
         try:
             result: figures.FigureResult | None = figure.compute()
@@ -598,9 +610,13 @@ class FigureSerializer(serializers.Serializer):
         except figures.FigureError as exc:
             result, error = None, str(exc)
         request = self.context.get("request")
+        edition = self.context.get("edition", "")
+        has_headline = figure.key in self.context["headlines"] if edition else figure.has_headline
         links = {}
         for name, view in (("url", "api:figure-detail"), ("how_calculated_url", "findings:figure")):
             path = reverse(view, kwargs={"key": figure.key})
+            if edition and name == "url":
+                path = f"{path}?{urlencode({'edition': edition})}"
             links[name] = request.build_absolute_uri(path) if request else path
         return {
             "key": figure.key,
@@ -613,15 +629,51 @@ class FigureSerializer(serializers.Serializer):
             "rows": FigureRowSerializer(result.rows if result else [], many=True).data,
             "base": result.base if result else None,
             "base_label": result.base_label if result else "",
-            "headline": result.headline if result and figure.has_headline else None,
+            "headline": result.headline if result and has_headline else None,
             "text": result.text if result else "",
             "error": error,
         }
 
 
+EDITION = OpenApiParameter(
+    "edition",
+    str,
+    description="A published edition's slug (from /api/v1/reports/): the values frozen when "
+    "it was published, not the current ones. An unknown or unpublished edition is a 404.",
+)
+
+
+class FrozenFigures:
+    """The figures of a published edition, as stored in its snapshot."""
+
+    def __init__(self, slug: str) -> None:
+        stored = published_snapshot(slug)
+        self.slug = slug
+        self.figures = stored["figures"]
+        self.errors = stored["figure_errors"]
+
+    def context(self, request: Request) -> dict[str, Any]:
+        headlines = {k for k, data in self.figures.items() if data["headline_text"] is not None}
+        return {"request": request, "edition": self.slug, "headlines": headlines}
+
+    def all(self) -> list[figures.Figure]:
+        return [snapshot.frozen_figure(data) for data in self.figures.values()]
+
+    def get(self, key: str) -> figures.Figure:
+        if key in self.errors:
+            raise NotFound(
+                f"The figure “{key}” could not be computed when the edition {self.slug} was "
+                f"published, so it has no values: {self.errors[key]}"
+            )
+        if key not in self.figures:
+            raise NotFound(f"The edition {self.slug} has no figure called “{key}”.")
+        return snapshot.frozen_figure(self.figures[key])
+
+
 class FigureViewSet(viewsets.ViewSet):
     """The report's figures with their current values, computed from the data: each a table
     of rows (a label and one value a column), what it is out of, and a sentence saying it.
+    With `?edition=<slug>`, the values frozen in that published edition instead.
 
     A row over fewer areas than the disclosure threshold, or one that would let such a row be
     worked out, has null values and says why in `not_shown`. Figures keyed `question:<code>`
@@ -632,16 +684,36 @@ class FigureViewSet(viewsets.ViewSet):
     lookup_value_regex = r"[^/]+"
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
 
-    @extend_schema(responses=FigureSerializer(many=True))
+    @extend_schema(
+        parameters=[EDITION],
+        responses={
+            200: FigureSerializer(many=True),
+            404: OpenApiResponse(description="No such published edition."),
+        },
+    )
     def list(self, request: Request, format: str | None = None) -> Response:
+        slug = request.query_params.get("edition")
+        if slug is not None:
+            frozen = FrozenFigures(slug)
+            return Response(
+                FigureSerializer(frozen.all(), many=True, context=frozen.context(request)).data
+            )
         return Response(
             FigureSerializer(figures.figure_list(), many=True, context={"request": request}).data
         )
 
     @extend_schema(
-        responses={200: FigureSerializer, 404: OpenApiResponse(description="No such figure.")}
+        parameters=[EDITION],
+        responses={
+            200: FigureSerializer,
+            404: OpenApiResponse(description="No such figure, or no such published edition."),
+        },
     )
     def retrieve(self, request: Request, key: str, format: str | None = None) -> Response:
+        slug = request.query_params.get("edition")
+        if slug is not None:
+            frozen = FrozenFigures(slug)
+            return Response(FigureSerializer(frozen.get(key), context=frozen.context(request)).data)
         try:
             figure = figures.figure_get(key)
         except figures.FigureError as exc:

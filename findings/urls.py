@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coding, figures, manage, public, reports
+from .views import coding, edition_data, figures, manage, public, reports
 
 app_name = "findings"
 
@@ -51,4 +51,8 @@ urlpatterns = [
     path("excerpts/<int:pk>/history/", coding.excerpt_history, name="excerpt_history"),
     path("needs-attention/", coding.needs_attention, name="needs_attention"),
     # ----- end of coding -----
+    # ----- a published edition's open data release and manifest (before `<slug>/` pages) -----
+    path("<slug:edition>/data.zip", edition_data.data_zip, name="edition_data"),
+    path("<slug:edition>/manifest.json", edition_data.manifest, name="edition_manifest"),
+    # ----- end of the open data release -----
 ]

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from areas.api import LocalAuthorityViewSet, RegionViewSet
 from case_studies.api import CaseStudyViewSet
 from findings.api import ExcerptViewSet, FigureViewSet, FindingViewSet, ThemeViewSet
+from findings.api_editions import ReportEditionViewSet
 from surveys.api import SurveyResponseViewSet, SurveyViewSet
 from visits.api import FeedbackViewSet, VisitViewSet
 
@@ -22,6 +23,7 @@ router.register("themes", ThemeViewSet, basename="theme")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("excerpts", ExcerptViewSet, basename="excerpt")
 router.register("figures", FigureViewSet, basename="figure")
+router.register("reports", ReportEditionViewSet, basename="report")
 
 app_name = "api"
 

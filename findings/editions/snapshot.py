@@ -16,12 +16,17 @@ file from it, so a published edition's figures, counts and quotes are fixed. Key
 - `figures`: every figure in the registry by key (`figure_data`); `figure_errors`: the key
   and message of each figure that failed to compute.
 - `codebook`: every active theme: slug, name, definition, parent (a name or "").
+- `published_at`: when the edition was published (ISO 8601), or null for a draft; the data
+  release dates its files with it.
+- `register`: the 152 local authorities as they were: ons_code, dfe_code, name, type (its
+  label), region and region_code, by ONS code.
 """
 
 from typing import Any
 
 from django.db.models import Prefetch
 
+from areas.models import LocalAuthority
 from case_studies.models import CaseStudy
 
 from .. import figures, queries, sources
@@ -63,6 +68,19 @@ def build(edition: ReportEdition) -> Snapshot:
                 "parent": theme.parent.name if theme.parent else "",
             }
             for theme in queries.codebook(include_retired=False)
+        ],
+        # The open data release (`data.py`): its date and the register it publishes.
+        "published_at": edition.published_at.isoformat() if edition.published_at else None,
+        "register": [
+            {
+                "ons_code": area.gss_code,
+                "dfe_code": area.dfe_code,
+                "name": area.name,
+                "type": area.get_type_display(),
+                "region": area.region.name,
+                "region_code": area.region.code,
+            }
+            for area in LocalAuthority.objects.select_related("region").order_by("gss_code")
         ],
     }
 

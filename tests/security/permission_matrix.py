@@ -15,8 +15,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from case_studies.models import CaseStudy, CaseStudyModel, CaseStudyStatus, Section
-from findings.models import Coding, Excerpt, Finding, FindingStatus, Theme
+from findings.models import Coding, Excerpt, Finding, FindingStatus, ReportEdition, Theme
 from surveys.models import Answer, QuestionKind, Response, ResponseStatus, VisitSelection
+from tests.findings.frozen import publish
 from tests.surveys.factories import SurveyFactory, add_question
 from visits.models import DetailedFeedback, ModelSeen, ReviewStatus, Visit
 
@@ -175,6 +176,13 @@ ACCESS: dict[str, Access] = {
     "api:excerpt-detail": Access.PARTNER,
     "api:figure-list": Access.PUBLIC,
     "api:figure-detail": Access.PUBLIC,
+    # Report editions: a published edition's data release, manifest and API entry are for
+    # everyone; drafts are 404 for everyone there (tests/findings/test_editions_data.py) and
+    # only members see them in the API (test_editions_api.py).
+    "findings:edition_data": Access.PUBLIC,
+    "findings:edition_manifest": Access.PUBLIC,
+    "api:report-list": Access.PUBLIC,
+    "api:report-detail": Access.PUBLIC,
     # The admin is ADMIN automatically; these are the exceptions.
     "admin:login": Access.PUBLIC,
     "admin:logout": Access.POST_ONLY,
@@ -438,6 +446,17 @@ def _agreed_theme_slug(samples: Samples, endpoint: Endpoint) -> str:
     return _theme(samples).slug
 
 
+def _published_edition_slug(samples: Samples, endpoint: Endpoint) -> str:
+    """A published edition with its files stored (made on first use)."""
+    edition = ReportEdition.objects.filter(slug="sample-published-edition").first()
+    if edition is None:
+        edition = ReportEdition.objects.create(
+            slug="sample-published-edition", summary="What the sample visits found."
+        )
+        publish(edition)
+    return edition.slug
+
+
 _FINDINGS_THEME_URLS = (
     "codebook_theme",
     "theme_edit",
@@ -467,6 +486,9 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     **{f"findings:{name}": {"slug": _theme_slug} for name in _FINDINGS_THEME_URLS},
     **{f"findings:{name}": {"pk": _draft_finding_pk} for name in _FINDINGS_FINDING_URLS},
     "findings:theme": {"slug": _agreed_theme_slug},
+    "findings:edition_data": {"edition": _published_edition_slug},
+    "findings:edition_manifest": {"edition": _published_edition_slug},
+    "api:report-detail": {"slug": _published_edition_slug},
     "findings:code_visit": {"pk": _approved_visit_pk},
     "findings:code_feedback": {"pk": _approved_feedback_pk, "field": lambda s, e: "barriers"},
     "findings:code_section": {"pk": _published_section_pk},
