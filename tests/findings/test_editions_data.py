@@ -277,3 +277,14 @@ def test_the_include_puts_the_json_ld_in_a_script_block_that_cannot_be_closed_ea
 
 def _number(cell: str) -> float | None:
     return None if cell == "" else float(cell)
+
+
+def test_an_illustrative_edition_says_so_in_its_data_and_json_ld(known: Known) -> None:
+    edition = draft(is_illustrative=True)
+    publish(edition, at=AT)
+
+    package = json.loads(_zip(edition).read("datapackage.json"))
+    dataset = json.loads(data.dataset_jsonld(edition, "https://example.org"))
+
+    assert package["description"].startswith("Illustrative data, made up to show")
+    assert dataset["description"].startswith("Illustrative data, made up to show")
