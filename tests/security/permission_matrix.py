@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from case_studies.models import CaseStudy, CaseStudyModel, CaseStudyStatus, Section
-from findings.models import Coding, Excerpt, Finding, FindingStatus, Theme
+from findings.models import Coding, Excerpt, Finding, FindingStatus, ReportEdition, Theme
 from surveys.models import Answer, QuestionKind, Response, ResponseStatus, VisitSelection
 from tests.surveys.factories import SurveyFactory, add_question
 from visits.models import DetailedFeedback, ModelSeen, ReviewStatus, Visit
@@ -32,6 +32,7 @@ class Access(enum.Enum):
     NOBODY = "no one, administrators included (a view the service switches off)"
     POST_ONLY = "POST only: a GET never shows a page or changes anything"
     REVIEWERS = "reviewers and administrators (project staff are refused)"
+    DRAFT = "project members; to anyone else it does not exist (404): an unpublished record"
 
 
 #: The roles that may GET a URL of each level.
@@ -43,6 +44,7 @@ ALLOWED: dict[Access, frozenset[Role]] = {
     Access.NOBODY: frozenset(),
     Access.POST_ONLY: frozenset(),
     Access.REVIEWERS: frozenset({Role.REVIEWER, Role.ADMIN}),
+    Access.DRAFT: MEMBER_ROLES,
 }
 
 ACCESS: dict[str, Access] = {
@@ -148,6 +150,9 @@ ACCESS: dict[str, Access] = {
     "findings:needs_attention": Access.MEMBERS,
     "findings:figures": Access.MEMBERS,
     "findings:figure": Access.PUBLIC,
+    # An edition's PDF: a published one's stored file is for everyone; a draft (sampled
+    # here) only for members (tests/findings/test_editions_pdf.py).
+    "findings:edition_pdf": Access.DRAFT,
     # The API (each name covers its format-suffix pattern too).
     "api:api-root": Access.PUBLIC,
     "api:schema": Access.PUBLIC,
@@ -438,6 +443,14 @@ def _agreed_theme_slug(samples: Samples, endpoint: Endpoint) -> str:
     return _theme(samples).slug
 
 
+def _draft_edition_slug(samples: Samples, endpoint: Endpoint) -> str:
+    """A draft edition of the findings report (made on first use): members preview it."""
+    edition, _ = ReportEdition.objects.get_or_create(
+        slug="sample-draft-edition", defaults={"summary": "A sample draft edition."}
+    )
+    return edition.slug
+
+
 _FINDINGS_THEME_URLS = (
     "codebook_theme",
     "theme_edit",
@@ -462,6 +475,7 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     "api:theme-detail": {"slug": _theme_slug},
     "api:figure-detail": {"key": lambda s, e: "visits-by-region"},
     "findings:figure": {"key": lambda s, e: "visits-by-region"},
+    "findings:edition_pdf": {"edition": _draft_edition_slug},
     "api:finding-detail": {"pk": _agreed_finding_pk},
     "api:excerpt-detail": {"pk": _excerpt_pk},
     **{f"findings:{name}": {"slug": _theme_slug} for name in _FINDINGS_THEME_URLS},
