@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -125,6 +126,19 @@ def bookmarks(outline: list[Any]) -> list[str]:
         for item in outline
         for title in (bookmarks(item) if isinstance(item, list) else [item.title])
     ]
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Stored files go to a folder of the test's own."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    return tmp_path
 
 
 def published_copy(edition: ReportEdition) -> ReportEdition:
@@ -260,7 +274,7 @@ def test_a_draft_whose_figure_cannot_be_drawn_says_what_to_fix(
 
 
 def test_a_published_edition_serves_its_stored_pdf_as_frozen(
-    client: Client, staff_user: User
+    client: Client, staff_user: User, media: Path
 ) -> None:
     edition = published_copy(make_edition(staff_user))
     url = reverse("findings:edition_pdf", kwargs={"edition": edition.slug})
@@ -270,6 +284,7 @@ def test_a_published_edition_serves_its_stored_pdf_as_frozen(
     stored = store.stored(edition, "edition.pdf")
     manifest = json.loads(store.read(store.stored(edition, store.MANIFEST)))
     listed = next(item for item in manifest["files"] if item["path"] == "edition.pdf")
+    assert (media / "editions" / "early-findings" / "edition.pdf").exists()
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="early-findings.pdf"'
