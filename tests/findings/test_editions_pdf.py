@@ -293,3 +293,32 @@ def test_a_published_edition_serves_its_stored_pdf_as_frozen(
     again = client.get(url, headers={"if-none-match": response["ETag"]})
     assert again.status_code == 304
     assert not again.content
+
+
+def test_an_edition_in_review_is_hidden_and_once_superseded_still_served(
+    client: Client, staff_client: Client, staff_user: User, media: Path
+) -> None:
+    edition = make_edition(staff_user, slug="second-edition")
+    ReportEdition.objects.filter(pk=edition.pk).update(status=EditionStatus.IN_REVIEW)
+    url = reverse("findings:edition_pdf", args=["second-edition"])
+
+    assert client.get(url).status_code == 404
+    assert staff_client.get(url).status_code == 200
+    assert client.get(reverse("findings:edition_pdf", args=["no-such"])).status_code == 404
+
+    published_copy(edition)
+    ReportEdition.objects.filter(pk=edition.pk).update(status=EditionStatus.SUPERSEDED)
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="second-edition.pdf"'
+
+
+def test_a_signed_in_user_outside_the_project_gets_no_draft(staff_user: User) -> None:
+    edition = make_edition(staff_user)
+    outsider = Client()
+    outsider.force_login(User.objects.create_user("outsider"))
+
+    response = outsider.get(reverse("findings:edition_pdf", args=[edition.slug]))
+
+    assert response.status_code == 404
