@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coding, edition_data, figures, manage, public, reports
+from .views import coding, edition_data, edition_pdf, figures, manage, public, reports
 
 app_name = "findings"
 
@@ -38,6 +38,9 @@ urlpatterns = [
     # Figures: every computed figure for staff, and how each was calculated for everyone.
     path("figures/", figures.figure_list, name="figures"),
     path("figures/<str:key>/", figures.figure_detail, name="figure"),
+    # ----- editions: the PDF (before any "<slug:edition>/" pattern) -----
+    path("<slug:edition>.pdf", edition_pdf.edition_pdf, name="edition_pdf"),
+    # ----- end of editions: the PDF -----
     # ----- coding: the sources' text, excerpts and what needs attention -----
     path("code/visit/<int:pk>/", coding.code_visit, name="code_visit"),
     path("code/feedback/<int:pk>/<str:field>/", coding.code_feedback, name="code_feedback"),

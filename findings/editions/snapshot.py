@@ -20,6 +20,11 @@ file from it, so a published edition's figures, counts and quotes are fixed. Key
   release dates its files with it.
 - `register`: the 152 local authorities as they were: ons_code, dfe_code, name, type (its
   label), region and region_code, by ONS code.
+- `evidence_base`: the excerpts the edition's findings cite, by region and type of source:
+  one row per region (a name, or "All regions") and source_type (a `SourceType` value, or
+  "all"), with source (its label), the excerpts and (distinct) areas counts, and hidden
+  (null, or why the cell is not shown, decided on its areas by `mash_survey.disclosure`;
+  then both counts are null).
 """
 
 from typing import Any
@@ -82,6 +87,7 @@ def build(edition: ReportEdition) -> Snapshot:
             }
             for area in LocalAuthority.objects.select_related("region").order_by("gss_code")
         ],
+        "evidence_base": evidence_base(edition),
     }
 
 
@@ -239,3 +245,64 @@ def figure_result(data: dict[str, Any]) -> FigureResult:
         base_label=data["base_label"],
         headline=data["headline"],
     )
+
+
+# ----- The evidence base: the cited excerpts by region and type of source ------------------
+
+ALL = "all"
+ALL_REGIONS = "All regions"
+NO_REGION = "No area named"
+
+
+def evidence_base(edition: ReportEdition) -> list[dict[str, Any]]:
+    """The excerpts cited by the edition's findings and the distinct areas they come from,
+    for each region (of the area) and type of source, with the totals of each row and column.
+    An excerpt naming areas in two regions counts in both. Cells from too few areas are
+    hidden, and those they could be worked out from (`mash_survey.disclosure`). Two queries."""
+    from areas.models import LocalAuthority
+    from mash_survey import disclosure
+
+    from ..models import SOURCE_FIELDS, Excerpt, SourceType
+
+    cited = (
+        Excerpt.objects.filter(
+            cited_by__finding__in=EditionFinding.objects.filter(edition=edition).values("finding")
+        )
+        .annotate(area=queries.area_of())
+        .order_by()
+        .values_list("pk", "area", *(f"{field}_id" for field in SOURCE_FIELDS.values()))
+        .distinct()
+    )
+    rows = list(cited)
+    region_of = dict(
+        LocalAuthority.objects.filter(pk__in={row[1] for row in rows}).values_list(
+            "pk", "region__name"
+        )
+    )
+    kinds = list(SOURCE_FIELDS)
+    excerpts: dict[tuple[str, str], set[int]] = {}
+    areas: dict[tuple[str, str], set[int]] = {}
+    for pk, area, *ids in rows:
+        kind = next(kinds[i] for i, source_id in enumerate(ids) if source_id)
+        region = region_of.get(area, NO_REGION)
+        for key in ((region, kind), (region, ALL), (ALL, kind), (ALL, ALL)):
+            excerpts.setdefault(key, set()).add(pk)
+            if area is not None:
+                areas.setdefault(key, set()).add(area)
+    regions = sorted({region for region, _ in excerpts} - {ALL})
+    cells = [(region, kind) for region in [*regions, ALL] for kind in [*kinds, ALL]]
+    hidden = disclosure.suppress(
+        {cell: len(areas.get(cell, ())) for cell in cells},
+        disclosure.grid_relations(regions, kinds, every=ALL),
+    )
+    return [
+        {
+            "region": ALL_REGIONS if region == ALL else region,
+            "source_type": kind,
+            "source": SourceType(kind).label if kind != ALL else "All sources",
+            "excerpts": None if (region, kind) in hidden else len(excerpts.get((region, kind), ())),
+            "areas": None if (region, kind) in hidden else len(areas.get((region, kind), ())),
+            "hidden": hidden[(region, kind)].value if (region, kind) in hidden else None,
+        }
+        for region, kind in cells
+    ]

@@ -1,5 +1,7 @@
 """The one PDF renderer: a template to PDF bytes, titled, in British English, by the service."""
 
+import datetime as dt
+import io
 import os
 import re
 import subprocess
@@ -7,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 from django.conf import settings
 from django.test import RequestFactory, override_settings
@@ -130,3 +133,47 @@ def test_importing_the_renderer_does_not_import_weasyprint() -> None:
     check = "import sys, mash_survey.pdf; sys.exit('weasyprint' in sys.modules)"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
     assert subprocess.run([sys.executable, "-c", check], env=env, check=False).returncode == 0  # noqa: S603
+
+
+# ----- Tagged PDF/UA, without a request, reproducible ----------------------------------
+
+
+def _read(pdf: bytes) -> Any:
+    """The PDF read with pypdf (untyped: its objects are looked up by PDF names)."""
+    return pypdf.PdfReader(io.BytesIO(pdf))
+
+
+def test_the_pdf_is_tagged_for_screen_readers_with_bookmarks_from_its_headings() -> None:
+    reader = _read(_render(title="Front door"))
+    catalog = reader.trailer["/Root"]
+
+    assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert b"pdfuaid:part" in catalog["/Metadata"].get_object().get_data()
+    assert [item.title for item in reader.outline] == ["Front door"]
+
+
+def test_a_pdf_rendered_without_a_request_resolves_links_against_the_base_url() -> None:
+    context = {"heading": "Front door", "summary": "S", "paragraphs": ["Text."]}
+    with ONE_TEMPLATE:
+        pdf = render_pdf(
+            "test/pdf.html",
+            context,
+            base_url="https://findings.example.org/",
+            title="Without a request",
+            illustrative=False,
+        )
+        with pytest.raises(ValueError, match="base_url"):
+            render_pdf("test/pdf.html", context, title="T", illustrative=False)
+
+    assert pdf_info(pdf)["Title"] == "Without a request"
+
+
+def test_a_dated_pdf_carries_its_date_and_renders_to_the_same_bytes_every_time() -> None:
+    dated = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+    first, second = (_render(title="T", dated=dated) for _ in range(2))
+
+    assert first == second
+    assert _read(first).metadata.creation_date == dated
+    assert _read(first).metadata.modification_date == dated

@@ -33,6 +33,7 @@ class Access(enum.Enum):
     NOBODY = "no one, administrators included (a view the service switches off)"
     POST_ONLY = "POST only: a GET never shows a page or changes anything"
     REVIEWERS = "reviewers and administrators (project staff are refused)"
+    DRAFT = "project members; to anyone else it does not exist (404): an unpublished record"
 
 
 #: The roles that may GET a URL of each level.
@@ -44,6 +45,7 @@ ALLOWED: dict[Access, frozenset[Role]] = {
     Access.NOBODY: frozenset(),
     Access.POST_ONLY: frozenset(),
     Access.REVIEWERS: frozenset({Role.REVIEWER, Role.ADMIN}),
+    Access.DRAFT: MEMBER_ROLES,
 }
 
 ACCESS: dict[str, Access] = {
@@ -149,6 +151,9 @@ ACCESS: dict[str, Access] = {
     "findings:needs_attention": Access.MEMBERS,
     "findings:figures": Access.MEMBERS,
     "findings:figure": Access.PUBLIC,
+    # An edition's PDF: a published one's stored file is for everyone; a draft (sampled
+    # here) only for members (tests/findings/test_editions_pdf.py).
+    "findings:edition_pdf": Access.DRAFT,
     # The API (each name covers its format-suffix pattern too).
     "api:api-root": Access.PUBLIC,
     "api:schema": Access.PUBLIC,
@@ -457,6 +462,14 @@ def _published_edition_slug(samples: Samples, endpoint: Endpoint) -> str:
     return edition.slug
 
 
+def _draft_edition_slug(samples: Samples, endpoint: Endpoint) -> str:
+    """A draft edition of the findings report (made on first use): members preview it."""
+    edition, _ = ReportEdition.objects.get_or_create(
+        slug="sample-draft-edition", defaults={"summary": "A sample draft edition."}
+    )
+    return edition.slug
+
+
 _FINDINGS_THEME_URLS = (
     "codebook_theme",
     "theme_edit",
@@ -481,6 +494,7 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     "api:theme-detail": {"slug": _theme_slug},
     "api:figure-detail": {"key": lambda s, e: "visits-by-region"},
     "findings:figure": {"key": lambda s, e: "visits-by-region"},
+    "findings:edition_pdf": {"edition": _draft_edition_slug},
     "api:finding-detail": {"pk": _agreed_finding_pk},
     "api:excerpt-detail": {"pk": _excerpt_pk},
     **{f"findings:{name}": {"slug": _theme_slug} for name in _FINDINGS_THEME_URLS},

@@ -25,6 +25,7 @@ class Outcome(enum.Enum):
     SIGN_IN = "a redirect to sign in"
     REFUSED = "401 or 403"
     NOT_ALLOWED = "405 method not allowed"
+    NOT_FOUND = "404 not found"
     OTHER = "something else"
 
 
@@ -40,6 +41,8 @@ def outcome(response: HttpResponseBase) -> Outcome:
         return Outcome.REFUSED
     if status == 405:
         return Outcome.NOT_ALLOWED
+    if status == 404:
+        return Outcome.NOT_FOUND
     return Outcome.OTHER
 
 
@@ -49,6 +52,8 @@ def expected(access: Access, role: Role, endpoint: Endpoint) -> set[Outcome]:
         return {Outcome.NOT_ALLOWED, Outcome.REDIRECT, Outcome.SIGN_IN}
     if role in ALLOWED[access]:
         return {Outcome.PAGE, Outcome.REDIRECT}
+    if access is Access.DRAFT:
+        return {Outcome.NOT_FOUND}
     if access is Access.MEMBERS and endpoint.namespace != "api":
         # Pages: a stranger is asked to sign in; a signed-in user without a role is told no.
         return {Outcome.REFUSED} if role is Role.NO_GROUP else {Outcome.SIGN_IN}
