@@ -5,8 +5,9 @@ stored file again. Served files answer conditional requests (`mash_survey.condit
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -89,3 +90,37 @@ def serve(request: HttpRequest, file: EditionFile, *, download_name: str = "") -
         return response
 
     return conditional(request, etag=file.sha256, last_modified=file.created_at, respond=respond)
+
+
+def freeze(
+    edition: ReportEdition,
+    *,
+    published_by: Any,
+    base_url: str,
+    progress: Callable[[str], None] | None = None,
+) -> ReportEdition:
+    """TEMPORARY stand-in for the real freeze (which renders and stores every file): publish
+    the edition and supersede the one before, with history. Replaced on integration."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from mash_survey import history
+
+    from ..models import EditionStatus
+
+    with transaction.atomic():
+        edition = history.lock(edition)
+        if progress is not None:
+            progress("Publishing")
+        for older in ReportEdition.objects.filter(status=EditionStatus.PUBLISHED).exclude(
+            pk=edition.pk
+        ):
+            older.status = EditionStatus.SUPERSEDED
+            history.claim_version(older, seen_version=None)
+            history.save(older, user=published_by, reason=f"Superseded by {edition.slug}")
+        edition.status = EditionStatus.PUBLISHED
+        edition.published_at = timezone.now()
+        edition.published_by = published_by
+        history.claim_version(edition, seen_version=None)
+        history.save(edition, user=published_by, reason="Published")
+    return edition
