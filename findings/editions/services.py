@@ -285,7 +285,13 @@ def _start_publishing(*, edition: ReportEdition, user: User, override_reason: st
     if edition.freeze_state in (FreezeState.QUEUED, FreezeState.RUNNING):
         raise EditionError("The edition is already being published.")
     publishing.unless_independent(edition, user=user, refused=EditionError)
-    reason = GUARD.check(edition, user=user, override_reason=override_reason)
+    # A reason kept from an earlier attempt stands: the texts have not changed since (a
+    # change clears it).
+    reason = (
+        ""
+        if edition.pii_override_reason and not override_reason.strip()
+        else GUARD.check(edition, user=user, override_reason=override_reason)
+    )
     if reason:
         edition.pii_override_reason = reason
         ReportEdition.objects.filter(pk=edition.pk).update(pii_override_reason=reason)

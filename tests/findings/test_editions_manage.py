@@ -536,6 +536,23 @@ def test_the_progress_page_refreshes_while_publishing_and_shows_a_failure(
     assert 'http-equiv="refresh"' not in failed
 
 
+def test_a_reviewer_tries_again_after_a_failure(staff_user: User, reviewer_client: Client) -> None:
+    edition = ready(staff_user, method="The helpline is 943 476 5919, as the hub advertises.")
+    edition = services.submit(edition=edition, user=staff_user)
+    # An earlier attempt failed after a reviewer let the helpline number through.
+    ReportEdition.objects.filter(pk=edition.pk).update(
+        freeze_state=FreezeState.FAILED,
+        freeze_progress="OSError: the disk is full",
+        pii_override_reason="The number is the hub's public helpline, not a person's.",
+    )
+
+    response = reviewer_client.post(url("edition_publish", edition))
+
+    assert response["Location"] == url("edition_progress", edition)
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.PUBLISHED
+
+
 def test_a_failed_job_leaves_the_edition_in_review(staff_user: User) -> None:
     edition = services.submit(edition=ready(staff_user), user=staff_user)
     missing_user = 10**9  # the job fails: there is no such publisher
