@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import cycle
+from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -708,3 +709,131 @@ def demo_findings_load() -> list[Finding]:
             services.excerpt_clear(excerpt=excerpt, user=reviewer, clearance=clearance)
     _make_stale(stale)
     return findings
+
+
+# ----- The illustrative report edition ------------------------------------------------------
+
+EDITION_SLUG = "early-findings-demo"
+EDITION_SUMMARY = (
+    "Multi-agency safeguarding arrangements in the areas visited share information earlier "
+    "and decide faster where partners sit together or meet every day. Areas described "
+    "governance, information sharing and staffing as what made the difference; none of this "
+    "has been evaluated."
+)
+EDITION_INTRODUCTION = (
+    "This edition brings together what the research team heard on {{ number visits-by-region }}"
+    " visits to multi-agency safeguarding hubs and similar arrangements, and what local "
+    "authorities told the national survey, whose response rate was "
+    "{{ number survey-response-rate }}.\n\n"
+    "Each finding below is agreed by two members of the team and rests on evidence coded from "
+    "the visit notes, the detailed feedback, the case studies and the survey answers. The "
+    "counts beside each finding say how many of the areas visited gave that evidence.\n\n"
+    "{{ figure models-seen }}"
+)
+EDITION_METHOD = (
+    "Areas were chosen for a visit from the survey returns so that every region and each kind "
+    "of arrangement was seen. Two researchers visited each area, spoke to the hub manager and "
+    "to staff of each partner agency, and wrote up their notes and structured feedback.\n\n"
+    "The notes, feedback, published case studies and free-text survey answers were coded "
+    "against the codebook. A finding is drafted by one member of the team and agreed by "
+    "another who did not write it.\n\n"
+    "{{ figure visits-by-region }}"
+)
+EDITION_CAVEATS = (
+    "These findings are the views of the areas visited and of the local authorities that "
+    "answered the survey. They have not been externally evaluated or validated.\n\n"
+    "No model of multi-agency working is endorsed: what works in one area may not work in "
+    "another. Read these findings alongside *Working Together to Safeguard Children* and the "
+    "other statutory guidance."
+)
+AMENDED_SUMMARY = (
+    "Multi-agency safeguarding arrangements in the areas visited share information earlier "
+    "and decide faster where partners sit together or meet every day. Areas described "
+    "governance, information sharing, staffing and the links with early help as what made "
+    "the difference; none of this has been evaluated."
+)
+AMENDMENT_REASON = (
+    "An agreed finding on early help was left out of the first edition by mistake; it is "
+    "added, and the summary now mentions it."
+)
+
+
+def demo_edition_exists() -> bool:
+    from .models import ReportEdition
+
+    return ReportEdition.objects.filter(is_illustrative=True).exists()
+
+
+def demo_edition_load() -> list[Any]:
+    """The illustrative "Early findings" edition, published by a demo reviewer who did not
+    write it, and one amendment of it (adding a finding, with its public reason), also
+    published: so the editions' updates list and the diff between them show. Made through the
+    editions' services and the freeze job; nothing if it exists already or there are no demo
+    findings."""
+    from .editions import services as editions
+    from .models import FindingStatus, ReportEdition
+
+    if demo_edition_exists():
+        return list(ReportEdition.objects.filter(is_illustrative=True).order_by("pk"))
+    findings = list(
+        Finding.objects.filter(is_illustrative=True, status=FindingStatus.AGREED)
+        .select_related("theme")
+        .order_by("theme__order", "order", "pk")
+    )
+    if not findings:
+        return []
+    author, reviewer = _demo_user(*AUTHOR), _demo_user(*REVIEWER)
+    from case_studies.models import CaseStudy
+
+    studies = list(
+        CaseStudy.objects.filter(is_illustrative=True, status=CaseStudyStatus.PUBLISHED).order_by(
+            "published_at", "pk"
+        )
+    )
+    themes = list({f.theme_id: f.theme for f in findings}.values())
+    # The finding the amendment adds: the last agreed one of the early help theme, or the last.
+    added = next((f for f in reversed(findings) if f.theme.slug == "early-help"), findings[-1])
+    first = editions.create_draft(
+        user=author,
+        slug=EDITION_SLUG,
+        summary=EDITION_SUMMARY,
+        introduction=EDITION_INTRODUCTION,
+        method=EDITION_METHOD,
+        caveats=EDITION_CAVEATS,
+        is_illustrative=True,
+    )
+    first = editions.update(
+        edition=first,
+        user=author,
+        seen_version=first.version,
+        title=first.title,
+        slug=first.slug,
+        summary=first.summary,
+        introduction=first.introduction,
+        method=first.method,
+        caveats=first.caveats,
+        themes=[t for t in themes if any(f.theme_id == t.pk for f in findings if f != added)],
+        findings=[f for f in findings if f != added],
+        case_studies=studies,
+    )
+    first = editions.submit(edition=first, user=author)
+    first = editions.publish(edition=first, user=reviewer, base_url="")
+    amendment = editions.amend(edition=first, user=author, reason=AMENDMENT_REASON)
+    amendment = editions.update(
+        edition=amendment,
+        user=author,
+        seen_version=amendment.version,
+        title=amendment.title,
+        slug=amendment.slug,
+        summary=AMENDED_SUMMARY,
+        introduction=amendment.introduction,
+        method=amendment.method,
+        caveats=amendment.caveats,
+        amendment_reason=AMENDMENT_REASON,
+        themes=themes,
+        findings=findings,
+        case_studies=studies,
+    )
+    amendment = editions.submit(edition=amendment, user=author)
+    amendment = editions.publish(edition=amendment, user=reviewer, base_url="")
+    return [first, amendment]

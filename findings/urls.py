@@ -1,12 +1,41 @@
 from django.urls import path
 
-from .views import coding, edition_data, edition_pdf, figures, manage, public, reports
+from .views import (
+    coding,
+    edition_data,
+    edition_pdf,
+    editions_manage,
+    figures,
+    manage,
+    public,
+    reports,
+)
 
 app_name = "findings"
 
 urlpatterns = [
     # ----- manage: the codebook, the findings, the public pages -----
     path("", public.findings_index, name="index"),
+    # ----- report editions: the staff workflow (before any /findings/<slug>/ page) -----
+    path("editions/manage/", editions_manage.edition_manage, name="edition_manage"),
+    path("editions/new/", editions_manage.edition_create, name="edition_create"),
+    path("editions/<slug:slug>/", editions_manage.edition_detail, name="edition_detail"),
+    path("editions/<slug:slug>/edit/", editions_manage.edition_edit, name="edition_edit"),
+    path("editions/<slug:slug>/submit/", editions_manage.edition_submit, name="edition_submit"),
+    path(
+        "editions/<slug:slug>/withdraw/",
+        editions_manage.edition_withdraw,
+        name="edition_withdraw",
+    ),
+    path("editions/<slug:slug>/publish/", editions_manage.edition_publish, name="edition_publish"),
+    path(
+        "editions/<slug:slug>/progress/",
+        editions_manage.edition_progress,
+        name="edition_progress",
+    ),
+    path("editions/<slug:slug>/amend/", editions_manage.edition_amend, name="edition_amend"),
+    path("editions/<slug:slug>/history/", editions_manage.edition_history, name="edition_history"),
+    # ----- end of report editions: the staff workflow -----
     path("themes/", public.theme_list, name="themes"),
     path("themes/<slug:slug>/", public.theme_detail, name="theme"),
     path("codebook/", manage.codebook, name="codebook"),

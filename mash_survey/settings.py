@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_rq",
     "mash_survey",
     "areas",
     "surveys",
@@ -89,6 +90,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Background jobs (publishing a report edition: findings/editions/jobs.py) go on the Redis at
+# REDIS_URL, run by `manage.py rqworker editions` (django-rq). Without it they run at once in
+# the request, so `make run` needs no extra service.
+REDIS_URL = env("REDIS_URL", default="")
+RQ_QUEUES = {"editions": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 1800}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

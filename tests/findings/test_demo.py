@@ -17,13 +17,16 @@ from pytest_django import DjangoDbBlocker
 
 from areas.services import register_load
 from findings import queries
+from findings.editions import checklist
 from findings.models import (
     Clearance,
     Coding,
+    EditionStatus,
     Excerpt,
     Finding,
     FindingEvidence,
     FindingStatus,
+    ReportEdition,
     SourceType,
     Theme,
 )
@@ -171,3 +174,32 @@ def test_loading_again_changes_nothing(demo: str) -> None:
     call_command("load_demo_data", stdout=io.StringIO())
 
     assert counts() == before
+
+
+# ----- The illustrative report edition -------------------------------------------------------
+
+
+def test_the_demo_edition_is_published_by_a_reviewer_and_amended_with_a_reason(demo: str) -> None:
+    first, amendment = ReportEdition.objects.order_by("pk")
+
+    assert "Demo report editions: 2, 2 published (illustrative)." in demo
+    assert first.status == EditionStatus.SUPERSEDED
+    assert amendment.status == EditionStatus.PUBLISHED and amendment.amends == first
+    assert amendment.amendment_reason.startswith("An agreed finding on early help")
+    for edition in (first, amendment):
+        assert edition.is_illustrative and edition.title == "Early findings"
+        assert edition.published_by is not None and is_reviewer(edition.published_by)
+        assert edition.published_by != edition.created_by
+        assert checklist.check(edition).errors == []
+    assert "{{ number survey-response-rate }}" in first.introduction
+    assert "{{ figure models-seen }}" in first.introduction
+    assert amendment.findings.count() == first.findings.count() + 1
+    assert amendment.case_studies.count() == first.case_studies.count() > 0
+
+
+def test_loading_again_adds_no_edition(demo: str) -> None:
+    before = (ReportEdition.objects.count(), ReportEdition.history.count())
+
+    call_command("load_demo_data", stdout=io.StringIO())
+
+    assert (ReportEdition.objects.count(), ReportEdition.history.count()) == before

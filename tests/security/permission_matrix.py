@@ -15,7 +15,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from case_studies.models import CaseStudy, CaseStudyModel, CaseStudyStatus, Section
-from findings.models import Coding, Excerpt, Finding, FindingStatus, ReportEdition, Theme
+from findings.models import (
+    Coding,
+    EditionStatus,
+    Excerpt,
+    Finding,
+    FindingStatus,
+    ReportEdition,
+    Theme,
+)
 from surveys.models import Answer, QuestionKind, Response, ResponseStatus, VisitSelection
 from tests.findings.frozen import publish
 from tests.surveys.factories import SurveyFactory, add_question
@@ -154,6 +162,19 @@ ACCESS: dict[str, Access] = {
     # An edition's PDF: a published one's stored file is for everyone; a draft (sampled
     # here) only for members (tests/findings/test_editions_pdf.py).
     "findings:edition_pdf": Access.DRAFT,
+    # Report editions: the staff workflow (tests/findings/test_editions_manage.py checks who
+    # may publish).
+    "findings:edition_manage": Access.MEMBERS,
+    "findings:edition_create": Access.MEMBERS,
+    "findings:edition_detail": Access.MEMBERS,
+    "findings:edition_edit": Access.MEMBERS,
+    "findings:edition_submit": Access.POST_ONLY,
+    "findings:edition_withdraw": Access.POST_ONLY,
+    "findings:edition_publish": Access.MEMBERS,
+    "findings:edition_progress": Access.MEMBERS,
+    "findings:edition_amend": Access.MEMBERS,
+    "findings:edition_history": Access.MEMBERS,
+    # End of report editions: the staff workflow.
     # The API (each name covers its format-suffix pattern too).
     "api:api-root": Access.PUBLIC,
     "api:schema": Access.PUBLIC,
@@ -470,6 +491,34 @@ def _draft_edition_slug(samples: Samples, endpoint: Endpoint) -> str:
     return edition.slug
 
 
+def _edition_slug(status: str) -> Sample:
+    """A report edition with `status` (made on first use)."""
+
+    def sample(samples: Samples, endpoint: Endpoint) -> str:
+        edition, _ = ReportEdition.objects.get_or_create(
+            slug=f"sample-{status.replace('_', '-')}-edition",
+            defaults={
+                "summary": "What the visits found.",
+                "status": status,
+                "published_at": None if status == EditionStatus.DRAFT else timezone.now(),
+            },
+        )
+        return edition.slug
+
+    return sample
+
+
+_EDITION_URLS = {
+    "edition_detail": EditionStatus.DRAFT,
+    "edition_edit": EditionStatus.DRAFT,
+    "edition_submit": EditionStatus.DRAFT,
+    "edition_withdraw": EditionStatus.DRAFT,
+    "edition_publish": EditionStatus.DRAFT,
+    "edition_progress": EditionStatus.DRAFT,
+    "edition_amend": EditionStatus.PUBLISHED,
+    "edition_history": EditionStatus.DRAFT,
+}
+
 _FINDINGS_THEME_URLS = (
     "codebook_theme",
     "theme_edit",
@@ -503,6 +552,7 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     "findings:edition_data": {"edition": _published_edition_slug},
     "findings:edition_manifest": {"edition": _published_edition_slug},
     "api:report-detail": {"slug": _published_edition_slug},
+    **{f"findings:{name}": {"slug": _edition_slug(st)} for name, st in _EDITION_URLS.items()},
     "findings:code_visit": {"pk": _approved_visit_pk},
     "findings:code_feedback": {"pk": _approved_feedback_pk, "field": lambda s, e: "barriers"},
     "findings:code_section": {"pk": _published_section_pk},

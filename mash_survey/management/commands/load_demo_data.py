@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from case_studies.demo import demo_case_studies_load
-from findings.demo import demo_coding_counts, demo_findings_load
+from findings.demo import demo_coding_counts, demo_edition_load, demo_findings_load
 from surveys.demo import demo_survey_load
 from visits.demo import demo_visit_counts, demo_visits_load
 
@@ -31,4 +31,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo coding: {themes} themes, {excerpts} excerpts, {findings} findings "
             "(illustrative)."
+        )
+        editions = demo_edition_load()
+        published = [e for e in editions if e.is_published]
+        self.stdout.write(
+            f"Demo report editions: {len(editions)}, {len(published)} published (illustrative)."
         )

@@ -1,0 +1,71 @@
+"""Publishing runs as a job: rendering and storing every file of a long edition (its pages,
+PDF and data release) takes longer than a request should.
+
+With `REDIS_URL` set, `publish_in_background` puts the job on the `editions` queue of that
+Redis (rq, run by django-rq's `manage.py rqworker editions`); without it (`make run`, the
+tests) the job runs at once in the request, so no extra service is needed.
+
+The job (`run_freeze`) marks the edition RUNNING, keeps `freeze_progress` current from
+`store.freeze`'s progress callback, and on any failure marks it FAILED with a short message:
+`store.freeze` publishes nothing unless it finishes, so the edition stays in review and a
+reviewer can try again from the progress page.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from redis import Redis
+from rq import Queue
+
+from ..models import FreezeState, ReportEdition
+from . import store
+
+logger = logging.getLogger(__name__)
+
+QUEUE = "editions"
+#: The longest a publishing job may run before rq stops it (seconds).
+JOB_TIMEOUT = 30 * 60
+DONE_MESSAGE = "Published"
+
+
+def queue() -> Queue | None:
+    """The editions queue on the configured Redis, or None when there is none."""
+    url = getattr(settings, "REDIS_URL", "")
+    if not url:
+        return None
+    return Queue(QUEUE, connection=Redis.from_url(url))
+
+
+def publish_in_background(edition: ReportEdition, user: User, base_url: str) -> None:
+    """Run the freeze job for `edition`, published by `user`, with links from `base_url`:
+    queued when Redis is configured, otherwise at once."""
+    jobs = queue()
+    if jobs is None:
+        run_freeze(edition.pk, user.pk, base_url)
+    else:
+        jobs.enqueue(run_freeze, edition.pk, user.pk, base_url, job_timeout=JOB_TIMEOUT)
+
+
+def _note(edition_pk: int, state: str, progress: str) -> None:
+    ReportEdition.objects.filter(pk=edition_pk).update(
+        freeze_state=state, freeze_progress=progress[:200]
+    )
+
+
+def run_freeze(edition_pk: int, user_pk: int, base_url: str) -> None:
+    """The job: freeze the edition, noting how far it got and whether it failed."""
+    _note(edition_pk, FreezeState.RUNNING, "Starting")
+
+    def progress(text: str) -> None:
+        _note(edition_pk, FreezeState.RUNNING, text)
+
+    try:
+        edition = ReportEdition.objects.get(pk=edition_pk)
+        user = User.objects.get(pk=user_pk)
+        store.freeze(edition, published_by=user, base_url=base_url, progress=progress)
+    except Exception as exc:  # any failure is the reviewer's to see, and nothing is published
+        logger.exception("Publishing the edition %s failed", edition_pk)
+        _note(edition_pk, FreezeState.FAILED, f"{type(exc).__name__}: {exc}")
+        return
+    _note(edition_pk, FreezeState.NONE, DONE_MESSAGE)
