@@ -1,12 +1,12 @@
 from django.urls import path
 
-from .views import coding, figures, manage, public, reports
+from .views import coding, editions, figures, manage, public, reports
 
 app_name = "findings"
 
 urlpatterns = [
     # ----- manage: the codebook, the findings, the public pages -----
-    path("", public.findings_index, name="index"),
+    path("", editions.findings_index, name="index"),
     path("themes/", public.theme_list, name="themes"),
     path("themes/<slug:slug>/", public.theme_detail, name="theme"),
     path("codebook/", manage.codebook, name="codebook"),
@@ -51,4 +51,12 @@ urlpatterns = [
     path("excerpts/<int:pk>/history/", coding.excerpt_history, name="excerpt_history"),
     path("needs-attention/", coding.needs_attention, name="needs_attention"),
     # ----- end of coding -----
+    # ----- editions: the published report; <slug:edition> patterns stay last -----
+    path("editions/", editions.edition_list, name="editions"),
+    path("editions/<slug:slug>/preview/", editions.edition_preview, name="edition_preview"),
+    path("<slug:edition>/", editions.edition_page, name="edition"),
+    path("<slug:edition>/manifest.json", editions.edition_manifest, name="edition_manifest"),
+    path("<slug:edition>/changes/", editions.edition_changes, name="edition_changes"),
+    path("<slug:edition>/<slug:theme>/", editions.edition_theme, name="edition_theme"),
+    # ----- end of editions -----
 ]

@@ -3,6 +3,6 @@
 from typing import Any
 
 
-def files(snapshot: dict[str, Any]) -> dict[str, tuple[bytes, str]]:
+def files(snapshot: dict[str, Any], *, base_url: str = "") -> dict[str, tuple[bytes, str]]:
     """The PDF as {path: (bytes, content type)} for freezing."""
     return {}

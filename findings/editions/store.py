@@ -1,20 +1,28 @@
 """Freezing a published edition: every file rendered once, stored in the default storage under
 `editions/<slug>/<path>` with its SHA-256 (an `EditionFile` row), and listed in the edition's
 manifest (`manifest.json`: each file's path, size, content type and SHA-256). Nothing writes a
-stored file again. Served files answer conditional requests (`mash_survey.conditional`)."""
+stored file again. Served files answer conditional requests (`mash_survey.conditional`).
+
+`freeze(edition, …)` publishes: it renders every file from one snapshot and stores them, in
+one transaction with the edition locked."""
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
 
+from mash_survey import history
 from mash_survey.conditional import conditional
 
-from ..models import EditionFile, ReportEdition
+from ..models import EditionFile, EditionStatus, FreezeState, ReportEdition
+from . import data, pdf, render, snapshot
 
 #: {path within the edition: (bytes, content type)}
 Files = Mapping[str, tuple[bytes, str]]
@@ -89,3 +97,57 @@ def serve(request: HttpRequest, file: EditionFile, *, download_name: str = "") -
         return response
 
     return conditional(request, etag=file.sha256, last_modified=file.created_at, respond=respond)
+
+
+def first_published(edition: ReportEdition) -> datetime | None:
+    """When the first edition of `edition`'s chain of amendments was published."""
+    first = edition
+    while first.amends_id is not None:
+        first = first.amends  # type: ignore[assignment]  # amends_id is set
+    return first.published_at
+
+
+def freeze(
+    edition: ReportEdition,
+    *,
+    published_by: User,
+    base_url: str,
+    progress: Callable[[str], None] | None = None,
+) -> ReportEdition:
+    """Publish `edition`: render its pages, PDF and data release from one snapshot, store them
+    with their manifest, and mark it published (any other published edition superseded). One
+    transaction with the edition locked: if anything fails nothing is published, and the
+    exception propagates. `progress(message)` is called between the steps; it runs inside
+    the transaction, so it must not write to the edition's row from another connection.
+    The rules of who may publish what are the caller's (`findings.editions.services`)."""
+    report = progress or (lambda message: None)
+    with transaction.atomic():
+        edition = history.lock(edition)
+        if edition.status not in (EditionStatus.DRAFT, EditionStatus.IN_REVIEW):
+            raise ValueError(f"The edition {edition.slug} is already published; it never changes.")
+        history.claim_version(edition, seen_version=None)
+        now = timezone.now()
+        edition.published_at = now
+        report("Reading the data")
+        snap = snapshot.build(edition)
+        snap["edition"]["published_at"] = now.isoformat()
+        snap["edition"]["first_published_at"] = (first_published(edition) or now).isoformat()
+        report("Rendering the pages")
+        files = dict(render.files(snap))
+        report("Rendering the PDF")
+        files.update(pdf.files(snap, base_url=base_url))
+        report("Building the data release")
+        files.update(data.files(snap))
+        report("Storing the files")
+        write(edition, files, at=now)
+        for earlier in ReportEdition.objects.filter(status=EditionStatus.PUBLISHED).exclude(
+            pk=edition.pk
+        ):
+            history.claim_version(earlier, seen_version=None)
+            earlier.status = EditionStatus.SUPERSEDED
+            history.save(earlier, user=published_by, reason=f"Superseded by {edition.slug}")
+        edition.status = EditionStatus.PUBLISHED
+        edition.published_by = published_by
+        edition.freeze_state = FreezeState.NONE
+        history.save(edition, user=published_by, reason="Published")
+    return edition

@@ -148,6 +148,14 @@ ACCESS: dict[str, Access] = {
     "findings:needs_attention": Access.MEMBERS,
     "findings:figures": Access.MEMBERS,
     "findings:figure": Access.PUBLIC,
+    # Editions: published ones are for everyone; drafts and editions in review are 404 on
+    # these addresses for everyone (tests/findings/test_editions_public.py).
+    "findings:editions": Access.PUBLIC,
+    "findings:edition": Access.PUBLIC,
+    "findings:edition_theme": Access.PUBLIC,
+    "findings:edition_manifest": Access.PUBLIC,
+    "findings:edition_changes": Access.PUBLIC,
+    "findings:edition_preview": Access.MEMBERS,
     # The API (each name covers its format-suffix pattern too).
     "api:api-root": Access.PUBLIC,
     "api:schema": Access.PUBLIC,
@@ -456,7 +464,43 @@ _FINDINGS_FINDING_URLS = (
     "finding_reopen",
 )
 
+
+def _published_edition_slug(samples: Samples, endpoint: Endpoint) -> str:
+    """An edition with the sample theme and its agreed finding, published (frozen) on first
+    use."""
+    from findings.editions import store
+    from findings.models import EditionFinding, EditionTheme, ReportEdition
+
+    edition = ReportEdition.objects.filter(slug="sample-edition").first()
+    if edition is None:
+        finding = Finding.objects.get(pk=_agreed_finding_pk(samples, endpoint))
+        edition = ReportEdition.objects.create(slug="sample-edition", summary="A sample.")
+        EditionTheme.objects.create(edition=edition, theme=finding.theme)
+        EditionFinding.objects.create(edition=edition, finding=finding)
+        store.freeze(edition, published_by=samples.users[Role.REVIEWER], base_url="")
+    return edition.slug
+
+
+def _draft_edition_slug(samples: Samples, endpoint: Endpoint) -> str:
+    """A draft edition (made on first use): staff preview it."""
+    from findings.models import ReportEdition
+
+    edition, _ = ReportEdition.objects.get_or_create(
+        slug="sample-draft-edition", defaults={"summary": "A sample draft."}
+    )
+    return edition.slug
+
+
+_EDITION_URL_PARAMETERS: dict[str, dict[str, Sample]] = {
+    "findings:edition": {"edition": _published_edition_slug},
+    "findings:edition_theme": {"edition": _published_edition_slug, "theme": _theme_slug},
+    "findings:edition_manifest": {"edition": _published_edition_slug},
+    "findings:edition_changes": {"edition": _published_edition_slug},
+    "findings:edition_preview": {"slug": _draft_edition_slug},
+}
+
 URL_PARAMETERS: dict[str, dict[str, Sample]] = {
+    **_EDITION_URL_PARAMETERS,
     "findings:report_download": {"report": lambda s, e: "themes"},
     "findings:report_theme_excerpts": {"slug": _theme_slug},
     "api:theme-detail": {"slug": _theme_slug},
