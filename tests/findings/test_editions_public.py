@@ -17,6 +17,7 @@ from pytest_django.fixtures import Settings
 
 from findings import sources
 from findings.editions import render, store
+from findings.figures import FigureError
 from findings.models import (
     Clearance,
     EditionFinding,
@@ -413,3 +414,27 @@ def test_an_edition_page_takes_the_same_queries_at_two_sizes(
         lambda: client.get(url["value"]), grow, message="an edition's page"
     )
     assert count <= 3
+
+
+def test_freezing_reports_its_steps_and_publishes_nothing_when_a_step_fails(
+    staff_user: User,
+) -> None:
+    finding = coded_finding(staff_user)
+    steps: list[str] = []
+    edition = store.freeze(
+        make_edition("early-findings", [finding]),
+        published_by=ReviewerFactory.create(),
+        base_url="http://testserver/",
+        progress=steps.append,
+    )
+    broken = make_edition("broken", [finding], caveats="{{ figure no-such-figure }}")
+
+    with pytest.raises(FigureError, match="no-such-figure"):
+        publish(broken)
+
+    assert steps[0] == "Reading the data" and steps[-1] == "Storing the files"
+    broken.refresh_from_db()
+    edition.refresh_from_db()
+    assert broken.status == EditionStatus.DRAFT and broken.published_at is None
+    assert not broken.files.exists()
+    assert edition.status == EditionStatus.PUBLISHED  # not superseded by a failed attempt
