@@ -6,7 +6,6 @@ the staff preview."""
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -20,91 +19,24 @@ from findings.editions import render, store
 from findings.figures import FigureError
 from findings.models import (
     Clearance,
-    EditionFinding,
     EditionStatus,
-    EditionTheme,
     Finding,
     ReportEdition,
-    Theme,
 )
 from tests.factories import LocalAuthorityFactory, RegionFactory, ReviewerFactory
 from tests.queries import assert_query_count_flat
 from visits.models import Visit
 
 from .coded import NOTES, agreed, code
+from .editions import coded_finding, make_edition, publish, stored_in
 from .factories import ThemeFactory, approved_visit
 
 pytestmark = pytest.mark.django_db
 
-INTRODUCTION = (
-    "The project made {{ number visits-by-region }} visits.\n\n{{ figure visits-by-region }}"
-)
-
 
 @pytest.fixture(autouse=True)
 def media(settings: Settings, tmp_path: Path) -> Path:
-    """Stored files go to a folder of the test's own."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-    return tmp_path
-
-
-def make_edition(
-    slug: str,
-    findings: list[Finding],
-    *,
-    amends: ReportEdition | None = None,
-    status: str = EditionStatus.DRAFT,
-    **fields: Any,
-) -> ReportEdition:
-    edition = ReportEdition.objects.create(
-        slug=slug,
-        title=fields.pop("title", "Early findings"),
-        summary=fields.pop("summary", "What the areas visited told the project."),
-        introduction=fields.pop("introduction", INTRODUCTION),
-        method=fields.pop("method", "Visits were coded by theme."),
-        caveats=fields.pop("caveats", "Small numbers of areas."),
-        amends=amends,
-        amendment_reason=fields.pop("amendment_reason", ""),
-        status=status,
-        **fields,
-    )
-    themes: list[Theme] = []
-    for finding in findings:
-        if finding.theme not in themes:
-            themes.append(finding.theme)
-    EditionTheme.objects.bulk_create(
-        EditionTheme(edition=edition, theme=theme, order=i) for i, theme in enumerate(themes)
-    )
-    EditionFinding.objects.bulk_create(
-        EditionFinding(edition=edition, finding=finding, order=i)
-        for i, finding in enumerate(findings)
-    )
-    return edition
-
-
-def publish(edition: ReportEdition) -> ReportEdition:
-    return store.freeze(
-        edition, published_by=ReviewerFactory.create(), base_url="http://testserver/"
-    )
-
-
-def coded_finding(
-    staff_user: User,
-    theme: Theme | None = None,
-    *,
-    headline: str = "Co-location speeds up decisions",
-    **fields: Any,
-) -> Finding:
-    theme = theme or ThemeFactory.create(name="Working together", slug="working-together")
-    visit = approved_visit(notes=NOTES)
-    excerpt = code(sources.visit_source(visit), staff_user, theme, clearance=Clearance.UNATTRIBUTED)
-    return agreed(theme, staff_user, [excerpt], headline=headline, **fields)
+    return stored_in(settings, tmp_path)
 
 
 def edition_url(edition: ReportEdition) -> str:
