@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -111,9 +112,12 @@ def _files(edition: ReportEdition) -> dict[str, EditionFile]:
 
 
 def _etag(request: HttpRequest, chain: Chain, fragment: EditionFile) -> str:
+    """The stored fragment's SHA-256 with what the page around it depends on. A message
+    waiting to be shown (after publishing, say) makes it differ, so the page is drawn."""
     user = request.user.pk if request.user.is_authenticated else 0
     latest = chain.latest.slug if chain.latest else ""
-    key = f"{WRAPPER}|{request.path}|{fragment.sha256}|{latest}|{user}"
+    waiting = len(messages.get_messages(request))
+    key = f"{WRAPPER}|{request.path}|{fragment.sha256}|{latest}|{user}|{waiting}"
     return hashlib.sha256(key.encode()).hexdigest()
 
 

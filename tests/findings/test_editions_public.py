@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.messages import SUCCESS
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
@@ -370,3 +373,21 @@ def test_freezing_reports_its_steps_and_publishes_nothing_when_a_step_fails(
     assert broken.status == EditionStatus.DRAFT and broken.published_at is None
     assert not broken.files.exists()
     assert edition.status == EditionStatus.PUBLISHED  # not superseded by a failed attempt
+
+
+def test_a_message_waiting_for_the_reader_is_shown_not_answered_with_304(
+    reviewer_client: Client, staff_user: User
+) -> None:
+    edition = publish(make_edition("early-findings", [coded_finding(staff_user)]))
+    etag = reviewer_client.get(edition_url(edition))["ETag"]
+    # As the publish page leaves it for the edition's page it sends the reviewer to.
+    storage, sent = CookieStorage(HttpRequest()), HttpResponse()
+    storage.add(SUCCESS, "Edition published.")
+    storage.update(sent)
+    reviewer_client.cookies["messages"] = sent.cookies["messages"].value
+
+    shown = reviewer_client.get(edition_url(edition), headers={"If-None-Match": etag})
+    after = reviewer_client.get(edition_url(edition), headers={"If-None-Match": etag})
+
+    assert shown.status_code == 200 and "Edition published." in shown.content.decode()
+    assert after.status_code == 304
