@@ -79,6 +79,7 @@ class Wrapper:
     files: list[EditionFile] = field(default_factory=list)
     preview: ReportEdition | None = None
     theme_page: bool = False
+    index: bool = False  # /findings/: staff also find their findings pages from here
 
 
 def _published() -> list[ReportEdition]:
@@ -128,7 +129,12 @@ def _heading(fragment: str) -> str:
 
 
 def _stored_page(
-    request: HttpRequest, chain: Chain, path: str, *, theme_page: bool = False
+    request: HttpRequest,
+    chain: Chain,
+    path: str,
+    *,
+    theme_page: bool = False,
+    index: bool = False,
 ) -> HttpResponseBase:
     """A stored fragment of a published edition inside the page, answering conditional
     requests."""
@@ -155,6 +161,7 @@ def _stored_page(
             manifest=files.get(store.MANIFEST),
             files=sorted(files.values(), key=lambda f: f.path),
             theme_page=theme_page,
+            index=index,
         )
         return _page(request, wrapper)
 
@@ -177,7 +184,7 @@ def findings_index(request: HttpRequest) -> HttpResponseBase:
     latest = next((e for e in editions if e.status == EditionStatus.PUBLISHED), None)
     if latest is None:
         return public.findings_index(request)
-    return _stored_page(request, _chain(editions, latest), rendering.INDEX)
+    return _stored_page(request, _chain(editions, latest), rendering.INDEX, index=True)
 
 
 def edition_page(request: HttpRequest, edition: str) -> HttpResponseBase:

@@ -49,6 +49,12 @@ def test_edition_pages_are_accessible(
             assert_accessible(page)
             assert_no_console_errors(console_errors)
     sign_in(page, staff_user)
+    with subtests.test(path="/findings/ for staff"):
+        console_errors.clear()
+        page.goto("/findings/")
+        expect(page.get_by_role("link", name="Codebook")).to_be_visible()
+        assert_accessible(page)
+        assert_no_console_errors(console_errors)
     with subtests.test(path="preview"):
         console_errors.clear()
         page.goto("/findings/editions/next-findings/preview/")

@@ -124,7 +124,7 @@ def test_later_edits_leave_a_published_edition_byte_identical(
 
 
 def test_the_edition_page_shows_the_report_from_its_snapshot(
-    client: Client, staff_user: User
+    client: Client, staff_client: Client, staff_user: User
 ) -> None:
     finding = coded_finding(staff_user, statement="Areas that **sit together** decide faster.")
     edition = publish(make_edition("early-findings", [finding], is_illustrative=True))
@@ -146,10 +146,12 @@ def test_the_edition_page_shows_the_report_from_its_snapshot(
     assert "First published" in html and "Last updated" in html
     assert reverse("findings:edition_manifest", kwargs={"edition": edition.slug}) in html
     assert store.stored(edition, store.MANIFEST).sha256 in html
-    # /findings/ shows the latest edition.
-    assert (
-        "Co-location speeds up decisions" in client.get(reverse("findings:index")).content.decode()
-    )
+    # /findings/ shows the latest edition; staff also find their pages from there.
+    index = client.get(reverse("findings:index")).content.decode()
+    staff_index = staff_client.get(reverse("findings:index")).content.decode()
+    assert "Co-location speeds up decisions" in index
+    assert reverse("findings:codebook") not in index
+    assert reverse("findings:codebook") in staff_index
 
 
 @pytest.mark.parametrize("status", [EditionStatus.DRAFT, EditionStatus.IN_REVIEW])
