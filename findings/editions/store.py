@@ -121,7 +121,8 @@ def freeze(
     the transaction, so it must not write to the edition's row from another connection.
     The rules of who may publish what are the caller's (`findings.editions.services`)."""
     report = progress or (lambda message: None)
-    with transaction.atomic():
+    # One change: the edition published and the one it supersedes, in one history change.
+    with transaction.atomic(), history.change(user=published_by):
         edition = history.lock(edition)
         if edition.status not in (EditionStatus.DRAFT, EditionStatus.IN_REVIEW):
             raise ValueError(f"The edition {edition.slug} is already published; it never changes.")

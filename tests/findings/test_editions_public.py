@@ -223,6 +223,10 @@ def test_an_amendment_supersedes_with_a_banner_and_the_updates_list(
     listing = client.get(reverse("findings:editions")).content.decode()
 
     assert first.status == EditionStatus.SUPERSEDED and second.status == EditionStatus.PUBLISHED
+    superseded, published = first.history.first(), second.history.first()
+    assert superseded is not None and published is not None
+    assert superseded.history_change_reason == "Superseded by early-findings-2"
+    assert superseded.history_change_id == published.history_change_id  # one change
     # A copy cached before the amendment is not current: the banner must show.
     assert old_page.status_code == 200 and old_page["ETag"] != cached
     assert client.get(edition_url(first), headers={"If-None-Match": cached}).status_code == 200
