@@ -817,7 +817,7 @@ def demo_edition_load() -> list[Any]:
         case_studies=studies,
     )
     first = editions.submit(edition=first, user=author)
-    first = editions.publish(edition=first, user=reviewer, base_url="")
+    first = editions.publish(edition=first, user=reviewer)
     amendment = editions.amend(edition=first, user=author, reason=AMENDMENT_REASON)
     amendment = editions.update(
         edition=amendment,
@@ -835,5 +835,5 @@ def demo_edition_load() -> list[Any]:
         case_studies=studies,
     )
     amendment = editions.submit(edition=amendment, user=author)
-    amendment = editions.publish(edition=amendment, user=reviewer, base_url="")
+    amendment = editions.publish(edition=amendment, user=reviewer)
     return [first, amendment]

@@ -4,6 +4,7 @@ from .views import (
     coding,
     edition_data,
     edition_pdf,
+    editions,
     editions_manage,
     figures,
     manage,
@@ -15,7 +16,7 @@ app_name = "findings"
 
 urlpatterns = [
     # ----- manage: the codebook, the findings, the public pages -----
-    path("", public.findings_index, name="index"),
+    path("", editions.findings_index, name="index"),
     # ----- report editions: the staff workflow (before any /findings/<slug>/ page) -----
     path("editions/manage/", editions_manage.edition_manage, name="edition_manage"),
     path("editions/new/", editions_manage.edition_create, name="edition_create"),
@@ -87,4 +88,11 @@ urlpatterns = [
     path("<slug:edition>/data.zip", edition_data.data_zip, name="edition_data"),
     path("<slug:edition>/manifest.json", edition_data.manifest, name="edition_manifest"),
     # ----- end of the open data release -----
+    # ----- editions: the published report; <slug:edition> patterns stay last -----
+    path("editions/", editions.edition_list, name="editions"),
+    path("editions/<slug:slug>/preview/", editions.edition_preview, name="edition_preview"),
+    path("<slug:edition>/", editions.edition_page, name="edition"),
+    path("<slug:edition>/changes/", editions.edition_changes, name="edition_changes"),
+    path("<slug:edition>/<slug:theme>/", editions.edition_theme, name="edition_theme"),
+    # ----- end of editions -----
 ]

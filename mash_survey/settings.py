@@ -255,6 +255,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# The site's public root URL: links in what is rendered away from a request (an edition's
+# PDF, frozen when it is published) point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000/")
+
 # Shown on every page; says the findings are early and not externally evaluated.
 SERVICE_NAME = "Multi-agency working and information sharing"
 

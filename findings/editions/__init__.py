@@ -13,8 +13,10 @@ exactly what is published.
 - `pdf.py` — the PDF from a snapshot (through `mash_survey.pdf`).
 - `data.py` — the open data release (a zip of CSV files with a Frictionless
   `datapackage.json`) from a snapshot.
-- `store.py` — freezing: every file rendered once, stored with its SHA-256 and listed in the
-  manifest; reading the stored files back.
+- `store.py` — every file stored once with its SHA-256 and listed in the manifest; reading
+  and serving the stored files.
+- `freeze.py` — publishing: the snapshot rendered to every file, stored, and the edition
+  marked published.
 - `checklist.py` — what blocks publication and what only warns.
 - `diff.py` — what changed between two editions.
 - `services.py` — drafting, review, publishing and amending, with their rules.

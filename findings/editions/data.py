@@ -382,7 +382,7 @@ def dataset_jsonld(
         "creator": organisation,
         "publisher": organisation,
     }
-    first = first_published(edition)
+    first = store.first_published(edition)
     if first is not None and edition.published_at is not None:
         data["datePublished"] = first.isoformat()
         data["dateModified"] = edition.published_at.isoformat()
@@ -414,14 +414,6 @@ def edition_links(edition: ReportEdition, request: HttpRequest | str) -> dict[st
     if isinstance(request, str):
         return {name: request.rstrip("/") + path for name, path in paths.items()}
     return {name: request.build_absolute_uri(path) for name, path in paths.items()}
-
-
-def first_published(edition: ReportEdition) -> dt.datetime | None:
-    """When the first edition of the report this one amends (or this one) was published."""
-    first = edition
-    while first.amends_id is not None:
-        first = ReportEdition.objects.only("amends", "published_at").get(pk=first.amends_id)
-    return first.published_at
 
 
 # ----- Helpers ---------------------------------------------------------------------------

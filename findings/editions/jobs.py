@@ -6,8 +6,8 @@ Redis (rq, run by django-rq's `manage.py rqworker editions`); without it (`make 
 tests) the job runs at once in the request, so no extra service is needed.
 
 The job (`run_freeze`) marks the edition RUNNING, keeps `freeze_progress` current from
-`store.freeze`'s progress callback, and on any failure marks it FAILED with a short message:
-`store.freeze` publishes nothing unless it finishes, so the edition stays in review and a
+`freeze.freeze`'s progress callback, and on any failure marks it FAILED with a short message:
+`freeze.freeze` publishes nothing unless it finishes, so the edition stays in review and a
 reviewer can try again from the progress page.
 """
 
@@ -19,7 +19,7 @@ from redis import Redis
 from rq import Queue
 
 from ..models import FreezeState, ReportEdition
-from . import store
+from .freeze import freeze
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +37,14 @@ def queue() -> Queue | None:
     return Queue(QUEUE, connection=Redis.from_url(url))
 
 
-def publish_in_background(edition: ReportEdition, user: User, base_url: str) -> None:
-    """Run the freeze job for `edition`, published by `user`, with links from `base_url`:
+def publish_in_background(edition: ReportEdition, user: User) -> None:
+    """Run the freeze job for `edition`, published by `user`:
     queued when Redis is configured, otherwise at once."""
     jobs = queue()
     if jobs is None:
-        run_freeze(edition.pk, user.pk, base_url)
+        run_freeze(edition.pk, user.pk)
     else:
-        jobs.enqueue(run_freeze, edition.pk, user.pk, base_url, job_timeout=JOB_TIMEOUT)
+        jobs.enqueue(run_freeze, edition.pk, user.pk, job_timeout=JOB_TIMEOUT)
 
 
 def _note(edition_pk: int, state: str, progress: str) -> None:
@@ -53,7 +53,7 @@ def _note(edition_pk: int, state: str, progress: str) -> None:
     )
 
 
-def run_freeze(edition_pk: int, user_pk: int, base_url: str) -> None:
+def run_freeze(edition_pk: int, user_pk: int) -> None:
     """The job: freeze the edition, noting how far it got and whether it failed."""
     _note(edition_pk, FreezeState.RUNNING, "Starting")
 
@@ -63,7 +63,7 @@ def run_freeze(edition_pk: int, user_pk: int, base_url: str) -> None:
     try:
         edition = ReportEdition.objects.get(pk=edition_pk)
         user = User.objects.get(pk=user_pk)
-        store.freeze(edition, published_by=user, base_url=base_url, progress=progress)
+        freeze(edition, published_by=user, progress=progress)
     except Exception as exc:  # any failure is the reviewer's to see, and nothing is published
         logger.exception("Publishing the edition %s failed", edition_pk)
         _note(edition_pk, FreezeState.FAILED, f"{type(exc).__name__}: {exc}")

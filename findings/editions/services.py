@@ -309,9 +309,7 @@ def _start_publishing(*, edition: ReportEdition, user: User, override_reason: st
     return edition
 
 
-def publish(
-    *, edition: ReportEdition, user: User, base_url: str, override_reason: str = ""
-) -> ReportEdition:
+def publish(*, edition: ReportEdition, user: User, override_reason: str = "") -> ReportEdition:
     """Publish an edition in review: a reviewer who had no hand in it, with a checklist
     without errors (possible identifiers in its texts need that reviewer's reason of at least
     a sentence). Queues the freeze job (`jobs.publish_in_background`), which runs at once when
@@ -319,7 +317,7 @@ def publish(
     from . import jobs
 
     edition = _start_publishing(edition=edition, user=user, override_reason=override_reason)
-    jobs.publish_in_background(edition, user, base_url)
+    jobs.publish_in_background(edition, user)
     edition.refresh_from_db()
     return edition
 

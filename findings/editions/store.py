@@ -1,7 +1,10 @@
 """Freezing a published edition: every file rendered once, stored in the default storage under
 `editions/<slug>/<path>` with its SHA-256 (an `EditionFile` row), and listed in the edition's
 manifest (`manifest.json`: each file's path, size, content type and SHA-256). Nothing writes a
-stored file again. Served files answer conditional requests (`mash_survey.conditional`)."""
+stored file again. Served files answer conditional requests (`mash_survey.conditional`).
+
+`freeze(edition, …)` publishes: it renders every file from one snapshot and stores them, in
+one transaction with the edition locked."""
 
 import hashlib
 import json
@@ -89,3 +92,11 @@ def serve(request: HttpRequest, file: EditionFile, *, download_name: str = "") -
         return response
 
     return conditional(request, etag=file.sha256, last_modified=file.created_at, respond=respond)
+
+
+def first_published(edition: ReportEdition) -> datetime | None:
+    """When the first edition of `edition`'s chain of amendments was published."""
+    first = edition
+    while first.amends_id is not None:
+        first = first.amends  # type: ignore[assignment]  # amends_id is set
+    return first.published_at

@@ -324,7 +324,6 @@ def edition_publish(request: HttpRequest, slug: str) -> HttpResponse:
                 services.publish(
                     edition=edition,
                     user=user,
-                    base_url=request.build_absolute_uri("/").rstrip("/"),
                     override_reason=form.cleaned_data.get("override_reason", ""),
                 )
             except IdentifiersFoundError as exc:

@@ -1,6 +1,6 @@
 """Published editions for the data release and API tests: the edition's snapshot built now,
 its files stored as publishing stores them (the data release, the snapshot and the manifest)
-and its status set to published, as `store.freeze` will."""
+and its status set to published, as `freeze.freeze` will."""
 
 import datetime as dt
 import json

@@ -85,7 +85,7 @@ def change(edition: ReportEdition, user: User, **fields: Any) -> ReportEdition:
 def publish(edition: ReportEdition) -> ReportEdition:
     """Sent for review by its author and published by an independent reviewer."""
     edition = services.submit(edition=edition, user=edition.created_by)  # type: ignore[arg-type]
-    return services.publish(edition=edition, user=ReviewerFactory.create(), base_url="")
+    return services.publish(edition=edition, user=ReviewerFactory.create())
 
 
 def blocked(
@@ -102,7 +102,7 @@ def blocked(
     ]
     edition = services.submit(edition=edition, user=edition.created_by)  # type: ignore[arg-type]
     with pytest.raises(ServiceError, match=refusal):
-        services.publish(edition=edition, user=ReviewerFactory.create(), base_url="")
+        services.publish(edition=edition, user=ReviewerFactory.create())
     edition.refresh_from_db()
     assert edition.status == EditionStatus.IN_REVIEW and edition.freeze_state == ""
 
@@ -367,7 +367,6 @@ def test_a_reviewer_who_had_no_hand_in_it_lets_identifiers_through(staff_user: U
     edition = services.publish(
         edition=edition,
         user=reviewer,
-        base_url="",
         override_reason="The number is the hub's public helpline, not a person's NHS number.",
     )
 
@@ -557,7 +556,7 @@ def test_a_failed_job_leaves_the_edition_in_review(staff_user: User) -> None:
     edition = services.submit(edition=ready(staff_user), user=staff_user)
     missing_user = 10**9  # the job fails: there is no such publisher
 
-    jobs.run_freeze(edition.pk, missing_user, "")
+    jobs.run_freeze(edition.pk, missing_user)
 
     edition.refresh_from_db()
     assert edition.status == EditionStatus.IN_REVIEW
@@ -613,7 +612,7 @@ def test_publishing_goes_through_the_redis_queue(staff_user: User) -> None:
     queue = Queue(jobs.QUEUE, connection=connection)
     queue.empty()
 
-    queued = services.publish(edition=edition, user=ReviewerFactory.create(), base_url="")
+    queued = services.publish(edition=edition, user=ReviewerFactory.create())
     waiting = queue.count
     SimpleWorker([queue], connection=connection).work(burst=True)
 

@@ -25,7 +25,6 @@ from findings.models import (
     Theme,
 )
 from surveys.models import Answer, QuestionKind, Response, ResponseStatus, VisitSelection
-from tests.findings.frozen import publish
 from tests.surveys.factories import SurveyFactory, add_question
 from visits.models import DetailedFeedback, ModelSeen, ReviewStatus, Visit
 
@@ -175,6 +174,13 @@ ACCESS: dict[str, Access] = {
     "findings:edition_amend": Access.MEMBERS,
     "findings:edition_history": Access.MEMBERS,
     # End of report editions: the staff workflow.
+    # Editions: published ones are for everyone; drafts and editions in review are 404 on
+    # these addresses for everyone (tests/findings/test_editions_public.py).
+    "findings:editions": Access.PUBLIC,
+    "findings:edition": Access.PUBLIC,
+    "findings:edition_theme": Access.PUBLIC,
+    "findings:edition_changes": Access.PUBLIC,
+    "findings:edition_preview": Access.MEMBERS,
     # The API (each name covers its format-suffix pattern too).
     "api:api-root": Access.PUBLIC,
     "api:schema": Access.PUBLIC,
@@ -472,25 +478,6 @@ def _agreed_theme_slug(samples: Samples, endpoint: Endpoint) -> str:
     return _theme(samples).slug
 
 
-def _published_edition_slug(samples: Samples, endpoint: Endpoint) -> str:
-    """A published edition with its files stored (made on first use)."""
-    edition = ReportEdition.objects.filter(slug="sample-published-edition").first()
-    if edition is None:
-        edition = ReportEdition.objects.create(
-            slug="sample-published-edition", summary="What the sample visits found."
-        )
-        publish(edition)
-    return edition.slug
-
-
-def _draft_edition_slug(samples: Samples, endpoint: Endpoint) -> str:
-    """A draft edition of the findings report (made on first use): members preview it."""
-    edition, _ = ReportEdition.objects.get_or_create(
-        slug="sample-draft-edition", defaults={"summary": "A sample draft edition."}
-    )
-    return edition.slug
-
-
 def _edition_slug(status: str) -> Sample:
     """A report edition with `status` (made on first use)."""
 
@@ -537,7 +524,43 @@ _FINDINGS_FINDING_URLS = (
     "finding_reopen",
 )
 
+
+def _published_edition_slug(samples: Samples, endpoint: Endpoint) -> str:
+    """An edition with the sample theme and its agreed finding, published (frozen) on first
+    use."""
+    from findings.editions.freeze import freeze
+    from findings.models import EditionFinding, EditionTheme, ReportEdition
+
+    edition = ReportEdition.objects.filter(slug="sample-edition").first()
+    if edition is None:
+        finding = Finding.objects.get(pk=_agreed_finding_pk(samples, endpoint))
+        edition = ReportEdition.objects.create(slug="sample-edition", summary="A sample.")
+        EditionTheme.objects.create(edition=edition, theme=finding.theme)
+        EditionFinding.objects.create(edition=edition, finding=finding)
+        freeze(edition, published_by=samples.users[Role.REVIEWER])
+    return edition.slug
+
+
+def _draft_edition_slug(samples: Samples, endpoint: Endpoint) -> str:
+    """A draft edition (made on first use): staff preview it."""
+    from findings.models import ReportEdition
+
+    edition, _ = ReportEdition.objects.get_or_create(
+        slug="sample-draft-edition", defaults={"summary": "A sample draft."}
+    )
+    return edition.slug
+
+
+_EDITION_URL_PARAMETERS: dict[str, dict[str, Sample]] = {
+    "findings:edition": {"edition": _published_edition_slug},
+    "findings:edition_theme": {"edition": _published_edition_slug, "theme": _theme_slug},
+    "findings:edition_manifest": {"edition": _published_edition_slug},
+    "findings:edition_changes": {"edition": _published_edition_slug},
+    "findings:edition_preview": {"slug": _draft_edition_slug},
+}
+
 URL_PARAMETERS: dict[str, dict[str, Sample]] = {
+    **_EDITION_URL_PARAMETERS,
     "findings:report_download": {"report": lambda s, e: "themes"},
     "findings:report_theme_excerpts": {"slug": _theme_slug},
     "api:theme-detail": {"slug": _theme_slug},
@@ -550,7 +573,6 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     **{f"findings:{name}": {"pk": _draft_finding_pk} for name in _FINDINGS_FINDING_URLS},
     "findings:theme": {"slug": _agreed_theme_slug},
     "findings:edition_data": {"edition": _published_edition_slug},
-    "findings:edition_manifest": {"edition": _published_edition_slug},
     "api:report-detail": {"slug": _published_edition_slug},
     **{f"findings:{name}": {"slug": _edition_slug(st)} for name, st in _EDITION_URLS.items()},
     "findings:code_visit": {"pk": _approved_visit_pk},
