@@ -351,14 +351,19 @@ def datapackage(
 
 
 def dataset_jsonld(
-    edition: ReportEdition, request: HttpRequest | str, *, files: store.Files | None = None
+    edition: ReportEdition,
+    request: HttpRequest | str,
+    *,
+    files: store.Files | None = None,
+    first_published: dt.datetime | None = None,
 ) -> SafeString:
     """The edition's data release as schema.org `Dataset` JSON-LD, escaped to sit inside a
     `<script type="application/ld+json">` (as `json_script` escapes: no `<`, `>` or `&`).
 
     `request` makes the links absolute; publishing, which has no request, passes the site's
     base URL instead. The SHA-256s are the stored files' or, while the edition is being
-    frozen and nothing is stored yet, those of `files`."""
+    frozen and nothing is stored yet, those of `files`. `first_published` saves reading the
+    chain of amendments where the caller has it."""
     shas = {path: (store.sha256(content), kind) for path, (content, kind) in (files or {}).items()}
     if not shas:
         rows = EditionFile.objects.filter(edition=edition).values_list(
@@ -382,7 +387,7 @@ def dataset_jsonld(
         "creator": organisation,
         "publisher": organisation,
     }
-    first = store.first_published(edition)
+    first = first_published or store.first_published(edition)
     if first is not None and edition.published_at is not None:
         data["datePublished"] = first.isoformat()
         data["dateModified"] = edition.published_at.isoformat()

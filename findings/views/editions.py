@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from mash_survey.access import member_required
 from mash_survey.conditional import conditional
 
-from ..editions import diff, snapshot, store
+from ..editions import data, diff, snapshot, store
 from ..editions import render as rendering
 from ..figures import FigureError
 from ..models import EditionFile, EditionStatus, ReportEdition
@@ -33,11 +33,11 @@ from . import public
 
 PUBLIC = (EditionStatus.PUBLISHED, EditionStatus.SUPERSEDED)
 #: Part of every page's ETag: change it when page.html changes what it shows.
-WRAPPER = "1"
-#: Stored downloads offered on the page: (path in the edition, label, address).
+WRAPPER = "2"
+#: Stored downloads offered on the page: (path in the edition, label, URL name).
 DOWNLOADS = (
-    ("edition.pdf", "The report as a PDF", "/findings/{slug}.pdf"),
-    ("data.zip", "The open data (CSV files in a zip)", "/findings/{slug}/data.zip"),
+    ("edition.pdf", "The report as a PDF", "findings:edition_pdf"),
+    ("data.zip", "The open data (CSV files in a zip)", "findings:edition_data"),
 )
 H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
 
@@ -80,6 +80,7 @@ class Wrapper:
     preview: ReportEdition | None = None
     theme_page: bool = False
     index: bool = False  # /findings/: staff also find their findings pages from here
+    jsonld: SafeString | None = None  # the open data as a schema.org Dataset
 
 
 def _published() -> list[ReportEdition]:
@@ -154,14 +155,17 @@ def _stored_page(
             fragment=mark_safe(content),  # noqa: S308 (stored from our own templates)
             chain=chain,
             downloads=[
-                Download(label, href.format(slug=edition.slug), files[name])
-                for name, label, href in DOWNLOADS
+                Download(label, reverse(view, kwargs={"edition": edition.slug}), files[name])
+                for name, label, view in DOWNLOADS
                 if name in files
             ],
             manifest=files.get(store.MANIFEST),
             files=sorted(files.values(), key=lambda f: f.path),
             theme_page=theme_page,
             index=index,
+            jsonld=data.dataset_jsonld(edition, request, first_published=chain.first_published)
+            if "data.zip" in files
+            else None,
         )
         return _page(request, wrapper)
 
