@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from case_studies.models import CaseStudy, CaseStudyStatus
 from mash_survey import history, publishing
@@ -50,7 +51,7 @@ def _edition(slug: str) -> ReportEdition:
 
 def _preview_url(edition: ReportEdition) -> str:
     """The staff preview of the edition's pages (served by the public pages' views)."""
-    return f"/findings/editions/{edition.slug}/preview/"
+    return reverse("findings:edition_preview", kwargs={"slug": edition.slug})
 
 
 @member_required(methods=SAFE)
@@ -363,7 +364,7 @@ def edition_progress(request: HttpRequest, slug: str) -> HttpResponse:
             "failed": edition.freeze_state == FreezeState.FAILED,
             "may_retry": edition.freeze_state == FreezeState.FAILED
             and publishing.may_decide(edition, request.user),
-            "public_url": f"/findings/{edition.slug}/",
+            "public_url": reverse("findings:edition", kwargs={"edition": edition.slug}),
         },
     )
 
