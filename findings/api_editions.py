@@ -6,6 +6,8 @@
   SHA-256 of every file stored when it was frozen. Signed-in project members also see
   drafts and editions in review, with their status and no links: nothing of theirs is
   public. Anonymous callers and partner keys never see them.
+- `/api/v1/reports/<slug>/findings/`: a published edition's findings as they were frozen,
+  with the evidence counts and cleared quotes its pages print.
 - `published_snapshot(slug)`: a published edition's stored snapshot, which the figures API
   reads for `?edition=<slug>`.
 """
@@ -17,10 +19,13 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from mash_survey.api_auth import ReadOnly, is_staff_request
 from mash_survey.api_schema import NamedEnumField
@@ -248,6 +253,35 @@ class ReportEditionSerializer(serializers.Serializer):
         return list(StoredFileSerializer(self._stored(edition), many=True).data)
 
 
+class FrozenQuoteSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The words, as cleared for publication.")
+    attribution = serializers.CharField(help_text="Whose they are, at the quote's clearance.")
+
+
+class FrozenFindingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The finding's number.")
+    theme = serializers.CharField(help_text="The theme's name.")
+    theme_slug = serializers.CharField(help_text="The theme's slug.")
+    headline = serializers.CharField(help_text="The finding in a sentence.")
+    statement = serializers.CharField(help_text="The finding's statement (Markdown).")
+    excerpt_count = serializers.IntegerField(help_text="Coded passages it cites.")
+    visit_count = serializers.IntegerField(help_text="Distinct visits they come from.")
+    area_count = serializers.IntegerField(help_text="Distinct areas they come from.")
+    visited_area_count = serializers.IntegerField(
+        help_text="Distinct areas among those visited (the N of “cited by N of M areas "
+        "visited”; M is `areas_visited`)."
+    )
+    region_count = serializers.IntegerField(help_text="Distinct regions they come from.")
+    quotes = FrozenQuoteSerializer(many=True, help_text="Quotes cleared for publication.")
+
+
+class FrozenFindingsSerializer(serializers.Serializer):
+    areas_visited = serializers.IntegerField(
+        help_text="The distinct areas of the approved visits when the edition was published."
+    )
+    findings = FrozenFindingSerializer(many=True, help_text="In the edition's order.")
+
+
 class ReportEditionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -270,3 +304,20 @@ class ReportEditionViewSet(
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "lines": Lines.load()}
+
+    @extend_schema(responses=FrozenFindingsSerializer)
+    @action(detail=True, serializer_class=FrozenFindingsSerializer, pagination_class=None)
+    def findings(self, request: Request, slug: str, format: str | None = None) -> Response:
+        """A published edition's findings as frozen when it was published: each with its
+        theme, the evidence counts its pages print and the quotes cleared for publication."""
+        frozen = published_snapshot(slug)
+        rows = [
+            {**finding, "theme": theme["name"], "theme_slug": theme["slug"]}
+            for theme in frozen["themes"]
+            for finding in theme["findings"]
+        ]
+        return Response(
+            FrozenFindingsSerializer(
+                {"areas_visited": frozen["areas_visited"], "findings": rows}
+            ).data
+        )

@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from ..shortcodes import render_with_shortcodes
@@ -66,6 +67,10 @@ def context(snapshot: Snapshot) -> dict[str, Any]:
         "areas_visited": snapshot["areas_visited"],
         "themes": themes,
         "case_studies": snapshot["case_studies"],
+        # Where the counts each finding prints come from: how, and the frozen values.
+        "counts_api_url": reverse(
+            "api:report-findings", kwargs={"slug": snapshot["edition"]["slug"]}
+        ),
         **{field: text(snapshot, field) for field in TEXTS},
     }
 

@@ -399,3 +399,27 @@ def test_a_message_waiting_for_the_reader_is_shown_not_answered_with_304(
 
     assert shown.status_code == 200 and "Edition published." in shown.content.decode()
     assert after.status_code == 304
+
+
+def test_each_findings_counts_link_to_how_they_are_calculated_and_to_their_frozen_values(
+    client: Client, staff_user: User
+) -> None:
+    finding = coded_finding(staff_user)
+    edition = publish(make_edition("early-findings", [finding]))
+    api = reverse("api:report-findings", kwargs={"slug": edition.slug})
+    page = client.get(edition_url(edition)).content.decode()
+
+    assert f'href="{api}"' in page
+    assert f'href="{reverse("about_data")}#finding-counts"' in page
+    frozen = client.get(api).json()
+    row = frozen["findings"][0]
+    assert (row["id"], row["headline"]) == (finding.pk, finding.headline)
+    assert f"Cited by {row['visited_area_count']} of {frozen['areas_visited']} area" in page
+
+    Finding.objects.filter(pk=finding.pk).update(headline="A changed headline")
+    approved_visit(notes=NOTES)  # the live count of areas visited moves
+    assert client.get(api).json() == frozen
+
+    make_edition("next-findings", [finding])
+    draft = client.get(reverse("api:report-findings", kwargs={"slug": "next-findings"}))
+    assert draft.status_code == 404

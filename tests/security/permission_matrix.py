@@ -215,6 +215,7 @@ ACCESS: dict[str, Access] = {
     "findings:edition_manifest": Access.PUBLIC,
     "api:report-list": Access.PUBLIC,
     "api:report-detail": Access.PUBLIC,
+    "api:report-findings": Access.PUBLIC,
     # The admin is ADMIN automatically; these are the exceptions.
     "admin:login": Access.PUBLIC,
     "admin:logout": Access.POST_ONLY,
@@ -574,6 +575,7 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     "findings:theme": {"slug": _agreed_theme_slug},
     "findings:edition_data": {"edition": _published_edition_slug},
     "api:report-detail": {"slug": _published_edition_slug},
+    "api:report-findings": {"slug": _published_edition_slug},
     **{f"findings:{name}": {"slug": _edition_slug(st)} for name, st in _EDITION_URLS.items()},
     "findings:code_visit": {"pk": _approved_visit_pk},
     "findings:code_feedback": {"pk": _approved_feedback_pk, "field": lambda s, e: "barriers"},
