@@ -90,9 +90,10 @@ test-postgres: install
 
 test: lint typecheck check-deploy test-sqlite test-postgres
 
+# Each script uses a throwaway SQLite database (and media folder) under var/, removed after.
 bench: install
 	$(BIN)/python bench/run.py
-	$(BIN)/python bench/editions_pdf.py
+	$(BIN)/python bench/editions.py
 
 clean:
 	rm -rf .tools $(VENV) node_modules static/build var/staticfiles .mypy_cache .ruff_cache .pytest_cache

@@ -2,7 +2,8 @@
 
 usage: .venv/bin/python bench/run.py   (or `make bench`)
 
-Uses a throwaway SQLite database under var/bench/, never the development one.
+Uses a throwaway SQLite database in a new folder under var/ (removed afterwards), never the
+development one. `bench/editions.py` measures the report's editions.
 """
 
 import os
@@ -19,6 +20,7 @@ from statistics import median
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+(ROOT / "var").mkdir(exist_ok=True)
 workdir = Path(tempfile.mkdtemp(prefix="bench-", dir=ROOT / "var"))
 os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
 
