@@ -5,7 +5,8 @@ With `REDIS_URL` set, `publish_in_background` puts the job on the `editions` que
 Redis (rq, run by django-rq's `manage.py rqworker editions`); without it (`make run`, the
 tests) the job runs at once in the request, so no extra service is needed.
 
-The job (`run_freeze`) marks the edition RUNNING, keeps `freeze_progress` current from
+The job (`run_freeze`) runs the checklist again (the data may have moved since the reviewer
+saw it pass), marks the edition RUNNING, keeps `freeze_progress` current from
 `freeze.freeze`'s progress callback, and on any failure marks it FAILED with a short message:
 `freeze.freeze` publishes nothing unless it finishes, so the edition stays in review and a
 reviewer can try again from the progress page.
@@ -19,6 +20,7 @@ from redis import Redis
 from rq import Queue
 
 from ..models import FreezeState, ReportEdition
+from . import checklist
 from .freeze import freeze
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,10 @@ def queue() -> Queue | None:
     if not url:
         return None
     return Queue(QUEUE, connection=Redis.from_url(url))
+
+
+class ChecklistFailedError(Exception):
+    """Something the checklist blocks on appeared between asking to publish and the job."""
 
 
 def publish_in_background(edition: ReportEdition, user: User) -> None:
@@ -63,9 +69,17 @@ def run_freeze(edition_pk: int, user_pk: int) -> None:
     try:
         edition = ReportEdition.objects.get(pk=edition_pk)
         user = User.objects.get(pk=user_pk)
+        # The data may have moved since the reviewer saw the checklist pass.
+        errors = checklist.check(edition).errors
+        if errors:
+            raise ChecklistFailedError(
+                f"The checklist now finds {len(errors)} problem{'s' if len(errors) != 1 else ''}"
+                f" to fix first, such as: {errors[0].message}"
+            )
         freeze(edition, published_by=user, progress=progress)
     except Exception as exc:  # any failure is the reviewer's to see, and nothing is published
         logger.exception("Publishing the edition %s failed", edition_pk)
-        _note(edition_pk, FreezeState.FAILED, f"{type(exc).__name__}: {exc}")
+        message = str(exc) if isinstance(exc, ChecklistFailedError) else repr(exc)
+        _note(edition_pk, FreezeState.FAILED, message)
         return
     _note(edition_pk, FreezeState.NONE, DONE_MESSAGE)

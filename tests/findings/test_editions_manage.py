@@ -562,6 +562,23 @@ def test_a_failed_job_leaves_the_edition_in_review(staff_user: User) -> None:
     assert edition.status == EditionStatus.IN_REVIEW
 
 
+def test_the_job_refuses_what_the_checklist_blocks_by_the_time_it_runs(staff_user: User) -> None:
+    edition = services.submit(edition=ready(staff_user), user=staff_user)
+    excerpt = Excerpt.objects.get(cited_by__finding__in=edition.findings.all())
+    visit = Visit.objects.get(excerpts=excerpt)
+    visit.notes = "Corrected after the review. " + visit.notes  # the excerpt goes stale
+    history.claim_version(visit, seen_version=None)
+    history.save(visit, user=None, reason="Corrected")
+
+    jobs.run_freeze(edition.pk, ReviewerFactory.create().pk)
+
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.IN_REVIEW and not edition.files.exists()
+    assert edition.freeze_state == FreezeState.FAILED
+    assert edition.freeze_progress.startswith("The checklist now finds 1 problem to fix first")
+    assert f"Excerpt {excerpt.pk}" in edition.freeze_progress
+
+
 # ----- Amending -------------------------------------------------------------------------------
 
 
