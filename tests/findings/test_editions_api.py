@@ -1,51 +1,64 @@
 """The report's editions in the API: published and superseded editions for everyone, with
 their dates, corrections and reasons, links and the SHA-256 of every stored file; drafts
 only for signed-in project members, never for anonymous callers or partner keys; and the
-figures of an edition that is not published are a 404 with a clear message."""
+figures of an edition that is not published are a 404 with a clear message.
+
+The editions are made once for the module (publishing renders a PDF): every test here sees
+them."""
 
 import datetime as dt
 import hashlib
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoDbBlocker
 from rest_framework.test import APIClient
 
 from findings.editions import store
 from findings.models import EditionStatus, ReportEdition
 from tests.queries import assert_query_count_flat
 
-from .frozen import AT, draft, publish, tmp_media
+from .editions import for_the_module, make_edition, publish
 
 pytestmark = pytest.mark.django_db
 
 REPORTS = "/api/v1/reports/"
-LATER = AT + dt.timedelta(days=30)
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> None:
-    tmp_media(settings, tmp_path / "media")
+@pytest.fixture(scope="module", autouse=True)
+def module_editions(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, ReportEdition]]:
+    """The first edition (superseded by its correction, published after it), the correction,
+    a draft and an edition in review."""
+    with for_the_module(django_db_blocker, tmp_path_factory.mktemp("media")):
+        with django_db_blocker.unblock():
+            first = publish(make_edition("early-findings", []))
+            correction = publish(
+                make_edition(
+                    "early-findings-2",
+                    [],
+                    amends=first,
+                    amendment_reason="A region's visits were counted twice.",
+                )
+            )
+            made = {
+                "first": first,
+                "correction": correction,
+                "draft": make_edition("next-findings", []),
+                "in_review": make_edition("review-findings", [], status=EditionStatus.IN_REVIEW),
+            }
+        yield made
 
 
 @pytest.fixture
-def editions() -> dict[str, ReportEdition]:
-    """The first edition (superseded by its correction), the correction, a draft and an
-    edition in review."""
-    first = draft("early-findings")
-    publish(first, at=AT)
-    correction = draft(
-        "early-findings-2",
-        amends=first,
-        amendment_reason="A region's visits were counted twice.",
-    )
-    publish(correction, at=LATER)
+def editions(module_editions: dict[str, ReportEdition]) -> dict[str, ReportEdition]:
+    """The module's editions, read afresh."""
     return {
-        "first": first,
-        "correction": correction,
-        "draft": draft("next-findings"),
-        "in_review": draft("review-findings", status=EditionStatus.IN_REVIEW),
+        name: ReportEdition.objects.get(pk=edition.pk) for name, edition in module_editions.items()
     }
 
 
@@ -78,7 +91,9 @@ def test_everyone_sees_the_published_editions_with_their_files_sha256(
         assert file["size"] == len(content)
     assert {f["path"] for f in correction["files"]} == {
         "data.zip",
+        "edition.pdf",
         "manifest.json",
+        "pages/index.html",
         "snapshot.json",
     }
     assert (
@@ -110,9 +125,12 @@ def test_an_edition_lists_its_line_of_corrections_with_dates_and_reasons(
         "reason": "A region's visits were counted twice.",
         "amends": "early-findings",
     }
-    assert _when(amendment["published_at"]) == _when(correction["published_at"]) == LATER
+    published = editions["correction"].published_at
+    assert _when(amendment["published_at"]) == _when(correction["published_at"]) == published
     assert first["first_published_at"] == correction["first_published_at"]
-    assert _when(correction["first_published_at"]) == AT
+    assert _when(correction["first_published_at"]) == editions["first"].published_at
+    assert _when(first["published_at"]) == editions["first"].published_at
+    assert editions["first"].published_at < published
 
 
 def test_drafts_never_reach_anonymous_callers_or_partner_keys(
@@ -175,9 +193,8 @@ def test_the_list_takes_the_same_queries_however_many_editions(
 ) -> None:
     def grow() -> None:
         for n in range(3):
-            edition = draft(f"more-{n}")
-            publish(edition, at=AT + dt.timedelta(days=n))
-        draft("another-draft")
+            publish(make_edition(f"more-{n}", []))
+        make_edition("another-draft", [])
 
     assert_query_count_flat(lambda: staff_client.get(REPORTS), grow=grow)
 

@@ -1,45 +1,90 @@
 """A published edition's open data release: a zip of CSV files whose Frictionless data
 package validates, the same bytes from the same snapshot, every figure value the one the API
 gives for the edition, served with ETag and 304 and never for a draft; and the edition's
-schema.org Dataset JSON-LD."""
+schema.org Dataset JSON-LD.
+
+The figures' known data set and an edition published from it (through `freeze`, which
+renders its PDF too) are made once for the module: every test here sees them."""
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.utils import timezone
 from frictionless import validate
+from pytest_django import DjangoDbBlocker
 
-from findings import figures
+from areas.models import LocalAuthority
+from findings import figures, services
 from findings.editions import data, snapshot, store
-from findings.models import EditionStatus, ReportEdition
+from findings.models import EditionStatus, Finding, FindingStatus, ReportEdition, Theme
+from tests.factories import StaffFactory
 
+from .editions import for_the_module, make_edition, publish
 from .factories import approved_visit
-from .frozen import AT, draft, publish, tmp_media
-from .test_figures import Known
-from .test_figures import known as known  # the figures' known data set
+from .test_figures import Known, make_known
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> None:
-    tmp_media(settings, tmp_path / "media")
+@dataclass
+class Release:
+    known: Known
+    edition: ReportEdition
+    finding: Finding
+
+
+@pytest.fixture(scope="module", autouse=True)
+def release(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Release]:
+    """The figures' known data set in a published edition with one agreed finding, on the
+    theme "Sharing", whose statement starts like a spreadsheet formula."""
+    folder = tmp_path_factory.mktemp("media")
+    with for_the_module(django_db_blocker, folder, DISCLOSURE_MIN_AREAS=2):
+        with django_db_blocker.unblock():
+            staff = StaffFactory.create()
+            known = make_known(staff)
+            finding = services.finding_create(
+                user=staff,
+                theme=Theme.objects.get(name="Sharing"),
+                headline="Partners share early",
+                statement="=Early.",
+            )
+            Finding.objects.filter(pk=finding.pk).update(
+                status=FindingStatus.AGREED, agreed_at=timezone.now()
+            )
+            edition = publish(
+                make_edition(
+                    "early-findings",
+                    [finding],
+                    title="Early findings <and> more",
+                    summary="Sharing & trust.",
+                )
+            )
+        yield Release(known=known, edition=edition, finding=finding)
 
 
 @pytest.fixture
-def published(known: Known) -> ReportEdition:
-    """The figures' known data set in a published edition with one agreed finding."""
-    edition = draft(title="Early findings <and> more", summary="Sharing & trust.")
-    publish(edition, at=AT)
-    return edition
+def known(release: Release) -> Known:
+    return release.known
+
+
+@pytest.fixture
+def published(release: Release) -> ReportEdition:
+    """The module's published edition, read afresh: a test may change it unsaved."""
+    return ReportEdition.objects.get(pk=release.edition.pk)
 
 
 def _zip(edition: ReportEdition) -> zipfile.ZipFile:
@@ -71,7 +116,8 @@ def test_the_release_describes_every_file_and_column_and_validates(
     ]
     assert "figures/question-q1.csv" in paths
     assert package["licenses"][0]["title"] == "Open Government Licence v3.0"
-    assert package["created"] == AT.isoformat()
+    assert published.published_at is not None
+    assert package["created"] == published.published_at.isoformat()
     assert package["title"] == "Early findings <and> more (early-findings): open data"
     for resource in package["resources"]:
         assert resource["format"] == "csv" and resource["encoding"] == "utf-8"
@@ -91,8 +137,13 @@ def test_the_same_snapshot_gives_the_same_bytes(published: ReportEdition) -> Non
 
     assert data.release(stored) == data.release(json.loads(json.dumps(stored)))
     assert data.release(stored) == store.read(store.stored(published, data.ZIP))
+    # Dated when the edition was published (a zip keeps even seconds), not when it is read.
+    when = published.published_at
+    assert when is not None
+    when = when.astimezone(dt.UTC)
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second // 2 * 2)
     for info in _zip(published).infolist():
-        assert info.date_time == (2026, 3, 2, 9, 30, 14)
+        assert info.date_time == stamp
 
 
 def test_every_figure_value_in_the_release_is_the_apis_for_the_edition(
@@ -140,20 +191,11 @@ def test_the_edition_keeps_its_values_when_the_data_change(
     assert next(f for f in listed if f["key"] == "visits-by-region") == frozen
 
 
-def test_findings_and_codebook_are_in_the_release(known: Known, staff_user: Any) -> None:
-    from findings import services
-    from findings.models import Finding, FindingStatus, Theme
-
-    theme = Theme.objects.get(name="Sharing")
-    finding = services.finding_create(
-        user=staff_user, theme=theme, headline="Partners share early", statement="=Early."
-    )
-    Finding.objects.filter(pk=finding.pk).update(
-        status=FindingStatus.AGREED, agreed_at=timezone.now()
-    )
-    edition = draft(themes=[theme], findings=[finding])
-    publish(edition, at=AT)
-    archive = _zip(edition)
+def test_findings_and_codebook_are_in_the_release(
+    published: ReportEdition, release: Release
+) -> None:
+    archive = _zip(published)
+    theme, finding = release.finding.theme, release.finding
 
     rows = _csv(archive, "findings.csv")
     assert rows == [
@@ -174,26 +216,26 @@ def test_findings_and_codebook_are_in_the_release(known: Known, staff_user: Any)
     assert [row["name"] for row in _csv(archive, "codebook.csv")] == ["Sharing"]
 
 
-def test_the_register_lists_every_authority_with_its_codes(register: None) -> None:
-    edition = draft()
-    publish(edition, at=AT)
+def test_the_register_lists_every_authority_with_its_codes(
+    published: ReportEdition, known: Known
+) -> None:
+    rows = _csv(_zip(published), "register.csv")
 
-    rows = _csv(_zip(edition), "register.csv")
-
-    assert len(rows) == 152
-    gateshead = next(row for row in rows if row["name"] == "Gateshead")
-    assert gateshead == {
-        "ons_code": "E08000037",
-        "dfe_code": "390",
-        "name": "Gateshead",
-        "type": gateshead["type"],
-        "region": "North East",
-        "region_code": "E12000001",
+    codes = sorted(LocalAuthority.objects.values_list("gss_code", flat=True))
+    assert [row["ons_code"] for row in rows] == codes and len(codes) == len(known.areas)
+    area = known.areas["a1"]
+    assert next(row for row in rows if row["name"] == area.name) == {
+        "ons_code": area.gss_code,
+        "dfe_code": area.dfe_code,
+        "name": area.name,
+        "type": area.get_type_display(),
+        "region": "Alpha",
+        "region_code": area.region.code,
     }
 
 
 def test_the_data_release_is_served_with_etag_and_304(
-    published: ReportEdition, client: Client
+    published: ReportEdition, release: Release, client: Client
 ) -> None:
     url = f"/findings/{published.slug}/data.zip"
 
@@ -210,14 +252,20 @@ def test_the_data_release_is_served_with_etag_and_304(
     manifest = client.get(f"/findings/{published.slug}/manifest.json")
     assert manifest.status_code == 200
     listed = {item["path"] for item in json.loads(manifest.content)["files"]}
-    assert listed == {"data.zip", "snapshot.json"}
+    assert listed == {
+        "data.zip",
+        "edition.pdf",
+        "pages/index.html",
+        f"pages/themes/{release.finding.theme.slug}.html",
+        "snapshot.json",
+    }
 
 
 @pytest.mark.parametrize("status", [EditionStatus.DRAFT, EditionStatus.IN_REVIEW])
 def test_a_draft_has_no_data_release_for_anyone(
     status: str, client: Client, staff_client: Client, reviewer_client: Client
 ) -> None:
-    edition = draft(status=status)
+    edition = make_edition("next-findings", [], status=status)
     for caller in (client, staff_client, reviewer_client):
         assert caller.get(f"/findings/{edition.slug}/data.zip").status_code == 404
         assert caller.get(f"/findings/{edition.slug}/manifest.json").status_code == 404
@@ -234,7 +282,8 @@ def test_the_dataset_json_ld_names_the_release_and_its_sha256(published: ReportE
     assert dataset["name"] == "Early findings <and> more (early-findings)"
     assert dataset["description"].startswith("Sharing & trust.")
     assert dataset["url"] == "http://testserver/findings/early-findings/"
-    assert dataset["datePublished"] == dataset["dateModified"] == AT.isoformat()
+    assert published.published_at is not None
+    assert dataset["datePublished"] == dataset["dateModified"] == published.published_at.isoformat()
     assert "open-government-licence" in dataset["license"]
     assert dataset["isAccessibleForFree"] is True
     assert dataset["publisher"]["name"] == dataset["creator"]["name"]
@@ -243,13 +292,15 @@ def test_the_dataset_json_ld_names_the_release_and_its_sha256(published: ReportE
     assert zipped["contentUrl"] == "http://testserver/findings/early-findings/data.zip"
     assert zipped["sha256"] == store.stored(published, data.ZIP).sha256
     assert pdf["contentUrl"] == "http://testserver/findings/early-findings.pdf"
+    assert pdf["sha256"] == store.stored(published, "edition.pdf").sha256
 
 
-def test_the_json_ld_while_freezing_uses_the_files_being_stored(known: Known) -> None:
-    edition = draft(status=EditionStatus.PUBLISHED, published_at=AT)
+def test_the_json_ld_while_freezing_uses_the_files_being_stored() -> None:
+    edition = make_edition("next-findings", [])
+    edition.published_at = timezone.now()  # as freezing dates it before storing anything
     files = {
         **data.files(snapshot.build(edition)),
-        "early-findings.pdf": (b"%PDF-1.7", "application/pdf"),
+        "next-findings.pdf": (b"%PDF-1.7", "application/pdf"),
     }
 
     dataset = json.loads(data.dataset_jsonld(edition, "https://example.org/", files=files))
@@ -257,7 +308,7 @@ def test_the_json_ld_while_freezing_uses_the_files_being_stored(known: Known) ->
     zipped, pdf = dataset["distribution"]
     assert zipped["sha256"] == hashlib.sha256(files["data.zip"][0]).hexdigest()
     assert pdf["sha256"] == hashlib.sha256(b"%PDF-1.7").hexdigest()
-    assert pdf["contentUrl"] == "https://example.org/findings/early-findings.pdf"
+    assert pdf["contentUrl"] == "https://example.org/findings/next-findings.pdf"
 
 
 def test_the_include_puts_the_json_ld_in_a_script_block_that_cannot_be_closed_early(
@@ -279,9 +330,8 @@ def _number(cell: str) -> float | None:
     return None if cell == "" else float(cell)
 
 
-def test_an_illustrative_edition_says_so_in_its_data_and_json_ld(known: Known) -> None:
-    edition = draft(is_illustrative=True)
-    publish(edition, at=AT)
+def test_an_illustrative_edition_says_so_in_its_data_and_json_ld() -> None:
+    edition = publish(make_edition("illustrative-findings", [], is_illustrative=True))
 
     package = json.loads(_zip(edition).read("datapackage.json"))
     dataset = json.loads(data.dataset_jsonld(edition, "https://example.org"))

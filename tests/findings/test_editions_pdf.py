@@ -7,6 +7,8 @@ import io
 import json
 import re
 import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,32 +18,21 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoDbBlocker
 
 from case_studies.models import CaseStudyStatus
 from findings import sources
 from findings.editions import pdf, snapshot, store
-from findings.models import (
-    Clearance,
-    EditionCaseStudy,
-    EditionFinding,
-    EditionStatus,
-    EditionTheme,
-    ReportEdition,
-)
+from findings.editions.snapshot import Snapshot
+from findings.models import Clearance, EditionCaseStudy, EditionStatus, ReportEdition
 from tests.case_studies.factories import CaseStudyFactory
-from tests.factories import LocalAuthorityFactory, RegionFactory
+from tests.factories import LocalAuthorityFactory, RegionFactory, StaffFactory
 
 from .coded import NOTES, agreed, code
+from .editions import for_the_module, make_edition, publish
 from .factories import ThemeFactory, approved_visit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def every_area_may_be_shown(settings: Any) -> None:
-    """Figures from any number of areas are shown (unless a test says otherwise)."""
-    settings.DISCLOSURE_MIN_AREAS = 1
-
 
 BASE_URL = "https://findings.example.org/"
 PUBLISHED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -52,8 +43,8 @@ HEADLINES = [
 ]
 
 
-def make_edition(user: User, *, slug: str = "early-findings") -> ReportEdition:
-    """An edition with two themes, three agreed findings (one with a chart), quotes cleared
+def draft_edition(user: User) -> ReportEdition:
+    """A draft with two themes, three agreed findings (one with a chart), quotes cleared
     for publication and a published case study."""
     north, south = RegionFactory.create(name="North"), RegionFactory.create(name="South")
     areas = [LocalAuthorityFactory.create(region=region) for region in (north, north, south)]
@@ -78,8 +69,9 @@ def make_edition(user: User, *, slug: str = "early-findings") -> ReportEdition:
         agreed(second, user, excerpts[:2], headline=HEADLINES[1]),
         agreed(second, user, excerpts[2:], headline=HEADLINES[2]),
     ]
-    edition = ReportEdition.objects.create(
-        slug=slug,
+    edition = make_edition(
+        "early-findings",
+        findings,
         title="Early findings",
         summary="What the areas visited told us about multi-agency safeguarding hubs.",
         introduction="This report gives the early findings from {{ number visits-by-region }} "
@@ -87,10 +79,6 @@ def make_edition(user: User, *, slug: str = "early-findings") -> ReportEdition:
         method="We visited areas and coded what they said.",
         caveats="These are the views of the areas visited.",
     )
-    for order, theme in enumerate((first, second)):
-        EditionTheme.objects.create(edition=edition, theme=theme, order=order)
-    for order, finding in enumerate(findings):
-        EditionFinding.objects.create(edition=edition, finding=finding, order=order)
     study = CaseStudyFactory.create(
         title="The hub that shares early",
         status=CaseStudyStatus.PUBLISHED,
@@ -99,6 +87,42 @@ def make_edition(user: User, *, slug: str = "early-findings") -> ReportEdition:
     )
     EditionCaseStudy.objects.create(edition=edition, case_study=study)
     return edition
+
+
+@dataclass
+class Report:
+    edition: ReportEdition
+    media: Path
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Report]:
+    """The draft edition (`draft_edition`), made once for the module, and the folder where
+    publishing stores its files. Figures from any number of areas are shown (unless a test
+    says otherwise)."""
+    media = tmp_path_factory.mktemp("media")
+    with for_the_module(django_db_blocker, media, DISCLOSURE_MIN_AREAS=1):
+        with django_db_blocker.unblock():
+            edition = draft_edition(StaffFactory.create())
+        yield Report(edition=edition, media=media)
+
+
+@pytest.fixture
+def edition(report: Report) -> ReportEdition:
+    """The module's draft edition, read afresh."""
+    return ReportEdition.objects.get(pk=report.edition.pk)
+
+
+@pytest.fixture(scope="module")
+def draft_pdf(report: Report, django_db_blocker: DjangoDbBlocker) -> tuple[Snapshot, bytes]:
+    """The draft's snapshot and its PDF, rendered once for the tests that only read it."""
+    with django_db_blocker.unblock():
+        data = snapshot.build(report.edition)
+    return data, pdf.render(data, base_url=BASE_URL)
 
 
 def pdftotext(content: bytes, *, page: int | None = None) -> str:
@@ -128,36 +152,10 @@ def bookmarks(outline: list[Any]) -> list[str]:
     ]
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    """Stored files go to a folder of the test's own."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    return tmp_path
-
-
-def published_copy(edition: ReportEdition) -> ReportEdition:
-    """`edition` published as freezing would leave it: its PDF stored with the manifest."""
-    data = snapshot.build(edition)
-    data["edition"]["published_at"] = PUBLISHED.isoformat()
-    store.write(edition, pdf.files(data, base_url=BASE_URL), at=PUBLISHED)
-    ReportEdition.objects.filter(pk=edition.pk).update(
-        status=EditionStatus.PUBLISHED, published_at=PUBLISHED
-    )
-    edition.refresh_from_db()
-    return edition
-
-
 def test_the_pdf_has_its_title_language_tags_bookmarks_and_every_finding(
-    staff_user: User,
+    draft_pdf: tuple[Snapshot, bytes],
 ) -> None:
-    data = snapshot.build(make_edition(staff_user))
-    content = pdf.render(data, base_url=BASE_URL)
+    data, content = draft_pdf
     document = reader(content)
     catalog = document.trailer["/Root"]
     text = words(pdftotext(content))
@@ -179,8 +177,10 @@ def test_the_pdf_has_its_title_language_tags_bookmarks_and_every_finding(
     assert "Page 2 of" in text
 
 
-def test_the_contents_give_the_page_each_part_starts_on(staff_user: User) -> None:
-    content = pdf.render(snapshot.build(make_edition(staff_user)), base_url=BASE_URL)
+def test_the_contents_give_the_page_each_part_starts_on(
+    draft_pdf: tuple[Snapshot, bytes],
+) -> None:
+    content = draft_pdf[1]
     contents = pdftotext(content, page=2)
 
     assert "Contents" in contents
@@ -193,8 +193,8 @@ def test_the_contents_give_the_page_each_part_starts_on(staff_user: User) -> Non
         assert heading.startswith(part), f"page {match.group(1)} does not start with {part}"
 
 
-def test_each_figure_is_a_vector_chart_with_its_table(staff_user: User) -> None:
-    content = pdf.render(snapshot.build(make_edition(staff_user)), base_url=BASE_URL)
+def test_each_figure_is_a_vector_chart_with_its_table(draft_pdf: tuple[Snapshot, bytes]) -> None:
+    content = draft_pdf[1]
     text = words(pdftotext(content))
 
     assert "Bar chart: Visits by region" not in text  # the chart's title is for screen readers
@@ -204,10 +204,9 @@ def test_each_figure_is_a_vector_chart_with_its_table(staff_user: User) -> None:
 
 
 def test_the_annex_gives_the_evidence_base_and_the_codebook(
-    staff_user: User, settings: Any
+    edition: ReportEdition, settings: Any
 ) -> None:
     settings.DISCLOSURE_MIN_AREAS = 2
-    edition = make_edition(staff_user)
     data = snapshot.build(edition)
     annex = words(pdftotext(pdf.render(data, base_url=BASE_URL)).split("Annex: the evidence")[-1])
 
@@ -224,8 +223,8 @@ def test_the_annex_gives_the_evidence_base_and_the_codebook(
     assert "Working together" in annex and "Information sharing" in annex
 
 
-def test_the_same_snapshot_renders_to_the_same_bytes(staff_user: User) -> None:
-    data = snapshot.build(make_edition(staff_user))
+def test_the_same_snapshot_renders_to_the_same_bytes(edition: ReportEdition) -> None:
+    data = snapshot.build(edition)
     data["edition"]["published_at"] = PUBLISHED.isoformat()
 
     first, second = (pdf.render(data, base_url=BASE_URL) for _ in range(2))
@@ -235,8 +234,7 @@ def test_the_same_snapshot_renders_to_the_same_bytes(staff_user: User) -> None:
     assert "Published 2 March 2026" in words(pdftotext(first, page=1))
 
 
-def test_an_illustrative_edition_says_so_on_its_cover(staff_user: User) -> None:
-    edition = make_edition(staff_user)
+def test_an_illustrative_edition_says_so_on_its_cover(edition: ReportEdition) -> None:
     ReportEdition.objects.filter(pk=edition.pk).update(is_illustrative=True)
     edition.refresh_from_db()
     content = pdf.render(snapshot.build(edition), base_url=BASE_URL)
@@ -245,9 +243,8 @@ def test_an_illustrative_edition_says_so_on_its_cover(staff_user: User) -> None:
 
 
 def test_a_draft_pdf_is_for_project_members_only_and_never_cached(
-    client: Client, staff_client: Client, staff_user: User
+    client: Client, staff_client: Client, edition: ReportEdition
 ) -> None:
-    edition = make_edition(staff_user)
     url = reverse("findings:edition_pdf", kwargs={"edition": edition.slug})
 
     assert client.get(url).status_code == 404
@@ -262,9 +259,8 @@ def test_a_draft_pdf_is_for_project_members_only_and_never_cached(
 
 
 def test_a_draft_whose_figure_cannot_be_drawn_says_what_to_fix(
-    staff_client: Client, staff_user: User
+    staff_client: Client, edition: ReportEdition
 ) -> None:
-    edition = make_edition(staff_user)
     ReportEdition.objects.filter(pk=edition.pk).update(method="{{ figure no-such-figure }}")
 
     response = staff_client.get(reverse("findings:edition_pdf", args=[edition.slug]))
@@ -274,9 +270,9 @@ def test_a_draft_whose_figure_cannot_be_drawn_says_what_to_fix(
 
 
 def test_a_published_edition_serves_its_stored_pdf_as_frozen(
-    client: Client, staff_user: User, media: Path
+    client: Client, edition: ReportEdition, report: Report
 ) -> None:
-    edition = published_copy(make_edition(staff_user))
+    edition = publish(edition)
     url = reverse("findings:edition_pdf", kwargs={"edition": edition.slug})
 
     response = client.get(url)
@@ -284,7 +280,7 @@ def test_a_published_edition_serves_its_stored_pdf_as_frozen(
     stored = store.stored(edition, "edition.pdf")
     manifest = json.loads(store.read(store.stored(edition, store.MANIFEST)))
     listed = next(item for item in manifest["files"] if item["path"] == "edition.pdf")
-    assert (media / "editions" / "early-findings" / "edition.pdf").exists()
+    assert (report.media / "editions" / "early-findings" / "edition.pdf").exists()
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="early-findings.pdf"'
@@ -296,26 +292,34 @@ def test_a_published_edition_serves_its_stored_pdf_as_frozen(
 
 
 def test_an_edition_in_review_is_hidden_and_once_superseded_still_served(
-    client: Client, staff_client: Client, staff_user: User, media: Path
+    client: Client, staff_client: Client, edition: ReportEdition
 ) -> None:
-    edition = make_edition(staff_user, slug="second-edition")
     ReportEdition.objects.filter(pk=edition.pk).update(status=EditionStatus.IN_REVIEW)
-    url = reverse("findings:edition_pdf", args=["second-edition"])
+    url = reverse("findings:edition_pdf", args=["early-findings"])
 
     assert client.get(url).status_code == 404
     assert staff_client.get(url).status_code == 200
     assert client.get(reverse("findings:edition_pdf", args=["no-such"])).status_code == 404
 
-    published_copy(edition)
-    ReportEdition.objects.filter(pk=edition.pk).update(status=EditionStatus.SUPERSEDED)
+    edition.refresh_from_db()
+    publish(edition)
+    publish(
+        make_edition(
+            "early-findings-2", [], amends=edition, amendment_reason="A count was corrected."
+        )
+    )
+    edition.refresh_from_db()
     response = client.get(url)
 
+    assert edition.status == EditionStatus.SUPERSEDED
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="second-edition.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="early-findings.pdf"'
+    assert (
+        hashlib.sha256(response.content).hexdigest() == store.stored(edition, "edition.pdf").sha256
+    )
 
 
-def test_a_signed_in_user_outside_the_project_gets_no_draft(staff_user: User) -> None:
-    edition = make_edition(staff_user)
+def test_a_signed_in_user_outside_the_project_gets_no_draft(edition: ReportEdition) -> None:
     outsider = Client()
     outsider.force_login(User.objects.create_user("outsider"))
 

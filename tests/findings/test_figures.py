@@ -54,7 +54,14 @@ def _submit(survey: Survey, area: LocalAuthority, answer: Choice) -> None:
 
 @pytest.fixture
 def known(settings: object, staff_user: User) -> Known:
-    """Regions Alpha (a1-a3), Beta (b1) and Gamma (c1, c2); at least 2 areas to show a figure.
+    """The known data set (`make_known`); at least 2 areas to show a figure."""
+    settings.DISCLOSURE_MIN_AREAS = 2  # type: ignore[attr-defined]  # pytest-django settings
+    return make_known(staff_user)
+
+
+def make_known(staff_user: User) -> Known:
+    """Regions Alpha (a1-a3), Beta (b1) and Gamma (c1, c2); figures are read with at least 2
+    areas to show one (DISCLOSURE_MIN_AREAS = 2).
 
     Approved visits: a1 (virtual), a2, a3, b1, c1, c2 (MASH); a draft visit to a1.
     Agencies: a1 police co-located, health virtual; a2 police co-located; a3 police not
@@ -63,7 +70,6 @@ def known(settings: object, staff_user: User) -> Known:
     Survey Q1 (yes/no): a1, a2, c1 yes; a3, c2 no; b1 did not return.
     Theme "Sharing" coded on the visits to a1 and a2.
     """
-    settings.DISCLOSURE_MIN_AREAS = 2  # type: ignore[attr-defined]  # pytest-django settings
     alpha = RegionFactory.create(name="Alpha")
     beta = RegionFactory.create(name="Beta")
     gamma = RegionFactory.create(name="Gamma")
