@@ -175,6 +175,18 @@ def test_every_figure_value_in_the_release_is_the_apis_for_the_edition(
     assert rate["response_rate"] == "83.3"
 
 
+def test_every_figure_recomputed_through_the_api_equals_the_value_frozen_in_the_edition(
+    published: ReportEdition, client: Client
+) -> None:
+    keys = [figure.key for figure in figures.figure_list()]
+    assert len(keys) >= 10
+    for key in keys:
+        url = f"/api/v1/figures/{key}/"
+        current = client.get(url).json()
+        frozen = client.get(url, {"edition": published.slug}).json()
+        assert {**current, "url": ""} == {**frozen, "url": ""}, key
+
+
 def test_the_edition_keeps_its_values_when_the_data_change(
     published: ReportEdition, known: Known, client: Client
 ) -> None:
