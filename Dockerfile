@@ -19,7 +19,7 @@ COPY . .
 COPY --from=assets /app/node_modules/govuk-frontend/dist node_modules/govuk-frontend/dist
 COPY --from=assets /app/static/build static/build
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
-RUN useradd --system --home /app app && mkdir -p var && chown -R app var
+RUN useradd --system --home /app app && mkdir -p var/media && chown -R app var
 USER app
 EXPOSE 8000
 CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_register && gunicorn mash_survey.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
