@@ -33,15 +33,13 @@ from mash_survey.api_schema import NamedEnumField
 from .editions import store
 from .editions.data import PDF_CONTENT_TYPE, ZIP, edition_links
 from .editions.snapshot import Snapshot
-from .models import EditionFile, EditionStatus, ReportEdition
-
-PUBLISHED = (EditionStatus.PUBLISHED, EditionStatus.SUPERSEDED)
+from .models import PUBLISHED_STATUSES, EditionFile, EditionStatus, ReportEdition
 
 
 def published_snapshot(slug: str) -> Snapshot:
     """The snapshot stored when the edition `slug` was published (NotFound, saying so, for
     a draft or an edition that does not exist)."""
-    edition = ReportEdition.objects.filter(slug=slug, status__in=PUBLISHED).first()
+    edition = ReportEdition.objects.filter(slug=slug, status__in=PUBLISHED_STATUSES).first()
     file = EditionFile.objects.filter(edition=edition, path="snapshot.json").first()
     if edition is None or file is None:
         raise NotFound(
@@ -63,7 +61,7 @@ class Lines:
     def load(cls) -> "Lines":
         lines = cls()
         published = (
-            ReportEdition.objects.filter(status__in=PUBLISHED)
+            ReportEdition.objects.filter(status__in=PUBLISHED_STATUSES)
             .select_related("amends")
             .only("slug", "amendment_reason", "published_at", "amends__slug")
         )
@@ -180,12 +178,12 @@ class ReportEditionSerializer(serializers.Serializer):
         return lines
 
     def _links(self, edition: ReportEdition) -> dict[str, str]:
-        if edition.status not in PUBLISHED:
+        if edition.status not in PUBLISHED_STATUSES:
             return {}
         return edition_links(edition, self.context["request"])
 
     def _stored(self, edition: ReportEdition) -> list[EditionFile]:
-        return list(edition.files.all()) if edition.status in PUBLISHED else []
+        return list(edition.files.all()) if edition.status in PUBLISHED_STATUSES else []
 
     def _sha_of(self, edition: ReportEdition, *, path: str = "", kind: str = "") -> str | None:
         for file in self._stored(edition):
@@ -211,11 +209,11 @@ class ReportEditionSerializer(serializers.Serializer):
     @extend_schema_field(serializers.SlugField(allow_null=True))
     def get_superseded_by(self, edition: ReportEdition) -> str | None:
         later = self._lines().amended_by.get(edition.pk, [])
-        return later[0].slug if later and edition.status in PUBLISHED else None
+        return later[0].slug if later and edition.status in PUBLISHED_STATUSES else None
 
     @extend_schema_field(AmendmentSerializer(many=True))
     def get_amendments(self, edition: ReportEdition) -> list[dict[str, Any]]:
-        if edition.status not in PUBLISHED:
+        if edition.status not in PUBLISHED_STATUSES:
             return []
         line = self._lines().line(edition)
         return list(AmendmentSerializer([e for e in line if e.amends_id], many=True).data)
@@ -299,7 +297,7 @@ class ReportEditionViewSet(
     def get_queryset(self) -> QuerySet[ReportEdition]:
         editions = ReportEdition.objects.select_related("amends").prefetch_related("files")
         if not is_staff_request(self.request):
-            editions = editions.filter(status__in=PUBLISHED)
+            editions = editions.filter(status__in=PUBLISHED_STATUSES)
         return editions.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
     def get_serializer_context(self) -> dict[str, Any]:

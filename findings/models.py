@@ -311,6 +311,10 @@ class EditionStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+#: The statuses of an edition that is public: frozen, and never changed.
+PUBLISHED_STATUSES = (EditionStatus.PUBLISHED, EditionStatus.SUPERSEDED)
+
+
 class FreezeState(models.TextChoices):
     """Where publishing an edition has got to: its files are rendered and stored (frozen) in a
     job, which may run in the background (`findings.editions.jobs`)."""
@@ -426,7 +430,7 @@ class ReportEdition(Marked, Versioned):
     @property
     def is_published(self) -> bool:
         """Published or superseded: frozen, public, never changed."""
-        return self.status in (EditionStatus.PUBLISHED, EditionStatus.SUPERSEDED)
+        return self.status in PUBLISHED_STATUSES
 
     def identifier_texts(self) -> list[tuple[str, str, str]]:
         return [

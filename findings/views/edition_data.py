@@ -7,14 +7,12 @@ from django.shortcuts import get_object_or_404
 
 from ..editions import store
 from ..editions.data import ZIP
-from ..models import EditionStatus, ReportEdition
-
-PUBLISHED = (EditionStatus.PUBLISHED, EditionStatus.SUPERSEDED)
+from ..models import PUBLISHED_STATUSES, ReportEdition
 
 
 def published_edition(slug: str) -> ReportEdition:
     """A published or superseded edition (Http404 for a draft or no such edition)."""
-    return get_object_or_404(ReportEdition, slug=slug, status__in=PUBLISHED)
+    return get_object_or_404(ReportEdition, slug=slug, status__in=PUBLISHED_STATUSES)
 
 
 def data_zip(request: HttpRequest, edition: str) -> HttpResponseBase:

@@ -28,10 +28,9 @@ from mash_survey.conditional import conditional
 from ..editions import data, diff, snapshot, store
 from ..editions import render as rendering
 from ..figures import FigureError
-from ..models import EditionFile, EditionStatus, ReportEdition
+from ..models import PUBLISHED_STATUSES, EditionFile, EditionStatus, ReportEdition
 from . import public
 
-PUBLIC = (EditionStatus.PUBLISHED, EditionStatus.SUPERSEDED)
 #: Part of every page's ETag: change it when page.html changes what it shows.
 WRAPPER = "2"
 #: Stored downloads offered on the page: (path in the edition, label, URL name).
@@ -85,7 +84,7 @@ class Wrapper:
 
 def _published() -> list[ReportEdition]:
     """Every published and superseded edition, newest first (one query)."""
-    return list(ReportEdition.objects.filter(status__in=PUBLIC))
+    return list(ReportEdition.objects.filter(status__in=PUBLISHED_STATUSES))
 
 
 def _chain(editions: list[ReportEdition], edition: ReportEdition) -> Chain:
@@ -203,7 +202,9 @@ def edition_theme(request: HttpRequest, edition: str, theme: str) -> HttpRespons
 
 def edition_list(request: HttpRequest) -> HttpResponse:
     """Every published edition, the latest first, with what each amends and why."""
-    editions = list(ReportEdition.objects.filter(status__in=PUBLIC).select_related("amends"))
+    editions = list(
+        ReportEdition.objects.filter(status__in=PUBLISHED_STATUSES).select_related("amends")
+    )
     return render(request, "findings/editions/list.html", {"editions": editions})
 
 
