@@ -1,18 +1,40 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from areas.sitemaps import AuthoritySitemap, RegionSitemap
+from case_studies.sitemaps import CaseStudySitemap
+from findings.sitemaps import EditionSitemap, FigureSitemap, ThemeSitemap
+from surveys.sitemaps import SurveySitemap
 
 from . import views
 from .forms import SignInForm
+from .sitemaps import PageSitemap, robots_txt
 
 admin.site.site_header = "Multi-agency working and information sharing: administration"
 admin.site.site_title = "MASH survey administration"
+
+#: Every public page, section by section (each app's own rules say what is public).
+SITEMAPS: dict[str, type[Sitemap]] = {
+    "pages": PageSitemap,
+    "regions": RegionSitemap,
+    "areas": AuthoritySitemap,
+    "surveys": SurveySitemap,
+    "case-studies": CaseStudySitemap,
+    "editions": EditionSitemap,
+    "themes": ThemeSitemap,
+    "figures": FigureSitemap,
+}
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("about-the-data/", views.about_data, name="about_data"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -117,6 +117,8 @@ ACCESS: dict[str, Access] = {
     "case_studies:withdraw": Access.REVIEWERS,
     "api:casestudy-list": Access.PUBLIC,
     "api:casestudy-detail": Access.PUBLIC,
+    "sitemap": Access.PUBLIC,
+    "robots": Access.PUBLIC,
     "findings:index": Access.PUBLIC,
     # Reports: the coding reports and their downloads.
     "findings:reports": Access.MEMBERS,
