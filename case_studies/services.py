@@ -11,7 +11,6 @@ from areas.models import LocalAuthority
 from mash_survey import history, identifiers, publishing
 from mash_survey.errors import ServiceError
 from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
-from mash_survey.roles import is_staff_member
 from visits.models import Visit
 
 from .models import CaseStudy, CaseStudyStatus, KeyFact, Section
@@ -202,8 +201,7 @@ def case_study_create(
     key_facts: list[KeyFactContent] | None = None,
 ) -> CaseStudy:
     """A new draft case study with its sections and key facts (project members)."""
-    if not is_staff_member(user):
-        raise CaseStudyError("Only project members can write case studies.")
+    CaseStudyError.unless_member(user, "write case studies")
     if _slug_taken(slug):
         raise CaseStudyError(SLUG_TAKEN.format(slug=slug))
     case_study = CaseStudy(
@@ -236,8 +234,7 @@ def case_study_update(
     key_facts: list[KeyFactContent] | None = None,
 ) -> CaseStudy:
     """Change a draft case study, unless someone saved since `seen_version`."""
-    if not is_staff_member(user):
-        raise CaseStudyError("Only project members can change case studies.")
+    CaseStudyError.unless_member(user, "change case studies")
     case_study = history.lock(case_study)
     if case_study.status != CaseStudyStatus.DRAFT:
         raise CaseStudyError(

@@ -18,7 +18,6 @@ from django.utils.text import slugify
 
 from mash_survey import history, identifiers, pii, publishing
 from mash_survey.errors import ServiceError
-from mash_survey.roles import is_staff_member
 from surveys.models import Question
 
 from . import sources
@@ -39,11 +38,6 @@ class FindingsError(ServiceError):
 
 
 FINDING_GUARD = identifiers.Guard(subject="The finding", action="agree it", refused=FindingsError)
-
-
-def _member(user: User, action: str) -> None:
-    if not is_staff_member(user):
-        raise FindingsError(f"Only project members can {action}.")
 
 
 # ----- Themes -----------------------------------------------------------------------------
@@ -91,7 +85,7 @@ def theme_create(
     slug: str = "",
     is_illustrative: bool = False,
 ) -> Theme:
-    _member(user, "add themes")
+    FindingsError.unless_member(user, "add themes")
     name = FindingsError.required(name, "Enter the theme's name")
     definition = FindingsError.required(definition, "Enter what belongs in the theme")
     slug = slug or slugify(name)
@@ -121,7 +115,7 @@ def theme_update(
     parent: Theme | None,
     order: int,
 ) -> Theme:
-    _member(user, "change themes")
+    FindingsError.unless_member(user, "change themes")
     name = FindingsError.required(name, "Enter the theme's name")
     definition = FindingsError.required(definition, "Enter what belongs in the theme")
     theme = history.lock(theme)
@@ -240,7 +234,7 @@ def excerpt_create(
     is_illustrative: bool = False,
 ) -> Excerpt:
     """Code the passage text[start:end] of a citable source to one or more themes."""
-    _member(user, "code evidence")
+    FindingsError.unless_member(user, "code evidence")
     if not source.citable:
         raise FindingsError(
             "Only approved visits and feedback, published case studies and submitted survey "
@@ -332,7 +326,7 @@ def excerpt_update(
     memo: str,
 ) -> Excerpt:
     """Change an excerpt's themes and memo."""
-    _member(user, "change coded evidence")
+    FindingsError.unless_member(user, "change coded evidence")
     excerpt = history.lock(excerpt)
     history.claim_version(excerpt, seen_version=seen_version)
     wanted = {t.pk for t in themes}
@@ -359,7 +353,7 @@ def excerpt_update(
 @transaction.atomic
 def excerpt_reanchor(*, excerpt: Excerpt, user: User, seen_version: int | None = None) -> Excerpt:
     """Point a stale excerpt at where its quote now is in the changed source (found once)."""
-    _member(user, "re-anchor evidence")
+    FindingsError.unless_member(user, "re-anchor evidence")
     excerpt = history.lock(excerpt)
     source = sources.source_of(excerpt)
     if not source.citable:
@@ -388,7 +382,7 @@ def excerpt_reconfirm(
     *, excerpt: Excerpt, user: User, start: int, end: int, seen_version: int | None = None
 ) -> Excerpt:
     """Re-confirm a stale excerpt on a passage of the source as it is now."""
-    _member(user, "re-confirm evidence")
+    FindingsError.unless_member(user, "re-confirm evidence")
     excerpt = history.lock(excerpt)
     source = sources.source_of(excerpt)
     if not source.citable:
@@ -408,7 +402,7 @@ def excerpt_reconfirm(
 def excerpt_remove(*, excerpt: Excerpt, user: User) -> None:
     """Remove an excerpt and its codings; one that a finding cites must be taken out of the
     finding first."""
-    _member(user, "remove coded evidence")
+    FindingsError.unless_member(user, "remove coded evidence")
     excerpt = history.lock(excerpt)
     cited = list(
         Finding.objects.filter(evidence__excerpt=excerpt).values_list("headline", flat=True)
@@ -461,7 +455,7 @@ def finding_create(
     order: int = 0,
     is_illustrative: bool = False,
 ) -> Finding:
-    _member(user, "write findings")
+    FindingsError.unless_member(user, "write findings")
     finding = Finding(
         theme=theme,
         headline=FindingsError.required(headline, "Enter the finding's headline"),
@@ -491,7 +485,7 @@ def finding_update(
     statement: str,
     order: int,
 ) -> Finding:
-    _member(user, "change findings")
+    FindingsError.unless_member(user, "change findings")
     finding = history.lock(finding)
     _editable(finding)
     history.claim_version(finding, seen_version=seen_version)
@@ -513,7 +507,7 @@ def finding_cite(
     seen_version: int | None = None,
 ) -> Finding:
     """Make the finding cite exactly these excerpts and survey questions."""
-    _member(user, "change findings")
+    FindingsError.unless_member(user, "change findings")
     finding = history.lock(finding)
     _editable(finding)
     history.claim_version(finding, seen_version=seen_version)

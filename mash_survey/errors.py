@@ -3,7 +3,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 
-from .roles import is_reviewer
+from .roles import is_reviewer, is_staff_member
 
 
 class ServiceError(Exception):
@@ -12,6 +12,12 @@ class ServiceError(Exception):
     A service's own subclass checks the common rules in its own type:
     `WorkflowError.unless_reviewer(user, "approve a visit")`.
     """
+
+    @classmethod
+    def unless_member(cls, user: AbstractBaseUser | AnonymousUser, action: str) -> None:
+        """Refuse anyone but a project member: "Only project members can {action}."."""
+        if not is_staff_member(user):
+            raise cls(f"Only project members can {action}.")
 
     @classmethod
     def unless_reviewer(cls, user: AbstractBaseUser | AnonymousUser, action: str) -> None:

@@ -24,7 +24,6 @@ from django.db import transaction
 from case_studies.models import CaseStudy, CaseStudyStatus
 from mash_survey import history, identifiers, publishing
 from mash_survey.errors import ServiceError
-from mash_survey.roles import is_staff_member
 
 from ..models import (
     RESERVED_EDITION_SLUGS,
@@ -56,11 +55,6 @@ SHORT_AMENDMENT_REASON = (
 )
 #: Where publishing has got to while the job has not started.
 QUEUED_MESSAGE = "Waiting to start"
-
-
-def _member(user: User, action: str) -> None:
-    if not is_staff_member(user):
-        raise EditionError(f"Only project members can {action}.")
 
 
 def check_slug(slug: str, *, exclude: int | None = None) -> str:
@@ -98,7 +92,7 @@ def create_draft(
     is_illustrative: bool = False,
 ) -> ReportEdition:
     """A new draft edition with no themes, findings or case studies yet."""
-    _member(user, "start an edition")
+    EditionError.unless_member(user, "start an edition")
     edition = ReportEdition(
         title=title.strip() or DEFAULT_TITLE,
         slug=check_slug(slug),
@@ -207,7 +201,7 @@ def update(
 ) -> ReportEdition:
     """Change a draft's texts and (unless None) what it includes, in order. A reason that
     let possible identifiers through is cleared: the texts may have changed."""
-    _member(user, "change an edition")
+    EditionError.unless_member(user, "change an edition")
     edition = _take(
         edition,
         EditionStatus.DRAFT,
@@ -240,7 +234,7 @@ def update(
 @transaction.atomic
 def submit(*, edition: ReportEdition, user: User, seen_version: int | None = None) -> ReportEdition:
     """Send a draft for review. An amendment must say why, in at least a sentence."""
-    _member(user, "send an edition for review")
+    EditionError.unless_member(user, "send an edition for review")
     edition = _take(
         edition,
         EditionStatus.DRAFT,
@@ -259,7 +253,7 @@ def withdraw(
     *, edition: ReportEdition, user: User, seen_version: int | None = None
 ) -> ReportEdition:
     """Take an edition out of review, back to draft, to change it (not while it publishes)."""
-    _member(user, "withdraw an edition from review")
+    EditionError.unless_member(user, "withdraw an edition from review")
     edition = _take(
         edition,
         EditionStatus.IN_REVIEW,
@@ -336,7 +330,7 @@ def amend(*, edition: ReportEdition, user: User, reason: str, slug: str = "") ->
     """A new draft that corrects the published `edition`: its texts and what it includes,
     copied, pointing to it, with the public reason for the correction (at least a sentence;
     it can be reworded while it is a draft). Its address is `slug`, or `<slug>-2`."""
-    _member(user, "amend an edition")
+    EditionError.unless_member(user, "amend an edition")
     if not publishing.is_a_sentence(reason):
         raise EditionError(SHORT_AMENDMENT_REASON)
     if edition.status != EditionStatus.PUBLISHED:
