@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from mash_survey import search
 from mash_survey.errors import ServiceError
 
 from .models import AuthorityType, LocalAuthority, Region
@@ -168,5 +169,6 @@ def register_load(
             result.updated.append(row["name"])
         else:
             result.unchanged += 1
-    LocalAuthority.objects.bulk_create(new)
+    # bulk_create sends no signals: the new authorities are indexed for search here.
+    search.index_all(LocalAuthority.objects.bulk_create(new))
     return result

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from areas.models import AuthorityType, LocalAuthority, Region
 from mash_survey import history, publishing
+from mash_survey.audience import Audience
 from mash_survey.roles import is_reviewer
 
 from .models import CaseStudy, CaseStudyModel, CaseStudyStatus, KeyFact, Section
@@ -45,8 +46,16 @@ def _areas_with_region() -> Prefetch:
     )
 
 
-def _published() -> QuerySet[CaseStudy]:
+def visible_case_studies(audience: Audience) -> QuerySet[CaseStudy]:
+    """Project members see every case study; everyone else published ones only (not drafts,
+    those in review, returned or withdrawn)."""
+    if audience is Audience.STAFF:
+        return CaseStudy.objects.all()
     return CaseStudy.objects.filter(status=CaseStudyStatus.PUBLISHED)
+
+
+def _published() -> QuerySet[CaseStudy]:
+    return visible_case_studies(Audience.PUBLIC)
 
 
 def _apply(
@@ -203,12 +212,12 @@ def case_study_for_member(slug: str) -> CaseStudy:
 
 def case_study_list_for_api(*, published_only: bool) -> QuerySet[CaseStudy]:
     """Case studies with everything the API shows, in four queries for any number."""
-    case_studies = CaseStudy.objects.prefetch_related(
-        "sections", "key_facts", _areas_with_region()
-    ).order_by("-published_at", "title", "pk")
-    if published_only:
-        case_studies = case_studies.filter(status=CaseStudyStatus.PUBLISHED)
-    return case_studies
+    audience = Audience.PUBLIC if published_only else Audience.STAFF
+    return (
+        visible_case_studies(audience)
+        .prefetch_related("sections", "key_facts", _areas_with_region())
+        .order_by("-published_at", "title", "pk")
+    )
 
 
 # ----- History -------------------------------------------------------------------

@@ -17,14 +17,51 @@ from django.shortcuts import get_object_or_404
 
 from areas.models import LocalAuthority
 from mash_survey import history
+from mash_survey.audience import Audience
 from mash_survey.spreadsheets import Cell
 from surveys.models import Question
 from visits.models import ReviewStatus, Visit
 
 from . import sources
-from .models import Clearance, Excerpt, Finding, FindingStatus, Theme, ThemeStatus
+from .models import (
+    PUBLISHED_STATUSES,
+    Clearance,
+    Excerpt,
+    Finding,
+    FindingStatus,
+    ReportEdition,
+    Theme,
+    ThemeStatus,
+)
 
 # From an excerpt (through the path `to`, ending "__") to its visit, areas, regions, model.
+
+
+# ----- Who sees what: the one rule per record for pages, the API and search ----------
+
+
+def visible_findings(audience: Audience) -> QuerySet[Finding]:
+    """Project members see every finding; everyone else agreed findings only."""
+    if audience is Audience.STAFF:
+        return Finding.objects.all()
+    return Finding.objects.filter(status=FindingStatus.AGREED)
+
+
+def visible_excerpts(audience: Audience) -> QuerySet[Excerpt] | None:
+    """Project members see every excerpt; partner keys those that still stand in a source
+    that may be cited; the public none (only cleared quotes, through findings)."""
+    if audience is Audience.STAFF:
+        return Excerpt.objects.all()
+    if audience is Audience.PARTNER:
+        standing = sources.with_state(Excerpt.objects.all())
+        return standing.filter(stale=sources.STANDS)  # type: ignore[misc]  # annotated
+    return None
+
+
+def visible_editions(audience: Audience) -> QuerySet[ReportEdition]:
+    """Published editions (and the superseded ones they replaced), for everyone: drafts are
+    read on the staff pages, never as the report."""
+    return ReportEdition.objects.filter(status__in=PUBLISHED_STATUSES)
 
 
 def visit_of(to: str = "") -> Coalesce:

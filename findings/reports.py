@@ -30,6 +30,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from areas.models import Region
+from mash_survey.audience import Audience
 from visits.models import ModelSeen
 
 from . import queries, sources
@@ -478,9 +479,8 @@ def finding_list_for_api(*, agreed_only: bool) -> QuerySet[Finding]:
         )
         .order_by("theme__order", "theme__name", "order", "pk")
     )
-    if agreed_only:
-        findings = findings.filter(status=FindingStatus.AGREED)
-    return findings
+    audience = Audience.PUBLIC if agreed_only else Audience.STAFF
+    return findings.filter(pk__in=queries.visible_findings(audience).values("pk"))
 
 
 def excerpts_where(condition: Q, *, clearances: Iterable[str] | None = None) -> QuerySet[Excerpt]:

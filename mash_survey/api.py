@@ -11,6 +11,8 @@ from findings.api_editions import ReportEditionViewSet
 from surveys.api import SurveyResponseViewSet, SurveyViewSet
 from visits.api import FeedbackViewSet, VisitViewSet
 
+from .api_search import SearchViewSet
+
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("local-authorities", LocalAuthorityViewSet, basename="localauthority")
@@ -24,6 +26,7 @@ router.register("findings", FindingViewSet, basename="finding")
 router.register("excerpts", ExcerptViewSet, basename="excerpt")
 router.register("figures", FigureViewSet, basename="figure")
 router.register("reports", ReportEditionViewSet, basename="report")
+router.register("search", SearchViewSet, basename="search")
 
 app_name = "api"
 

@@ -6,6 +6,9 @@ class MashSurveyConfig(AppConfig):
     verbose_name = "Multi-agency working and information sharing"
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("search")  # each app's kinds of record in search
         from . import (
             api_schema,  # noqa: F401  (registers the schema extension)
             sign_in_limits,  # noqa: F401  (counts failed sign-ins)

@@ -1,4 +1,5 @@
-"""The service's own records, kept beside the apps' records: the redaction log."""
+"""The service's own records, kept beside the apps' records: the redaction log and the search
+index."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -41,3 +42,38 @@ class Redaction(models.Model):
         if len(numbers) == 1:
             return f"version {numbers[0]}"
         return f"versions {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+class SearchEntry(models.Model):
+    """One searchable page of the service: a record's title, summary and plain-text body, as
+    `mash_survey.search` wrote them from the record. Never edited by hand.
+
+    The full-text index is derived from these columns in the database: on PostgreSQL a
+    generated, weighted `tsvector` column with a GIN index; on SQLite an FTS5 table kept by
+    triggers (both made by migration 0002). Who may see an entry is not stored: the search
+    asks the record's own visibility rule each time.
+    """
+
+    kind = models.CharField(max_length=16)
+    object_id = models.PositiveBigIntegerField()
+    part = models.CharField(max_length=120, blank=True, help_text="A page within the record")
+    url = models.CharField(max_length=300)
+    title = models.CharField(max_length=500)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    date = models.DateField(null=True, blank=True)
+    places = models.CharField(max_length=500, blank=True, help_text="Areas or region, as shown")
+    model = models.CharField(max_length=12, blank=True, help_text="The model seen, if any")
+    regions = models.ManyToManyField("areas.Region", related_name="+", blank=True)
+    is_illustrative = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "part"], name="search_entry_once_per_page"
+            )
+        ]
+        verbose_name_plural = "search entries"
+
+    def __str__(self) -> str:
+        return self.title

@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from . import history, pii
+from . import history, pii, search
 from .errors import ServiceError
 from .forms import GovukForm, VersionField
 from .models import Redaction
@@ -160,6 +160,11 @@ def redact(
                 "version", flat=True
             )
         )
+    # Updates send no signals: the search index is written again from the redacted rows.
+    search.index_all(type(record)._default_manager.filter(pk=record.pk))
+    for table, rows in found:
+        if search.kind_of_model(table) and table is not model:
+            search.index_all(table._default_manager.filter(pk__in=[row.pk for row, _ in rows]))
     own = dict(next((changed for _, changed in found[0][1]), {}))
     for name, text in own.items():
         setattr(record, name, text)

@@ -9,7 +9,7 @@ from case_studies.sitemaps import CaseStudySitemap
 from findings.sitemaps import EditionSitemap, FigureSitemap, ThemeSitemap
 from surveys.sitemaps import SurveySitemap
 
-from . import views
+from . import search_views, views
 from .forms import SignInForm
 from .sitemaps import PageSitemap, robots_txt
 
@@ -31,6 +31,7 @@ SITEMAPS: dict[str, type[Sitemap]] = {
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("search/", search_views.search_page, name="search"),
     path("about-the-data/", views.about_data, name="about_data"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

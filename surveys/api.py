@@ -19,9 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
 from areas.models import AuthorityType
-from mash_survey.api_auth import ReadOnly, StaffOrPartnerKey, is_staff_request
+from mash_survey.api_auth import ReadOnly, StaffOrPartnerKey
 from mash_survey.api_filters import authority_code_q, region_q
 from mash_survey.api_renderers import CSVColumnsInFieldOrder
+from mash_survey.audience import audience_of
 from mash_survey.disclosure import Hidden, is_small, min_areas
 
 from . import queries
@@ -321,10 +322,7 @@ class SurveyResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     ordering_fields = ["local_authority__name", "submitted_at", "updated_at"]
 
     def get_queryset(self) -> QuerySet[Response]:
-        responses = queries.response_list_for_api()
-        if not is_staff_request(self.request):
-            responses = responses.filter(status=ResponseStatus.SUBMITTED)
-        return responses
+        return queries.response_list_for_api(audience_of(self.request))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         responses = self.filter_queryset(self.get_queryset())

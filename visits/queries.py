@@ -12,6 +12,7 @@ from django.http import Http404
 
 from areas.models import LocalAuthority, Region
 from mash_survey import publishing
+from mash_survey.audience import Audience
 
 from .models import DetailedFeedback, Involvement, ReviewStatus, Visit
 
@@ -213,24 +214,50 @@ def partners_by_involvement(visit: Visit) -> list[tuple[str, list[str]]]:
     return [(label, grouped[value]) for value, label in Involvement.choices if grouped[value]]
 
 
+# ----- Who sees what: the one rule for the API, search and the area page ------------
+
+
+def visible_visits(audience: Audience) -> QuerySet[Visit] | None:
+    """Project members see every visit, partner keys approved visits, the public none."""
+    if audience is Audience.STAFF:
+        return Visit.objects.all()
+    if audience is Audience.PARTNER:
+        return Visit.objects.filter(status=ReviewStatus.APPROVED)
+    return None
+
+
+def visible_feedback(audience: Audience) -> QuerySet[DetailedFeedback] | None:
+    """Project members see all feedback; partner keys approved feedback on an approved visit
+    (the feedback shows the visit's date and areas); the public none."""
+    if audience is Audience.STAFF:
+        return DetailedFeedback.objects.all()
+    if audience is Audience.PARTNER:
+        return DetailedFeedback.objects.filter(
+            status=ReviewStatus.APPROVED, visit__status=ReviewStatus.APPROVED
+        )
+    return None
+
+
+def _api_audience(approved_only: bool) -> Audience:
+    return Audience.PARTNER if approved_only else Audience.STAFF
+
+
 # ----- The API and the area page (partner keys see approved records only) ------------
 
 
 def visit_list_for_api(*, approved_only: bool) -> QuerySet[Visit]:
     """Visits by date with their region, areas and agencies, and whether they have feedback
     the caller may see (approved feedback only, with `approved_only`)."""
-    feedback = DetailedFeedback.objects.filter(visit=OuterRef("pk"))
-    visits = Visit.objects.all()
-    if approved_only:
-        feedback = feedback.filter(status=ReviewStatus.APPROVED)
-        visits = visits.filter(status=ReviewStatus.APPROVED)
+    visits = visible_visits(_api_audience(approved_only))
+    feedback = visible_feedback(_api_audience(approved_only))
+    assert visits is not None and feedback is not None
     return (
         visits.select_related("region")
         .prefetch_related(
             Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
             "agencies",
         )
-        .annotate(has_feedback=Exists(feedback))
+        .annotate(has_feedback=Exists(feedback.filter(visit=OuterRef("pk"))))
         .order_by("visit_date", "pk")
     )
 
@@ -239,11 +266,8 @@ def feedback_list_for_api(*, approved_only: bool) -> QuerySet[DetailedFeedback]:
     """Detailed feedback by visit date with its visit, areas and staffing. With
     `approved_only`, only approved feedback on an approved visit (the feedback shows the
     visit's date and areas)."""
-    feedback = DetailedFeedback.objects.all()
-    if approved_only:
-        feedback = feedback.filter(
-            status=ReviewStatus.APPROVED, visit__status=ReviewStatus.APPROVED
-        )
+    feedback = visible_feedback(_api_audience(approved_only))
+    assert feedback is not None
     return (
         feedback.select_related("visit__region")
         .prefetch_related(

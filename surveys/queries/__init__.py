@@ -16,6 +16,7 @@ from .returns import (
     response_list_for_api,
     response_values,
     returns_for_area,
+    visible_responses,
 )
 from .selection import (
     VISITS_PLANNED_PER_REGION,
@@ -73,6 +74,7 @@ __all__ = [
     "survey_list",
     "survey_questions",
     "survey_statistics",
+    "visible_responses",
     "visit_selection_by_region",
     "visit_selection_candidates",
     "visit_selection_find",

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from areas.models import LocalAuthority
+from mash_survey.audience import Audience
 
-from ..models import Answer, Choice, Question, QuestionKind, Response, Survey
+from ..models import Answer, Choice, Question, QuestionKind, Response, ResponseStatus, Survey
 from ..services import stored_value
 from ..values import AnswerValue
 
@@ -63,10 +64,24 @@ def area_statuses(survey: Survey, *, region: str = "") -> list[AreaStatus]:
 # ----- Returns for the API ---------------------------------------------------
 
 
-def response_list_for_api() -> QuerySet[Response]:
-    """Every return, with what the API prints of its survey and area (one query a page)."""
-    return Response.objects.select_related("survey", "local_authority__region").order_by(
-        "survey__slug", "local_authority__name"
+def visible_responses(audience: Audience) -> QuerySet[Response] | None:
+    """Project members see every return; partner keys submitted returns (not drafts or
+    reopened ones); the public none (only the statistics, under small-number suppression)."""
+    if audience is Audience.STAFF:
+        return Response.objects.all()
+    if audience is Audience.PARTNER:
+        return Response.objects.filter(status=ResponseStatus.SUBMITTED)
+    return None
+
+
+def response_list_for_api(audience: Audience) -> QuerySet[Response]:
+    """The returns `audience` may see, with what the API prints of their survey and area (one
+    query a page)."""
+    responses = visible_responses(audience)
+    return (
+        (responses if responses is not None else Response.objects.none())
+        .select_related("survey", "local_authority__region")
+        .order_by("survey__slug", "local_authority__name")
     )
 
 

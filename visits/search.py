@@ -1,0 +1,73 @@
+"""Visits and detailed feedback in search, for those who may read them
+(`queries.visible_visits`, `queries.visible_feedback`): never the public."""
+
+from mash_survey.search import Document, Kind, register
+
+from . import queries
+from .models import DetailedFeedback, Visit
+
+
+def _areas(visit: Visit) -> str:
+    return ", ".join(sorted(a.name for a in visit.local_authorities.all())) or visit.region.name
+
+
+def visit_documents(visit: Visit) -> list[Document]:
+    return [
+        Document(
+            url=visit.get_absolute_url(),
+            title=str(visit),
+            summary=f"{visit.get_model_seen_display()}, {visit.region.name}",
+            body=visit.notes,
+            date=visit.visit_date,
+            places=_areas(visit),
+            model=visit.model_seen,
+            regions=[visit.region_id],
+            is_illustrative=visit.is_illustrative,
+        )
+    ]
+
+
+def feedback_documents(feedback: DetailedFeedback) -> list[Document]:
+    visit = feedback.visit
+    body = "\n".join(f"{label}: {text}" for _, label, text in feedback.identifier_texts() if text)
+    return [
+        Document(
+            url=feedback.get_absolute_url(),
+            title=f"Detailed feedback: {_areas(visit)}",
+            summary=f"{visit.get_model_seen_display()}, {visit.region.name}",
+            body=body,
+            date=visit.visit_date,
+            places=_areas(visit),
+            model=visit.model_seen,
+            regions=[visit.region_id],
+            is_illustrative=visit.is_illustrative,
+        )
+    ]
+
+
+def _feedback_of(visit: Visit) -> list[DetailedFeedback]:
+    return list(DetailedFeedback.objects.filter(visit=visit))
+
+
+register(
+    Kind(
+        "visit",
+        "Visit notes",
+        Visit,
+        visit_documents,
+        queries.visible_visits,
+        m2m=[Visit.local_authorities.through],
+        order=50,
+    )
+)
+register(
+    Kind(
+        "feedback",
+        "Detailed feedback",
+        DetailedFeedback,
+        feedback_documents,
+        queries.visible_feedback,
+        parts={Visit: _feedback_of},
+        order=51,
+    )
+)
