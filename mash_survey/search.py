@@ -147,7 +147,14 @@ def _index(kind: Kind, record: models.Model | None, pk: Any) -> None:
 
 
 def _write(kind: Kind, pk: Any, document: Document) -> None:
-    entry = SearchEntry.objects.create(
+    entry = _entry(kind, pk, document)
+    entry.save()
+    if document.regions:
+        entry.regions.set(document.regions)
+
+
+def _entry(kind: Kind, pk: Any, document: Document) -> SearchEntry:
+    return SearchEntry(
         kind=kind.key,
         object_id=pk,
         part=document.part,
@@ -160,16 +167,29 @@ def _write(kind: Kind, pk: Any, document: Document) -> None:
         model=document.model,
         is_illustrative=document.is_illustrative,
     )
-    if document.regions:
-        entry.regions.set(document.regions)
 
 
 def index_all(records: Iterable[models.Model]) -> None:
-    """Index records just read from the database."""
+    """Index records just read from the database (or just bulk-created), writing their
+    entries in bulk: a few queries for any number, besides what their documents read."""
+    pages: list[tuple[SearchEntry, Document]] = []
+    by_kind: dict[str, list[Any]] = {}
     for record in records:
         kind = kind_of(record)
-        if kind is not None:
-            _index(kind, record, record.pk)
+        if kind is None:
+            continue
+        by_kind.setdefault(kind.key, []).append(record.pk)
+        pages += [(_entry(kind, record.pk, doc), doc) for doc in kind.documents(record)]
+    with transaction.atomic():
+        for key, pks in by_kind.items():
+            _entries_of(KINDS[key], pks).delete()
+        entries = SearchEntry.objects.bulk_create([entry for entry, _ in pages])
+        through: Any = SearchEntry.regions.through
+        through.objects.bulk_create(
+            through(searchentry_id=entry.pk, region_id=region)
+            for entry, (_, doc) in zip(entries, pages, strict=True)
+            for region in doc.regions
+        )
 
 
 def rebuild() -> int:

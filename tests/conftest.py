@@ -18,6 +18,7 @@ from rest_framework_api_key.models import APIKey
 
 from areas.models import LocalAuthority, Region
 from areas.services import register_load
+from mash_survey import search
 
 from .factories import AdminFactory, ReviewerFactory, StaffFactory
 
@@ -71,10 +72,11 @@ def register(db: None, register_rows: RegisterRows) -> None:
     """
     regions = Region.objects.bulk_create(Region(**row) for row in register_rows.regions)
     by_code = {region.code: region for region in regions}
-    LocalAuthority.objects.bulk_create(
+    authorities = LocalAuthority.objects.bulk_create(
         LocalAuthority(region=by_code[row["region__code"]], **_without(row, "region__code"))
         for row in register_rows.authorities
     )
+    search.index_all([*regions, *authorities])  # as the loader's saves index them
 
 
 def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
