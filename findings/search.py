@@ -14,6 +14,7 @@ from . import queries
 from .editions import render, store
 from .models import (
     Coding,
+    EditionFile,
     EditionStatus,
     Excerpt,
     Finding,
@@ -89,9 +90,10 @@ def edition_documents(edition: ReportEdition) -> list[Document]:
     """The current edition's pages as they were frozen (its stored snapshot), not as the
     findings read now. A superseded edition's pages stay at their addresses but leave search
     (its amendment says the same and more)."""
-    if edition.status != EditionStatus.PUBLISHED:
+    stored = EditionFile.objects.filter(edition=edition, path=render.SNAPSHOT).first()
+    if edition.status != EditionStatus.PUBLISHED or stored is None:
         return []
-    snapshot = json.loads(store.read(store.stored(edition, render.SNAPSHOT)))
+    snapshot = json.loads(store.read(stored))
     texts = snapshot["edition"]
     when = edition.published_at.date() if edition.published_at else None
     common = {"date": when, "is_illustrative": edition.is_illustrative}
