@@ -23,6 +23,7 @@ PAGES = (
 #: Kept out of crawlers' way: signing in, staff pages, the admin and the API.
 DISALLOWED = (
     "/accounts/",
+    "/search/",
     "/admin/",
     "/api/",
     "/visits/",

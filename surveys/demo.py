@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from areas.models import LocalAuthority
+from mash_survey import search
 from mash_survey.spreadsheets import write_csv
 
 from .imports import AREA_COLUMN, survey_import_apply
@@ -324,6 +325,7 @@ def demo_survey_load() -> Survey:
             Choice.objects.bulk_create(
                 Choice(question=question, value=value, order=i) for i, value in enumerate(values)
             )
+            search.index(question)  # bulk_create sends no signals: its choices are searched
     if not survey.responses.exists():
         survey_import_apply(
             survey=survey,
