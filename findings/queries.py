@@ -209,7 +209,7 @@ def findings_of_theme(theme: Theme, *, agreed_only: bool) -> list[Finding]:
         )
     )
     if agreed_only:
-        findings = findings.filter(status=FindingStatus.AGREED)
+        findings = findings.filter(pk__in=visible_findings(Audience.PUBLIC).values("pk"))
     return list(findings.order_by("order", "pk"))
 
 
@@ -256,7 +256,7 @@ def regions_of_excerpt(excerpt: Excerpt) -> Iterable[Any]:
 def agreed_findings_by_theme() -> list[tuple[Theme, list[Finding]]]:
     """Every theme with agreed findings, in codebook order, with them."""
     findings = (
-        Finding.objects.filter(status=FindingStatus.AGREED)
+        visible_findings(Audience.PUBLIC)
         .select_related("theme")
         .order_by("theme__order", "theme__name", "order", "pk")
     )
@@ -390,7 +390,7 @@ def public_findings(findings: Iterable[Finding]) -> list[PublicFinding]:
 def public_themes() -> list[Theme]:
     """The themes with agreed findings, in codebook order, with their evidence counts and how
     many agreed findings each has."""
-    agreed = Finding.objects.filter(status=FindingStatus.AGREED).values("theme")
+    agreed = visible_findings(Audience.PUBLIC).values("theme")
     return list(
         Theme.objects.filter(pk__in=agreed)
         .annotate(
@@ -405,7 +405,7 @@ def public_themes() -> list[Theme]:
 
 def public_theme(slug: str) -> tuple[Theme, list[PublicFinding]]:
     """A theme's public page: only a theme with agreed findings has one."""
-    agreed = Finding.objects.filter(status=FindingStatus.AGREED).values("theme")
+    agreed = visible_findings(Audience.PUBLIC).values("theme")
     theme = get_object_or_404(
         Theme.objects.filter(pk__in=agreed).annotate(**evidence_counts("codings__excerpt__")),
         slug=slug,

@@ -112,9 +112,15 @@ def register(kind: Kind) -> None:
         post_delete.connect(part_changed, sender=part, weak=False)
     for through in kind.m2m:
 
-        def links_changed(sender: Any, instance: Any, action: str, **kw: Any) -> None:
-            if action.startswith("post_") and isinstance(instance, kind.model):
+        def links_changed(
+            sender: Any, instance: Any, action: str, pk_set: Any = None, **kw: Any
+        ) -> None:
+            if not action.startswith("post_"):
+                return
+            if isinstance(instance, kind.model):
                 index(instance)
+            elif pk_set:  # changed from the other side: authority.case_studies.add(…)
+                index_all(kind.model._default_manager.filter(pk__in=pk_set))
 
         m2m_changed.connect(links_changed, sender=through, weak=False)
 
@@ -132,25 +138,16 @@ def _entries_of(kind: Kind, pks: Iterable[Any]) -> QuerySet[SearchEntry]:
 
 
 def index(record: models.Model) -> None:
-    """Write the record's entries afresh from the record as stored (or none, if it has no
-    pages now or is gone)."""
+    """Write the record's entries afresh from the record as stored (none if it has no pages
+    now, or is gone)."""
     kind = kind_of(record)
-    if kind is not None and record.pk is not None:
-        _index(kind, kind.model._default_manager.filter(pk=record.pk).first(), record.pk)
-
-
-def _index(kind: Kind, record: models.Model | None, pk: Any) -> None:
-    with transaction.atomic():
-        _entries_of(kind, [pk]).delete()
-        for document in kind.documents(record) if record is not None else []:
-            _write(kind, pk, document)
-
-
-def _write(kind: Kind, pk: Any, document: Document) -> None:
-    entry = _entry(kind, pk, document)
-    entry.save()
-    if document.regions:
-        entry.regions.set(document.regions)
+    if kind is None or record.pk is None:
+        return
+    stored = kind.model._default_manager.filter(pk=record.pk).first()
+    if stored is None:
+        _entries_of(kind, [record.pk]).delete()
+    else:
+        index_all([stored])
 
 
 def _entry(kind: Kind, pk: Any, document: Document) -> SearchEntry:
