@@ -4,7 +4,9 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import Client
 from pytest_django.fixtures import Settings
 
 from mash_survey.roles import PROJECT_STAFF, REVIEWERS
@@ -82,15 +84,35 @@ def test_running_it_twice_makes_no_duplicates(development: Settings) -> None:
     assert set(User.objects.filter(username__in=DEMO_NAMES).values_list("pk", flat=True)) == ids
 
 
-def test_running_it_again_resets_a_changed_password_and_role(development: Settings) -> None:
+def test_running_it_again_keeps_what_an_administrator_changed(
+    development: Settings, client: Client
+) -> None:
     call_command("create_demo_users")
     staff = User.objects.get(username="demo-staff")
     staff.set_password("someone-changed-it")
     staff.save()
-    staff.groups.clear()
+    staff.groups.set([Group.objects.get(name=REVIEWERS)])
+    User.objects.filter(username="demo-admin").update(is_active=False)
+    client.force_login(staff)
 
-    call_command("create_demo_users")
+    output = io.StringIO()
+    call_command("create_demo_users", stdout=output)
 
     staff.refresh_from_db()
-    assert staff.check_password(PASSWORD)
-    assert list(staff.groups.values_list("name", flat=True)) == [PROJECT_STAFF]
+    assert staff.check_password("someone-changed-it")
+    assert list(staff.groups.values_list("name", flat=True)) == [REVIEWERS]
+    assert not User.objects.get(username="demo-admin").is_active
+    assert "left as they are" in output.getvalue()
+    # Still signed in: the password's hash, which the session checks, did not change.
+    assert "Signed in as demo-staff" in client.get("/").content.decode()
+
+
+def test_a_deleted_demo_sign_in_is_made_again(development: Settings) -> None:
+    call_command("create_demo_users")
+    User.objects.filter(username="demo-reviewer").delete()
+
+    output = io.StringIO()
+    call_command("create_demo_users", stdout=output)
+
+    assert User.objects.get(username="demo-reviewer").check_password(PASSWORD)
+    assert "demo-reviewer created now" in output.getvalue()

@@ -18,8 +18,9 @@ DEMO_USERS = (
 
 class Command(BaseCommand):
     help = (
-        "Create one demo sign-in per role, with the password in DEMO_PASSWORD. "
-        "For local development only: refuses to run unless DEBUG is on."
+        "Create one demo sign-in per role, with the password in DEMO_PASSWORD, unless it "
+        "exists (then it is left as it is). For local development only: refuses to run unless "
+        "DEBUG is on."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -31,16 +32,25 @@ class Command(BaseCommand):
         if len(password) < 12:
             raise CommandError("Set DEMO_PASSWORD (12 characters or more) in .env first.")
         user_model = get_user_model()
+        created = []
         with transaction.atomic():
             for username, group_name, superuser in DEMO_USERS:
-                user, _ = user_model.objects.get_or_create(username=username)
-                user.is_staff = superuser
-                user.is_superuser = superuser
+                # A sign-in that exists is left as an administrator may have changed it: its
+                # password, groups and flags, and so the sessions signed in with it.
+                if user_model.objects.filter(username=username).exists():
+                    continue
+                user = user_model(username=username, is_staff=superuser, is_superuser=superuser)
                 user.set_password(password)
                 user.save()
                 if group_name:
                     user.groups.set([Group.objects.get(name=group_name)])
+                created.append(username)
         names = ", ".join(name for name, _, _ in DEMO_USERS)
         self.stdout.write(
-            f"Demo sign-ins: {names}. Password: DEMO_PASSWORD in .env (written there by make run)."
+            f"Demo sign-ins: {names}. Password: DEMO_PASSWORD in .env (written there by make run)"
+            + (
+                f"; {', '.join(created)} created now."
+                if created
+                else "; they existed already and were left as they are."
+            )
         )
