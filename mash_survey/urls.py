@@ -43,7 +43,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("areas/", include("areas.urls")),
     path("survey/", include("surveys.urls")),
     path("visits/", include("visits.urls")),

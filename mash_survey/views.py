@@ -1,3 +1,6 @@
+from typing import Any
+
+from django.contrib.auth.views import LogoutView
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -55,6 +58,34 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         {"reason": reason, "for_a_role": reason in (FOR_MEMBERS, FOR_REVIEWERS)},
         status=403,
     )
+
+
+#: Posted fields never shown back: tokens, versions and anything secret.
+NOT_SHOWN_BACK = ("csrfmiddlewaretoken", "version", "password", "token", "key", "secret")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted from a page opened before the session changed (signed out and in again,
+    or timed out). Says so, and shows what was typed so it can be copied back: escaped by
+    the template, never saved."""
+    typed = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if not any(word in name.lower() for word in NOT_SHOWN_BACK)
+        for value in values
+        if value.strip()
+    ]
+    return render(request, "403_csrf.html", {"typed": typed}, status=403)
+
+
+class SignOutView(LogoutView):
+    """Signing out is a POST (the header's button). A GET (a bookmarked or typed address)
+    asks to confirm instead of answering 405."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return render(request, "registration/logout_confirm.html")
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -62,7 +62,7 @@ ACCESS: dict[str, Access] = {
     "about_data": Access.PUBLIC,
     "accessibility": Access.PUBLIC,
     "login": Access.PUBLIC,
-    "logout": Access.POST_ONLY,
+    "logout": Access.PUBLIC,  # GET asks to confirm; only a POST signs out
     "areas:region_list": Access.PUBLIC,
     "areas:region": Access.PUBLIC,
     "areas:authority": Access.PUBLIC,

@@ -166,13 +166,18 @@ def test_a_locked_account_does_not_lock_out_other_users(client: Client, user: Us
     assert client.session["_auth_user_id"] == str(other.pk)
 
 
-def test_sign_out_is_post_only(client: Client, user: User) -> None:
+def test_opening_the_sign_out_address_asks_to_confirm_and_signs_nobody_out(
+    client: Client, user: User
+) -> None:
     client.force_login(user)
 
-    response = client.get("/accounts/logout/")
+    page = client.get("/accounts/logout/").content.decode()
 
-    assert response.status_code == 405
+    assert '<h1 class="govuk-heading-l">Sign out</h1>' in page
+    assert '<form method="post" action="/accounts/logout/"' in page
     assert client.session["_auth_user_id"] == str(user.pk)
+    client.logout()
+    assert "You are signed out" in client.get("/accounts/logout/").content.decode()
 
 
 def test_signing_out_ends_the_session(client: Client, user: User) -> None:
