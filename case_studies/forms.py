@@ -15,7 +15,7 @@ from mash_survey.forms import GovukForm, SeenVersionField, VersionField
 from visits.models import Visit
 
 from .models import CaseStudy, CaseStudyModel
-from .services import KeyFactContent, SectionContent
+from .services import KeyFactContent, SectionContent, slug_problem
 
 SUGGESTED_HEADINGS = (
     "Context",
@@ -38,16 +38,11 @@ class CaseStudyForm(GovukForm):
             "max_length": "The title must be 200 characters or fewer",
         },
     )
-    slug = forms.SlugField(
+    slug = forms.CharField(  # checked by the service's rule (`slug_problem`)
         label="Web address",
         required=False,
-        max_length=100,
         help_text="The last part of the case study's address, such as east-hub-shares-early. "
         "Leave it blank to make it from the title.",
-        error_messages={
-            "invalid": "The web address can only have letters, numbers and hyphens",
-            "max_length": "The web address must be 100 characters or fewer",
-        },
     )
     local_authorities = forms.ModelMultipleChoiceField(
         label="Which local authorities is it about?",
@@ -90,8 +85,9 @@ class CaseStudyForm(GovukForm):
         slug: str = self.cleaned_data.get("slug", "")
         if not slug:
             slug = slugify(self.data.get("title", ""))[:100].strip("-")
-        if not slug:
-            raise forms.ValidationError("Enter a web address, using letters, numbers and hyphens")
+        wrong = slug_problem(slug)
+        if wrong:
+            raise forms.ValidationError(wrong)
         return slug
 
 

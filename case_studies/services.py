@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from areas.models import LocalAuthority
-from mash_survey import history, identifiers, publishing
+from mash_survey import history, identifiers, publishing, slugs
 from mash_survey.errors import ServiceError
 from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
 from visits.models import Visit
@@ -187,6 +187,26 @@ def _slug_taken(slug: str, *, exclude_pk: int | None = None) -> bool:
 SLUG_TAKEN = "Another case study already uses the web address {slug}: choose a different one"
 
 
+def slug_problem(slug: str) -> str:
+    """What is wrong with `slug` as a case study's web address, besides being taken."""
+    return slugs.problem(
+        slug,
+        namespace="case_studies",
+        prefix="/case-studies/",
+        example="east-hub-shares-early",
+        max_length=100,
+        blank="Enter a web address, using letters, numbers and hyphens",
+    )
+
+
+def _check_slug(slug: str, *, exclude_pk: int | None = None) -> None:
+    wrong = slug_problem(slug)
+    if wrong:
+        raise CaseStudyError(wrong)
+    if _slug_taken(slug, exclude_pk=exclude_pk):
+        raise CaseStudyError(SLUG_TAKEN.format(slug=slug))
+
+
 @transaction.atomic
 def case_study_create(
     *,
@@ -202,8 +222,7 @@ def case_study_create(
 ) -> CaseStudy:
     """A new draft case study with its sections and key facts (project members)."""
     CaseStudyError.unless_member(user, "write case studies")
-    if _slug_taken(slug):
-        raise CaseStudyError(SLUG_TAKEN.format(slug=slug))
+    _check_slug(slug)
     case_study = CaseStudy(
         title=title, slug=slug, model=model, summary=summary, visit=visit, created_by=user
     )
@@ -241,8 +260,7 @@ def case_study_update(
             "Only a draft case study can be changed. This one is "
             f"{case_study.get_status_display().lower()}."
         )
-    if _slug_taken(slug, exclude_pk=case_study.pk):
-        raise CaseStudyError(SLUG_TAKEN.format(slug=slug))
+    _check_slug(slug, exclude_pk=case_study.pk)
     history.claim_version(case_study, seen_version=seen_version)
     case_study.title, case_study.slug, case_study.model = title, slug, model
     case_study.summary, case_study.visit = summary, visit

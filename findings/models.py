@@ -325,23 +325,6 @@ class FreezeState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-#: Path segments under /findings/ that are pages of their own, so no edition may take them
-#: as its slug (an edition's pages are /findings/<slug>/).
-RESERVED_EDITION_SLUGS = frozenset(
-    {
-        "themes",
-        "codebook",
-        "manage",
-        "reports",
-        "figures",
-        "code",
-        "excerpts",
-        "needs-attention",
-        "editions",
-    }
-)
-
-
 class ReportEdition(Marked, Versioned):
     """An edition of the findings report. A draft is edited and previewed by staff; a reviewer
     who had no hand in it publishes it, which freezes it: its pages, figures' values, PDF and

@@ -22,11 +22,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from case_studies.models import CaseStudy, CaseStudyStatus
-from mash_survey import history, identifiers, publishing
+from mash_survey import history, identifiers, publishing, slugs
 from mash_survey.errors import ServiceError
 
 from ..models import (
-    RESERVED_EDITION_SLUGS,
     EditionCaseStudy,
     EditionFinding,
     EditionStatus,
@@ -46,9 +45,6 @@ class EditionError(ServiceError):
 GUARD = identifiers.Guard(subject="The edition", action="publish it", refused=EditionError)
 
 DEFAULT_TITLE = "Early findings"
-#: The staff pages' own addresses under /findings/editions/.
-STAFF_PAGES = frozenset({"new", "manage"})
-SLUG_FORMAT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SHORT_AMENDMENT_REASON = (
     "Enter the reason for the amendment in at least a sentence: readers see it in the "
     "edition's updates"
@@ -60,17 +56,16 @@ QUEUED_MESSAGE = "Waiting to start"
 def check_slug(slug: str, *, exclude: int | None = None) -> str:
     """The slug, if it can be an edition's address; otherwise EditionError saying why."""
     slug = slug.strip()
-    if not slug:
-        raise EditionError("Enter the edition's web address, such as early-findings-2026")
-    if not SLUG_FORMAT.match(slug):
-        raise EditionError(
-            "The web address can only use lower-case letters, numbers and single hyphens "
-            "between them, such as early-findings-2026"
-        )
-    if len(slug) > 80:
-        raise EditionError("The web address must be 80 characters or fewer")
-    if slug in RESERVED_EDITION_SLUGS or slug in STAFF_PAGES:
-        raise EditionError(f"/findings/{slug}/ is a page of its own: choose another web address")
+    wrong = slugs.problem(
+        slug,
+        namespace="findings",
+        prefix="/findings/",
+        example="early-findings-2026",
+        max_length=80,
+        blank="Enter the edition's web address, such as early-findings-2026",
+    )
+    if wrong:
+        raise EditionError(wrong)
     taken = ReportEdition.objects.filter(slug=slug)
     if exclude is not None:
         taken = taken.exclude(pk=exclude)

@@ -3,8 +3,10 @@
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
+from case_studies import services
 from case_studies.models import CaseStudy, CaseStudyStatus
 from tests.case_studies.factories import CaseStudyFactory, SectionFactory
 from tests.factories import LocalAuthorityFactory
@@ -65,6 +67,49 @@ def test_a_taken_web_address_says_what_to_do(staff_client: Client) -> None:
     assert "<title>Error: " in page
     assert "already uses the web address early-sharing-in-a-county-mash" in page
     assert 'href="#id_slug"' in page
+
+
+@pytest.mark.parametrize(
+    ("slug", "message"),
+    [
+        ("new", "/case-studies/new/ is a page of its own: choose another web address"),
+        ("manage", "/case-studies/manage/ is a page of its own"),
+        ("pdf", "/case-studies/pdf/ is a page of its own"),
+        ("East-Hub", "can only use lower-case letters, numbers and single hyphens"),
+        ("east hub", "can only use lower-case letters, numbers and single hyphens"),
+        ("a" * 101, "The web address must be 100 characters or fewer"),
+    ],
+)
+def test_a_web_address_the_service_cannot_use_says_what_to_fix(
+    staff_client: Client, slug: str, message: str
+) -> None:
+    page = staff_client.post(
+        "/case-studies/new/", _post(LocalAuthorityFactory.create().pk, slug=slug)
+    ).content.decode()
+    assert "<title>Error: " in page
+    assert message in page
+    assert 'href="#id_slug"' in page
+    assert not CaseStudy.objects.exists()
+
+
+def test_a_title_that_makes_a_reserved_address_asks_for_another(staff_client: Client) -> None:
+    page = staff_client.post(
+        "/case-studies/new/", _post(LocalAuthorityFactory.create().pk, title="Manage")
+    ).content.decode()
+    assert "/case-studies/manage/ is a page of its own" in page
+    assert not CaseStudy.objects.exists()
+
+
+def test_the_service_refuses_a_reserved_address_whatever_calls_it(staff_user: User) -> None:
+    with pytest.raises(services.CaseStudyError, match="is a page of its own"):
+        services.case_study_create(
+            user=staff_user,
+            title="New",
+            slug="new",
+            local_authorities=[LocalAuthorityFactory.create()],
+            model="mash",
+            summary="A summary.",
+        )
 
 
 def test_missing_answers_say_what_to_enter(staff_client: Client) -> None:
