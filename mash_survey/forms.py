@@ -19,6 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.http import HttpRequest
 
+#: A crispy `Submit`'s attributes for govuk-frontend's Button: a second click within a second
+#: of the first is ignored (a double submission makes one request).
+ONE_CLICK = {"data_module": "govuk-button", "data_prevent_double_click": "true"}
+
 
 class GovukForm(forms.Form):
     """A form for a GOV.UK page: its crispy-forms-gds helper (`make_helper`) and the error
@@ -194,7 +198,7 @@ class SignInForm(GovukForm, AuthenticationForm):
         self.helper = self.make_helper(
             Field.text("username", field_width=20),
             Field.text("password", field_width=20),
-            submit=Submit("submit", "Sign in"),
+            submit=Submit("submit", "Sign in", **ONE_CLICK),
         )
 
     def non_field_anchor(self) -> str:

@@ -8,7 +8,7 @@ from crispy_forms_gds.layout import Field, Size, Submit
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from mash_survey.forms import GovukForm
+from mash_survey.forms import ONE_CLICK, GovukForm
 
 from .spreadsheets import EMPTY_MESSAGE, EXTENSIONS, UnreadableFileError, check_upload
 
@@ -32,7 +32,7 @@ class ImportUploadForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.helper = self.make_helper(
             Field("file", context={"label_size": Size.for_label(Size.MEDIUM)}),
-            submit=Submit("upload", "Check the file"),
+            submit=Submit("upload", "Check the file", **ONE_CLICK),
         )
 
     def clean_file(self) -> UploadedFile:

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from areas.models import LocalAuthority
-from mash_survey.forms import GovukForm
+from mash_survey.forms import ONE_CLICK, GovukForm
 
 
 class VisitSelectionForm(GovukForm):
@@ -44,5 +44,5 @@ class VisitSelectionForm(GovukForm):
         self.helper = self.make_helper(
             Field.select("local_authority"),
             Field.textarea("reason", rows=4, max_characters=2000),
-            submit=Submit("submit", "Select for a visit"),
+            submit=Submit("submit", "Select for a visit", **ONE_CLICK),
         )
