@@ -224,7 +224,9 @@ STOP_WORDS = frozenset(
     """.split()  # noqa: SIM905  (a list this long reads better as words)
 )
 TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+#: A word as both engines' tokenizers read one: letters and digits, so "children's" is the
+#: words "children" and "s" (and "multi-agency" "multi" and "agency").
+WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -267,15 +269,24 @@ def parse(text: str) -> Query:
             continue
         if bare is not None:
             minus, bare = ("-", bare[1:]) if bare.startswith("-") else ("", bare)
-        words = tuple(w.lower() for w in WORD.findall(phrase if bare is None else bare))
-        # "multi-agency" is a phrase of two words, as PostgreSQL reads it. Stop words alone
-        # are left out (PostgreSQL ignores them; FTS5 would require them).
-        if all(w in STOP_WORDS for w in words):
-            continue
+        words = _trimmed(w.lower() for w in WORD.findall(phrase if bare is None else bare))
         if words:
             current.append(Term(words, excluded=minus == "-"))
     close()
     return Query(text, tuple(groups))
+
+
+def _trimmed(words: Iterable[str]) -> tuple[str, ...]:
+    """A term's words without the stop words at either end. "multi-agency" is a phrase of
+    two words, as PostgreSQL reads it; PostgreSQL leaves stop words out of a query (a stop
+    word within a phrase only keeps its place), where FTS5 would require them: so "the and"
+    is no term, and "children's" or "a:b" the one word "children" or "b" on both."""
+    kept = list(words)
+    while kept and kept[0] in STOP_WORDS:
+        kept.pop(0)
+    while kept and kept[-1] in STOP_WORDS:
+        kept.pop()
+    return tuple(kept)
 
 
 def _fts5(query: Query) -> str:
