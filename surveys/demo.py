@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from areas.models import LocalAuthority
+from mash_survey import search
 from mash_survey.spreadsheets import write_csv
 
 from .imports import AREA_COLUMN, survey_import_apply
@@ -324,6 +325,8 @@ def demo_survey_load() -> Survey:
             Choice.objects.bulk_create(
                 Choice(question=question, value=value, order=i) for i, value in enumerate(values)
             )
+        # bulk_create sends no signals: the questions are indexed again with their choices.
+        search.index_all(survey.questions.all())
     if not survey.responses.exists():
         survey_import_apply(
             survey=survey,
