@@ -94,6 +94,7 @@ test: lint typecheck check-deploy test-sqlite test-postgres
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/editions.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf .tools $(VENV) node_modules static/build var/staticfiles .mypy_cache .ruff_cache .pytest_cache

@@ -91,7 +91,7 @@ class SearchViewSet(viewsets.ViewSet):
             },
         ),
     )
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request, format: str | None = None) -> Response:
         audience = audience_of(request)
         params = SearchParameters(data=request.query_params, audience=audience)
         params.is_valid(raise_exception=True)

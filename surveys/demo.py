@@ -325,7 +325,8 @@ def demo_survey_load() -> Survey:
             Choice.objects.bulk_create(
                 Choice(question=question, value=value, order=i) for i, value in enumerate(values)
             )
-            search.index(question)  # bulk_create sends no signals: its choices are searched
+        # bulk_create sends no signals: the questions are indexed again with their choices.
+        search.index_all(survey.questions.all())
     if not survey.responses.exists():
         survey_import_apply(
             survey=survey,

@@ -118,6 +118,10 @@ ACCESS: dict[str, Access] = {
     "api:casestudy-list": Access.PUBLIC,
     "api:casestudy-detail": Access.PUBLIC,
     "sitemap": Access.PUBLIC,
+    # Search: everyone may search; what each caller finds (drafts and visit notes only for
+    # members) is each kind's visibility rule (tests/e2e/test_search.py checks the public
+    # against staff).
+    "search": Access.PUBLIC,
     "robots": Access.PUBLIC,
     "findings:index": Access.PUBLIC,
     # Reports: the coding reports and their downloads.
@@ -218,6 +222,8 @@ ACCESS: dict[str, Access] = {
     "api:report-list": Access.PUBLIC,
     "api:report-detail": Access.PUBLIC,
     "api:report-findings": Access.PUBLIC,
+    # Search: read-only, for everyone, answering with what the caller may read.
+    "api:search-list": Access.PUBLIC,
     # The admin is ADMIN automatically; these are the exceptions.
     "admin:login": Access.PUBLIC,
     "admin:logout": Access.POST_ONLY,
@@ -642,6 +648,9 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
 
 #: Query strings a URL needs to do its job (without one it refuses everyone).
 QUERY_STRINGS: dict[str, str] = {
+    # Without q the API refuses everyone (400); the page answers either way, so it searches.
+    "api:search-list": "q=partners",
+    "search": "q=partners",
     "admin:autocomplete": "app_label=areas&model_name=partneragency&field_name=local_authority",
 }
 
