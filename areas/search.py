@@ -45,6 +45,7 @@ register(
         LocalAuthority,
         authority_documents,
         _everyone(LocalAuthority),
+        read=lambda authorities: authorities.select_related("region"),
         order=11,
     )
 )

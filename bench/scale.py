@@ -406,28 +406,6 @@ def _days(k: int) -> dt.timedelta:
     return dt.timedelta(days=k % 60)
 
 
-#: How each kind's new rows are read for indexing: what their documents read, fetched ahead.
-_READ: dict[type[models.Model], Callable[[models.QuerySet[Any]], models.QuerySet[Any]]] = {
-    Visit: lambda qs: qs.select_related("region").prefetch_related("local_authorities"),
-    DetailedFeedback: lambda qs: qs.select_related("visit__region").prefetch_related(
-        "visit__local_authorities"
-    ),
-    Question: lambda qs: qs.select_related("survey"),
-    Answer: lambda qs: qs.select_related(
-        "question", "response__survey", "response__local_authority"
-    ),
-    CaseStudy: lambda qs: qs,
-    Excerpt: lambda qs: qs.select_related(
-        "visit",
-        "feedback__visit",
-        "section__case_study",
-        "answer__question",
-        "answer__response__local_authority",
-    ).prefetch_related("themes", "visit__local_authorities", "feedback__visit__local_authorities"),
-    Finding: lambda qs: qs.select_related("theme"),
-}
-
-
 def scale_demo(factor: int, *, seed: int = 2013) -> Scaled:
     """Make the demo data `factor` times bigger (see the module's docstring); returns what
     it made and how long writing and indexing took. Run once, on the demo data as loaded."""
@@ -441,11 +419,12 @@ def scale_demo(factor: int, *, seed: int = 2013) -> Scaled:
     start = time.perf_counter()
     with transaction.atomic():
         for model, rows in new.items():
+            kind = search.kind_of_model(model)
+            assert kind is not None
             pks = [row.pk for row in rows]
-            for i in range(0, len(pks), 2000):
-                search.index_all(
-                    _READ[model](model._default_manager.filter(pk__in=pks[i : i + 2000]))
-                )
+            for i in range(0, len(pks), search.REBUILD_CHUNK):
+                chunk = pks[i : i + search.REBUILD_CHUNK]
+                search.index_all(kind.read(model._default_manager.filter(pk__in=chunk)))
     scaled.index_seconds = time.perf_counter() - start
     scaled.entries_after = SearchEntry.objects.count()
     return scaled

@@ -8,11 +8,16 @@ from . import queries
 from .models import CaseStudy, KeyFact, Section
 
 
+def _order(part: Section | KeyFact) -> int:
+    return part.order
+
+
 def case_study_documents(case_study: CaseStudy) -> list[Document]:
-    areas = sorted(case_study.local_authorities.select_related("region"), key=lambda a: a.name)
-    facts = [f"{f.label}: {f.value}" for f in case_study.key_facts.order_by("order")]
+    areas = sorted(case_study.local_authorities.all(), key=lambda a: a.name)
+    facts = [f"{f.label}: {f.value}" for f in sorted(case_study.key_facts.all(), key=_order)]
     sections = [
-        f"{s.heading}\n{markdown_to_text(s.body)}" for s in case_study.sections.order_by("order")
+        f"{s.heading}.\n{markdown_to_text(s.body)}"
+        for s in sorted(case_study.sections.all(), key=_order)
     ]
     when = case_study.published_at or case_study.updated_at
     return [
@@ -42,6 +47,9 @@ register(
             KeyFact: lambda fact: [fact.case_study],
         },
         m2m=[CaseStudy.local_authorities.through],
+        read=lambda case_studies: case_studies.prefetch_related(
+            "local_authorities__region", "key_facts", "sections"
+        ),
         order=20,
     )
 )

@@ -3,6 +3,7 @@ and coded excerpts for project members (excerpts that still stand for partner ke
 are `queries.visible_findings`, `visible_excerpts` and `visible_editions`."""
 
 import json
+import logging
 import re
 
 from django.urls import reverse
@@ -22,6 +23,8 @@ from .models import (
     ReportEdition,
     Theme,
 )
+
+logger = logging.getLogger(__name__)
 
 #: Shortcodes are figures drawn at publication, not words to search.
 SHORTCODE = re.compile(r"\{\{.*?\}\}")
@@ -93,7 +96,11 @@ def edition_documents(edition: ReportEdition) -> list[Document]:
     stored = EditionFile.objects.filter(edition=edition, path=render.SNAPSHOT).first()
     if edition.status != EditionStatus.PUBLISHED or stored is None:
         return []
-    snapshot = json.loads(store.read(stored))
+    try:
+        snapshot = json.loads(store.read(stored))
+    except OSError:  # its files are not where MEDIA_ROOT says (a release job without them)
+        logger.warning("Edition %s: stored snapshot not found; not indexed", edition.slug)
+        return []
     texts = snapshot["edition"]
     when = edition.published_at.date() if edition.published_at else None
     common = {"date": when, "is_illustrative": edition.is_illustrative}
@@ -136,6 +143,7 @@ register(
         finding_documents,
         queries.visible_findings,
         parts={Theme: lambda theme: theme.findings.all()},
+        read=lambda findings: findings.select_related("theme"),
         order=30,
     )
 )
@@ -157,6 +165,7 @@ register(
         excerpt_documents,
         queries.visible_excerpts,
         parts={Coding: lambda coding: [coding.excerpt]},
+        read=lambda excerpts: queries.excerpts_with_sources().filter(pk__in=excerpts.values("pk")),
         order=70,
     )
 )

@@ -13,7 +13,7 @@ from .models import Answer, Choice, Question, QuestionKind, Survey
 
 def question_documents(question: Question) -> list[Document]:
     survey = question.survey
-    choices = "; ".join(c.value for c in question.choices.order_by("order"))
+    choices = "; ".join(c.value for c in sorted(question.choices.all(), key=lambda c: c.order))
     url = reverse("surveys:detail", kwargs={"slug": survey.slug})
     return [
         Document(
@@ -66,6 +66,7 @@ register(
             Choice: lambda choice: [choice.question],
             Survey: lambda survey: survey.questions.all(),
         },
+        read=lambda questions: questions.select_related("survey").prefetch_related("choices"),
         order=40,
     )
 )
@@ -76,6 +77,9 @@ register(
         Answer,
         answer_documents,
         visible_answers,
+        read=lambda answers: answers.select_related(
+            "question", "response__survey", "response__local_authority"
+        ),
         order=60,
     )
 )

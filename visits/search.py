@@ -57,6 +57,7 @@ register(
         visit_documents,
         queries.visible_visits,
         m2m=[Visit.local_authorities.through],
+        read=lambda visits: visits.select_related("region").prefetch_related("local_authorities"),
         order=50,
     )
 )
@@ -68,6 +69,9 @@ register(
         feedback_documents,
         queries.visible_feedback,
         parts={Visit: _feedback_of},
+        read=lambda feedback: feedback.select_related("visit__region").prefetch_related(
+            "visit__local_authorities"
+        ),
         order=51,
     )
 )
