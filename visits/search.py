@@ -68,6 +68,7 @@ register(
         feedback_documents,
         queries.visible_feedback,
         parts={Visit: _feedback_of},
+        m2m=[Visit.local_authorities.through],  # its title and places name the visit's areas
         order=51,
     )
 )
