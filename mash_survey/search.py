@@ -69,8 +69,6 @@ class Kind:
     - `visible(audience)`: the records that audience may see, or None for none of them.
     - `parts`: other models whose saves change the record's pages, each with a function from
       the saved instance to the records to index again.
-    - `m2m`: many-to-many links whose changes change the pages: the record's own, or a part's
-      (feedback shows its visit's areas).
     """
 
     key: str
@@ -81,7 +79,7 @@ class Kind:
     parts: dict[type[models.Model], Callable[[Any], Iterable[models.Model]]] = field(
         default_factory=dict
     )
-    m2m: Sequence[Any] = ()  # many-to-many fields (their `through`) of the record or a part
+    m2m: Sequence[Any] = ()  # many-to-many fields (their `through`) that change the pages
     order: int = 0  # where the kind comes in the type filter
 
 
@@ -114,27 +112,9 @@ def register(kind: Kind) -> None:
         post_delete.connect(part_changed, sender=part, weak=False)
     for through in kind.m2m:
 
-        def links_changed(
-            sender: Any,
-            instance: Any,
-            action: str,
-            model: Any = None,
-            pk_set: Any = None,
-            reverse: bool = False,
-            **kw: Any,
-        ) -> None:
-            if not action.startswith("post_"):
-                return
-            # Whose links changed: `instance`, or the records in `pk_set` when they were changed
-            # from the other side (authority.case_studies.add(…)).
-            linked = model._default_manager.filter(pk__in=pk_set or []) if reverse else [instance]
-            for record in linked:
-                if isinstance(record, kind.model):
-                    index(record)
-                for part, records_of in kind.parts.items():  # a part's links: a visit's areas
-                    if isinstance(record, part):
-                        for each in records_of(record):
-                            index(each)
+        def links_changed(sender: Any, instance: Any, action: str, **kw: Any) -> None:
+            if action.startswith("post_") and isinstance(instance, kind.model):
+                index(instance)
 
         m2m_changed.connect(links_changed, sender=through, weak=False)
 

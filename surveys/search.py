@@ -76,10 +76,10 @@ register(
         Answer,
         answer_documents,
         visible_answers,
+        order=60,
         parts={  # an answer's page names its question and survey (changed in the admin)
             Question: lambda question: question.answers.all(),
             Survey: lambda survey: Answer.objects.filter(question__survey=survey),
         },
-        order=60,
     )
 )
