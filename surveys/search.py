@@ -81,5 +81,9 @@ register(
             "question", "response__survey", "response__local_authority"
         ),
         order=60,
+        parts={  # an answer's page names its question and survey (changed in the admin)
+            Question: lambda question: question.answers.all(),
+            Survey: lambda survey: Answer.objects.filter(question__survey=survey),
+        },
     )
 )

@@ -1,7 +1,11 @@
 """Visits and detailed feedback in search, for those who may read them
 (`queries.visible_visits`, `queries.visible_feedback`): never the public."""
 
-from mash_survey.search import Document, Kind, register
+from typing import Any
+
+from django.db.models.signals import m2m_changed
+
+from mash_survey.search import Document, Kind, index, register
 
 from . import queries
 from .models import DetailedFeedback, Visit
@@ -75,3 +79,14 @@ register(
         order=51,
     )
 )
+
+
+def _areas_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
+    """A visit's new areas change its feedback's title and places too (the visit itself is
+    indexed again by its kind's `m2m`)."""
+    if action.startswith("post_") and isinstance(instance, Visit):
+        for feedback in _feedback_of(instance):
+            index(feedback)
+
+
+m2m_changed.connect(_areas_changed, sender=Visit.local_authorities.through, weak=False)
