@@ -46,6 +46,7 @@ register(
         authority_documents,
         _everyone(LocalAuthority),
         read=lambda authorities: authorities.select_related("region"),
+        parts={Region: lambda region: region.authorities.all()},  # its name is in the summary
         order=11,
     )
 )

@@ -1,6 +1,7 @@
 """Case studies in search: published ones for everyone, every one for project members
 (`queries.visible_case_studies`)."""
 
+from areas.models import LocalAuthority
 from mash_survey.markdown import markdown_to_text
 from mash_survey.search import Document, Kind, register
 
@@ -45,6 +46,7 @@ register(
         parts={
             Section: lambda section: [section.case_study],
             KeyFact: lambda fact: [fact.case_study],
+            LocalAuthority: lambda area: area.case_studies.all(),
         },
         m2m=[CaseStudy.local_authorities.through],
         read=lambda case_studies: case_studies.prefetch_related(

@@ -102,29 +102,46 @@ def register(kind: Kind) -> None:
 
     post_save.connect(record_saved, sender=kind.model, weak=False)
     post_delete.connect(record_deleted, sender=kind.model, weak=False)
-    for part, records_of in kind.parts.items():
 
-        def part_changed(
-            sender: Any, instance: Any, raw: bool = False, records_of: Any = records_of, **kw: Any
-        ) -> None:
-            if not raw:
-                for record in records_of(instance):
-                    index(record)
+    def changed(instance: Any) -> None:
+        """The record, or a part of it, changed: index the record(s) again."""
+        if isinstance(instance, kind.model):
+            index(instance)
+            return
+        for part, records_of in kind.parts.items():
+            if isinstance(instance, part):
+                records = records_of(instance)
+                if isinstance(records, QuerySet):  # maybe many: read and written in bulk
+                    index_all(kind.read(records))
+                else:
+                    for record in records:
+                        index(record)
 
+    def part_changed(sender: Any, instance: Any, raw: bool = False, **kw: Any) -> None:
+        if not raw:
+            changed(instance)
+
+    def links_changed(
+        sender: Any,
+        instance: Any,
+        action: str,
+        reverse: bool = False,
+        model: Any = None,
+        pk_set: Any = None,
+        **kw: Any,
+    ) -> None:
+        # Whose links changed: `instance`, or the records in `pk_set` when they were changed
+        # from the other side (authority.case_studies.add(…)).
+        if action.startswith("post_"):
+            for record in (
+                model._default_manager.filter(pk__in=pk_set or []) if reverse else [instance]
+            ):
+                changed(record)
+
+    for part in kind.parts:
         post_save.connect(part_changed, sender=part, weak=False)
         post_delete.connect(part_changed, sender=part, weak=False)
     for through in kind.m2m:
-
-        def links_changed(
-            sender: Any, instance: Any, action: str, pk_set: Any = None, **kw: Any
-        ) -> None:
-            if not action.startswith("post_"):
-                return
-            if isinstance(instance, kind.model):
-                index(instance)
-            elif pk_set:  # changed from the other side: authority.case_studies.add(…)
-                index_all(kind.model._default_manager.filter(pk__in=pk_set))
-
         m2m_changed.connect(links_changed, sender=through, weak=False)
 
 
@@ -180,6 +197,8 @@ def index_all(records: Iterable[models.Model]) -> None:
             continue
         by_kind.setdefault(kind.key, []).append(record.pk)
         pages += [(_entry(kind, record.pk, doc), doc) for doc in kind.documents(record)]
+    if not by_kind:
+        return
     with transaction.atomic():
         for key, pks in by_kind.items():
             _entries_of(KINDS[key], pks).delete()
@@ -243,6 +262,10 @@ WORD = re.compile(r"[^\W_]+")
 class Term:
     words: tuple[str, ...]  # one word, or a phrase's words
     excluded: bool = False
+    # A phrase of several words with a hyphenated one, as typed, for PostgreSQL: it indexes
+    # "co-located" as the compound and then its parts, so only the same compound written
+    # in the query keeps the phrase's positions ("police co-located assessment").
+    typed: str = ""
 
 
 @dataclass(frozen=True)
@@ -280,8 +303,9 @@ def parse(text: str) -> Query:
         if bare is not None:
             minus, bare = ("-", bare[1:]) if bare.startswith("-") else ("", bare)
         words = _trimmed(w.lower() for w in WORD.findall(phrase if bare is None else bare))
+        typed = " ".join(phrase.split()) if phrase and "-" in phrase and " " in phrase else ""
         if words:
-            current.append(Term(words, excluded=minus == "-"))
+            current.append(Term(words, excluded=minus == "-", typed=typed))
     close()
     return Query(text, tuple(groups))
 
@@ -317,7 +341,7 @@ def _websearch(query: Query) -> str:
     """The query in `websearch_to_tsquery`'s syntax, from the same parse."""
 
     def phrase(term: Term) -> str:
-        words = " ".join(term.words)
+        words = term.typed or " ".join(term.words)
         written = f'"{words}"' if len(term.words) > 1 else words
         return f"-{written}" if term.excluded else written
 

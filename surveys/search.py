@@ -4,6 +4,7 @@ read the return (`queries.visible_responses`)."""
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from areas.models import LocalAuthority
 from mash_survey.audience import Audience
 from mash_survey.search import Document, Kind, register
 
@@ -84,6 +85,7 @@ register(
         parts={  # an answer's page names its question and survey (changed in the admin)
             Question: lambda question: question.answers.all(),
             Survey: lambda survey: Answer.objects.filter(question__survey=survey),
+            LocalAuthority: lambda area: Answer.objects.filter(response__local_authority=area),
         },
     )
 )

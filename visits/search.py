@@ -1,11 +1,8 @@
 """Visits and detailed feedback in search, for those who may read them
 (`queries.visible_visits`, `queries.visible_feedback`): never the public."""
 
-from typing import Any
-
-from django.db.models.signals import m2m_changed
-
-from mash_survey.search import Document, Kind, index, register
+from areas.models import LocalAuthority
+from mash_survey.search import Document, Kind, register
 
 from . import queries
 from .models import DetailedFeedback, Visit
@@ -61,6 +58,7 @@ register(
         visit_documents,
         queries.visible_visits,
         m2m=[Visit.local_authorities.through],
+        parts={LocalAuthority: lambda area: area.visits.all()},  # its name is in the title
         read=lambda visits: visits.select_related("region").prefetch_related("local_authorities"),
         order=50,
     )
@@ -72,21 +70,16 @@ register(
         DetailedFeedback,
         feedback_documents,
         queries.visible_feedback,
-        parts={Visit: _feedback_of},
+        parts={
+            Visit: _feedback_of,
+            LocalAuthority: lambda area: DetailedFeedback.objects.filter(
+                visit__local_authorities=area
+            ),
+        },
+        m2m=[Visit.local_authorities.through],  # its title and places name the visit's areas
         read=lambda feedback: feedback.select_related("visit__region").prefetch_related(
             "visit__local_authorities"
         ),
         order=51,
     )
 )
-
-
-def _areas_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
-    """A visit's new areas change its feedback's title and places too (the visit itself is
-    indexed again by its kind's `m2m`)."""
-    if action.startswith("post_") and isinstance(instance, Visit):
-        for feedback in _feedback_of(instance):
-            index(feedback)
-
-
-m2m_changed.connect(_areas_changed, sender=Visit.local_authorities.through, weak=False)

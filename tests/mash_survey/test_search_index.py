@@ -547,6 +547,27 @@ def test_a_visits_new_areas_change_its_places_region_and_its_feedbacks() -> None
     }
 
 
+def test_renaming_an_area_renames_it_in_the_visits_feedback_and_case_studies_that_name_it(
+    admin_client: Client,
+) -> None:
+    area = LocalAuthorityFactory.create(name="Quokkashire", slug="quokkashire")
+    visit = VisitFactory.create(region=area.region, local_authorities=[area])
+    feedback = DetailedFeedbackFactory.create(visit=visit)
+    study = CaseStudyFactory.create(local_authorities=[area])
+    url = f"/admin/areas/localauthority/{area.pk}/change/"
+
+    admin_client.post(url, {**_admin_form(admin_client, url), "name": "Wombatshire"})
+
+    named = {
+        ("area", area.get_absolute_url()),
+        ("visit", visit.get_absolute_url()),
+        ("feedback", feedback.get_absolute_url()),
+    }
+    assert found("wombatshire") == named  # titles name the areas
+    assert found("quokkashire") == set()
+    assert entry_of(study).places == "Wombatshire"
+
+
 # ----- Rebuilding by hand -------------------------------------------------------------------
 
 
