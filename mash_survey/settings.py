@@ -90,6 +90,20 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent saves queue instead of failing with "database is locked": every transaction
+    # takes the write lock when it starts (BEGIN IMMEDIATE, Django 5.1+), and waits up to
+    # SQLITE_TIMEOUT seconds for it. A deferred transaction that reads then writes cannot wait:
+    # SQLite refuses its upgrade at once when another writer got in first. WAL lets pages be
+    # read while someone writes. Two saves of one record then come one after the other, and
+    # the second is refused by its version check (history.claim_version): the conflict page.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.float("SQLITE_TIMEOUT", default=20.0),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

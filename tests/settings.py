@@ -4,6 +4,7 @@ DATABASE_URL still chooses the database, so the same suite runs on SQLite and Po
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
 os.environ.setdefault("DEBUG", "false")
@@ -31,3 +32,15 @@ REST_FRAMEWORK = {
         "user": "10000/minute",
     },
 }
+
+# SQLite: the test database is a file under var/, not Django's default in-memory database.
+# Live-server tests (tests/mash_survey/test_concurrent_saves.py) send requests from several
+# threads at once, and an in-memory database shared between threads uses shared-cache table
+# locks, which fail at once and ignore the busy timeout: it would not behave like the file the
+# service runs on. A file costs little here (WAL, synchronous=NORMAL; most tests roll back).
+# One file per database name in DATABASE_URL, so worktrees running at once do not share it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    _name = Path(str(DATABASES["default"]["NAME"]))  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(  # noqa: F405
+        _name.with_name(f"test_{_name.stem}.sqlite3")
+    )
