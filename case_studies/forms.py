@@ -130,8 +130,32 @@ class SectionForm(GovukForm):
         return cleaned
 
 
-KeyFactFormSet = forms.formset_factory(KeyFactForm, extra=0)
-SectionFormSet = forms.formset_factory(SectionForm, extra=0)
+#: The most key facts and sections a case study has. A form posted with more (a made-up
+#: TOTAL_FORMS) is refused before any of its rows are built, in a save as in a preview.
+MAX_FACTS = 30
+MAX_SECTIONS = 60
+
+
+class CappedFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": "A case study can have at most %(num)d of these: remove some",
+    }
+
+
+def _capped(form: type[forms.Form], most: int) -> type[forms.BaseFormSet]:
+    return forms.formset_factory(
+        form,
+        formset=CappedFormSet,
+        extra=0,
+        max_num=most,
+        absolute_max=most,
+        validate_max=True,
+    )
+
+
+KeyFactFormSet = _capped(KeyFactForm, MAX_FACTS)
+SectionFormSet = _capped(SectionForm, MAX_SECTIONS)
 
 
 def _rows(items: list[dict[str, str]], extra: int) -> list[dict[str, str]]:
@@ -184,12 +208,20 @@ class CaseStudyForms:
             links += [("", str(message)) for message in formset.non_form_errors()]
         return links
 
+    def too_many_rows(self) -> bool:
+        """Whether the form says it has more key facts or sections than a case study can."""
+        for formset, most in ((self.facts, MAX_FACTS), (self.sections, MAX_SECTIONS)):
+            total = str(formset.data.get(f"{formset.prefix}-TOTAL_FORMS", "0"))
+            if total.isdigit() and int(total) > most:
+                return True
+        return False
+
     def preview_sections(self) -> list[tuple[str, str]]:
-        """(heading, Markdown) of each section as typed, valid or not."""
+        """(heading, Markdown) of each section as typed, valid or not (at most MAX_SECTIONS)."""
         data = self.sections.data
         rows = []
         total = str(data.get("sections-TOTAL_FORMS", "0"))
-        for i in range(int(total) if total.isdigit() else 0):
+        for i in range(min(int(total), MAX_SECTIONS) if total.isdigit() else 0):
             heading = str(data.get(f"sections-{i}-heading", "")).strip()
             body = str(data.get(f"sections-{i}-body", "")).replace("\r\n", "\n").strip()
             if body:

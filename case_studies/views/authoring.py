@@ -106,6 +106,9 @@ def _post(
 ) -> HttpResponse:
     """Preview the posted sections, or save the forms and go on to the saved case study's
     form; or show the problems (or, for a save from an older version, the conflict)."""
+    if "preview" in request.POST and forms.too_many_rows():
+        forms.is_valid()  # the formsets say what there is too much of; nothing is saved
+        return _form_page(request, forms, case_study=case_study)
     if "preview" in request.POST:
         return _form_page(request, forms, case_study=case_study, preview=_preview(forms))
     if forms.is_valid():
