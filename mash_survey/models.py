@@ -77,3 +77,17 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SentForm(models.Model):
+    """A create form that was sent, by its one-time token (`mash_survey.once`): a second send
+    of the same form goes to the record the first made instead of making another."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True)
+    object_id = models.PositiveBigIntegerField(null=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Form {self.token} sent on {self.sent_at:%d %B %Y}"

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mash_survey import publishing
+from mash_survey import once, publishing
 from mash_survey.access import FORM, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.forms import posted_version
@@ -145,7 +145,11 @@ def case_study_create(request: HttpRequest) -> HttpResponse:
         request,
         forms,
         case_study=None,
-        save=lambda: services.case_study_create(user=user, **forms.content()),
+        save=lambda: once.create_once(
+            request,
+            user=user,
+            create=lambda: services.case_study_create(user=user, **forms.content()),
+        ),
         message="The case study is saved as a draft.",
     )
 

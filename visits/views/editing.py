@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mash_survey import history, identifiers
+from mash_survey import history, identifiers, once
 from mash_survey.access import FORM, member_required, member_required_or, signed_in_user
 from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.markdown import render_markdown
@@ -394,7 +394,9 @@ def visit_create(request: HttpRequest) -> HttpResponse:
         form,
         visit=None,
         record=None,
-        save=lambda: services.visit_create(user=user, **form.content()),
+        save=lambda: once.create_once(
+            request, user=user, create=lambda: services.visit_create(user=user, **form.content())
+        ),
         message="The visit is saved as a draft.",
     )
 
