@@ -524,8 +524,15 @@ def survey_import_confirm(
 
     Raises UploadMissingError if it is no longer stored, and ImportRefusedError (writing
     nothing, keeping the upload) if the file no longer fits the survey or the stored returns.
+
+    Confirmations of one survey go one at a time (its row is locked; SQLite's write lock does
+    the same), and the upload is deleted before the lock is let go: of two confirmations of
+    one upload sent at once (a double click, two tabs), the second finds it gone and is told
+    so, rather than importing it again.
     """
-    content = import_upload_read(sha256=sha256, file_name=file_name)
-    batch = survey_import_apply(survey=survey, file_name=file_name, content=content, user=user)
-    transaction.on_commit(lambda: import_upload_delete(sha256=sha256, file_name=file_name))
+    with transaction.atomic():
+        list(Survey.objects.select_for_update().filter(pk=survey.pk).values_list("pk"))
+        content = import_upload_read(sha256=sha256, file_name=file_name)
+        batch = survey_import_apply(survey=survey, file_name=file_name, content=content, user=user)
+        import_upload_delete(sha256=sha256, file_name=file_name)
     return batch
