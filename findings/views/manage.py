@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from mash_survey import publishing, spreadsheets
+from mash_survey import once, publishing, spreadsheets
 from mash_survey.access import FORM, POST, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError
 from mash_survey.forms import posted_version
@@ -99,12 +99,16 @@ def theme_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            theme = services.theme_create(
+            theme = once.create_once(
+                request,
                 user=user,
-                name=data["name"],
-                definition=data["definition"],
-                parent=data["parent"],
-                order=data["order"],
+                create=lambda: services.theme_create(
+                    user=user,
+                    name=data["name"],
+                    definition=data["definition"],
+                    parent=data["parent"],
+                    order=data["order"],
+                ),
             )
         except ServiceError as exc:
             form.add_error("name" if "theme called" in str(exc) else None, str(exc))
@@ -256,12 +260,16 @@ def finding_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            finding = services.finding_create(
+            finding = once.create_once(
+                request,
                 user=user,
-                theme=data["theme"],
-                headline=data["headline"],
-                statement=data["statement"],
-                order=data["order"],
+                create=lambda: services.finding_create(
+                    user=user,
+                    theme=data["theme"],
+                    headline=data["headline"],
+                    statement=data["statement"],
+                    order=data["order"],
+                ),
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))

@@ -8,10 +8,12 @@ import pytest
 from django.test import Client
 
 from case_studies.models import CaseStudy
+from findings.models import Finding, Theme
 from mash_survey.once import ALREADY_SENT
 from tests.case_studies.factories import CaseStudyFactory
 from tests.case_studies.test_authoring import _post as case_study_form
 from tests.factories import LocalAuthorityFactory, StaffFactory
+from tests.findings.factories import ThemeFactory
 from tests.visits.editing_support import draft_visit, make_areas, visit_form_of
 from visits.models import Visit
 
@@ -84,3 +86,23 @@ def test_another_persons_token_makes_nothing(staff_client: Client) -> None:
 def test_each_new_form_has_its_own_token(staff_client: Client) -> None:
     pages = [staff_client.get("/case-studies/new/").content.decode() for _ in range(2)]
     assert token_on(pages[0]) != token_on(pages[1])
+
+
+def test_a_new_finding_and_a_new_theme_sent_twice_are_made_once(staff_client: Client) -> None:
+    theme = ThemeFactory.create(name="Structure")
+    forms = [
+        ("/findings/manage/new/", Finding, {"theme": theme.pk, "headline": "Sitting together"}),
+        ("/findings/codebook/new/", Theme, {"name": "Co-location", "parent": theme.pk}),
+    ]
+    for path, model, fields in forms:
+        before = model._default_manager.count()
+        token = token_on(staff_client.get(path).content.decode())
+        data = {"statement": "It helps.", "definition": "Teams sit together.", "order": "0"}
+        data.update(fields, once=token)
+
+        first = staff_client.post(path, data)
+        second = staff_client.post(path, data)
+
+        assert model._default_manager.count() == before + 1, path
+        assert first.status_code == second.status_code == 302, path
+        assert first["Location"] == second["Location"], path
