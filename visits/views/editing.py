@@ -268,6 +268,23 @@ def _conflict(
     )
 
 
+def _saved_already(request: HttpRequest, editing: Editing, form: RecordForm, visit: Visit) -> bool:
+    """Whether a refused save is the same edit sent twice (a double click): the version saved
+    now is this person's and holds exactly what they sent, so there is nothing to resolve."""
+    fresh = editing.reload(visit.pk)
+    saved = editing.saved_values(fresh)
+    return (
+        _last_saved_by_user(fresh) == request.user.pk
+        and not form.differences(saved)
+        and not form.text_differences(saved)
+    )
+
+
+def _last_saved_by_user(record: Record) -> int | None:
+    latest = record.history.first()
+    return getattr(latest, "history_user_id", None)
+
+
 def _post(
     request: HttpRequest,
     editing: Editing,
@@ -287,6 +304,9 @@ def _post(
         except StaleEditError as exc:
             if visit is None:  # nothing saved yet that someone else could have changed
                 form.add_error(None, str(exc))
+            elif _saved_already(request, editing, form, visit):
+                messages.success(request, message)
+                return redirect(record_urls(editing.reload(visit.pk))["edit"])
             else:
                 return _conflict(request, editing, late=form, visit=visit)
         except ServiceError as exc:
