@@ -18,11 +18,12 @@ from typing import Any
 import pytest
 import requests
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 from pytest_django.live_server_helper import LiveServer
 
 from case_studies.models import CaseStudy
+from mash_survey.roles import PROJECT_STAFF, REVIEWERS
 from surveys.models import Answer, ImportBatch, Response
 from tests.case_studies.test_authoring import _post as case_study_form
 from tests.factories import LocalAuthorityFactory, StaffFactory
@@ -39,8 +40,17 @@ from tests.surveys.test_import_views import confirm_data
 from tests.visits.editing_support import draft_visit, make_areas, visit_form_of
 from visits.models import Visit
 
-# serialized_rollback: the roles (groups) come from a data migration, which a flush removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def roles(transactional_db: None) -> None:
+    """The roles' groups, which a data migration makes and the flush after an earlier
+    transactional test removes (serialized_rollback would clash with the content types that
+    flush re-creates). The pages here check the group names only."""
+    for name in (PROJECT_STAFF, REVIEWERS):
+        Group.objects.get_or_create(name=name)
+
 
 CSRF = "c" * 32  # a well-formed CSRF secret: the cookie, and the form field that must match
 PEOPLE = 4
