@@ -4,7 +4,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from areas.models import LocalAuthority
@@ -226,14 +226,20 @@ def case_study_create(
     case_study = CaseStudy(
         title=title, slug=slug, model=model, summary=summary, visit=visit, created_by=user
     )
-    _save_with_parts(
-        case_study,
-        user=user,
-        reason="Created",
-        local_authorities=local_authorities,
-        sections=sections,
-        key_facts=key_facts,
-    )
+    try:
+        with transaction.atomic():  # someone may take the address between check and insert
+            _save_with_parts(
+                case_study,
+                user=user,
+                reason="Created",
+                local_authorities=local_authorities,
+                sections=sections,
+                key_facts=key_facts,
+            )
+    except IntegrityError:
+        if _slug_taken(slug):
+            raise CaseStudyError(SLUG_TAKEN.format(slug=slug)) from None
+        raise
     return case_study
 
 

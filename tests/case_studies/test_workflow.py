@@ -3,7 +3,7 @@
 import pytest
 
 from case_studies import services
-from case_studies.models import CaseStudyStatus
+from case_studies.models import CaseStudy, CaseStudyStatus
 from mash_survey.errors import StaleEditError
 from tests.case_studies.factories import CaseStudyFactory, SectionFactory
 from tests.factories import LocalAuthorityFactory, UserFactory
@@ -39,6 +39,24 @@ def test_a_taken_web_address_is_refused(staff_user) -> None:
     CaseStudyFactory.create(slug="early-sharing")
     with pytest.raises(services.CaseStudyError, match="already uses the web address"):
         services.case_study_create(user=staff_user, **_content())  # type: ignore[arg-type]
+
+
+def test_an_address_taken_between_the_check_and_the_save_is_refused_not_a_500(
+    staff_user, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Someone else's case study takes the address after this one's check (on PostgreSQL two
+    # saves can run side by side): the database's unique index refuses it, with the message.
+    real_check = services._check_slug
+
+    def check_then_lose_the_race(slug: str, **kwargs: object) -> None:
+        real_check(slug)
+        CaseStudyFactory.create(slug=slug)
+
+    monkeypatch.setattr(services, "_check_slug", check_then_lose_the_race)
+    with pytest.raises(services.CaseStudyError, match="already uses the web address"):
+        services.case_study_create(user=staff_user, **_content())  # type: ignore[arg-type]
+    # The service's transaction is undone whole (the stand-in rival with it): nothing half-made.
+    assert not CaseStudy.objects.exists()
 
 
 def test_an_update_replaces_sections_and_takes_the_next_version(staff_user) -> None:
