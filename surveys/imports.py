@@ -10,6 +10,11 @@ they are. The columns our export adds for people to read (`dfe_code`, `name`, `r
 `status`) are accepted too, so an export imports back unchanged: `dfe_code` and `name` must
 name the same area as `local_authority`, `region` is not read, and a row whose `status` is
 Draft is not imported (a draft return is entered in the browser, not from a file).
+
+Every problem is found in one pass and reported by row and column: each cell the reader could
+not take (a formula, a control character, too much text: `surveys.spreadsheets`), each value
+that does not fit its question, each rule broken. The first `MAX_PROBLEMS` are kept (the rest
+counted), and a message quotes at most an excerpt of a cell (`values.excerpt`).
 """
 
 import hashlib
@@ -29,11 +34,12 @@ from openpyxl.utils import get_column_letter
 from areas.models import LocalAuthority
 from mash_survey import history
 from mash_survey.errors import ServiceError
+from mash_survey.spreadsheets import write_csv
 
 from .models import Answer, ImportBatch, Question, Response, ResponseStatus, Survey
 from .services import save_return, stored_value
-from .spreadsheets import read_sheet
-from .values import AnswerError, AnswerValue, parse_answer
+from .spreadsheets import BAD_CELL, CellProblem, Sheet, read_sheet
+from .values import AnswerError, AnswerValue, excerpt, parse_answer
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +57,11 @@ NEW = "new"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
 SKIPPED = "skipped"  # a Draft row: named in the preview, never written
+
+#: Problems kept to list on the page and in its CSV (more are counted, not kept), so a file
+#: with a problem in every cell cannot fill the memory. A survey file of 152 areas and 60
+#: questions has 9,120 answers.
+MAX_PROBLEMS = 10_000
 
 
 @dataclass(frozen=True)
@@ -84,10 +95,22 @@ class ImportPlan:
     sha256: str
     rows: list[RowPlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: Problems found beyond the first MAX_PROBLEMS: counted, not kept.
+    more_problems: int = 0
 
     @property
     def is_valid(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.more_problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.more_problems
+
+    def add_problem(self, row: int | None, column: str, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(row, column, message))
+        else:
+            self.more_problems += 1
 
     def count(self, change: str) -> int:
         return sum(1 for row in self.rows if row.change == change)
@@ -119,13 +142,15 @@ class ImportPlan:
 
 
 class ImportRefusedError(ServiceError):
-    """The file has problems; nothing was written. `problems` lists every one."""
+    """The file has problems; nothing was written. `problems` lists them (the first
+    MAX_PROBLEMS; `more_problems` counts the rest)."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], more_problems: int = 0) -> None:
         self.problems = problems
-        count = len(problems)
+        self.more_problems = more_problems
+        count = len(problems) + more_problems
         super().__init__(
-            f"The file has {count} problem{'s' if count != 1 else ''} and nothing was imported. "
+            f"The file has {count:,} problem{'s' if count != 1 else ''} and nothing was imported. "
             f"Fix {'it' if count == 1 else 'them'} and import the file again."
         )
 
@@ -164,17 +189,21 @@ class _Columns:
     unnamed: list[int] = field(default_factory=list)
 
 
-def _read_header(header: list[str], questions: list[Question], plan: ImportPlan) -> _Columns:
+def _read_header(
+    header: list[str], row: int, questions: list[Question], plan: ImportPlan
+) -> _Columns:
     by_code = {q.code.casefold(): q for q in questions}
     columns = _Columns()
     seen: set[str] = set()
     for index, name in enumerate(header):
+        if name is BAD_CELL:
+            continue  # reported by the reader; the column's cells are not read
         key = name.casefold()
         if not name:
             columns.unnamed.append(index)
             continue
         if key in seen:
-            plan.problems.append(Problem(1, name, "this column appears twice; keep one"))
+            plan.add_problem(row, excerpt(name), "this column appears twice; keep one")
             continue
         seen.add(key)
         if key == AREA_COLUMN:
@@ -185,33 +214,58 @@ def _read_header(header: list[str], questions: list[Question], plan: ImportPlan)
             columns.extra[key] = index
         else:
             codes = ", ".join(q.code for q in questions)
-            plan.problems.append(
-                Problem(
-                    1,
-                    name,
-                    f"unknown column; the columns are {AREA_COLUMN} and the question codes "
-                    f"{codes}. Rename it to one of them or delete it",
-                )
+            plan.add_problem(
+                row,
+                excerpt(name),
+                f"unknown column; the columns are {AREA_COLUMN} and the question codes "
+                f"{codes}. Rename it to one of them or delete it",
             )
     if columns.area is None:
-        plan.problems.append(
-            Problem(
-                1,
-                AREA_COLUMN,
-                "add a local_authority column with each area's ONS code, DfE code or name",
-            )
+        plan.add_problem(
+            row,
+            AREA_COLUMN,
+            "add a local_authority column with each area's ONS code, DfE code or name",
         )
     present = set(columns.questions.values())
     for question in questions:
         if question.required and question not in present:
-            plan.problems.append(
-                Problem(
-                    1,
-                    question.code,
-                    "add this required question's column, with an answer in every row",
-                )
+            plan.add_problem(
+                row,
+                question.code,
+                "add this required question's column, with an answer in every row",
             )
     return columns
+
+
+class _CellProblems:
+    """The reader's problems with cells, added to the plan row by row in file order, each
+    under its column's heading (or letter)."""
+
+    def __init__(self, sheet: Sheet, plan: ImportPlan, header_row: int, header: list[str]) -> None:
+        self.problems = sheet.problems
+        self.more = sheet.more_problems
+        self.plan = plan
+        self.next = 0
+        self.header_row, self.header = header_row, header
+
+    def _column(self, problem: CellProblem) -> str:
+        if problem.row != self.header_row and problem.column < len(self.header):
+            name = self.header[problem.column]
+            if name and name is not BAD_CELL:
+                return excerpt(name)
+        return f"column {get_column_letter(problem.column + 1)}"
+
+    def up_to(self, row: int) -> None:
+        """Add the problems of every row up to `row`."""
+        while self.next < len(self.problems) and self.problems[self.next].row <= row:
+            problem = self.problems[self.next]
+            self.plan.add_problem(problem.row, self._column(problem), problem.message)
+            self.next += 1
+
+    def rest(self) -> None:
+        self.up_to(2**31)
+        self.plan.more_problems += self.more
+        self.more = 0
 
 
 def survey_import_check(*, survey: Survey, file_name: str, content: bytes) -> ImportPlan:
@@ -228,35 +282,35 @@ def survey_import_check(*, survey: Survey, file_name: str, content: bytes) -> Im
     choice_values = {q.pk: [c.value for c in q.choices.all()] for q in questions}
 
     numbered = sheet.numbered()
-    header = numbered[0][1]
-    columns = _read_header(header, questions, plan)
+    header_row, header = numbered[0]
+    cell_problems = _CellProblems(sheet, plan, header_row, header)
+    cell_problems.up_to(header_row)
+    columns = _read_header(header, header_row, questions, plan)
     if columns.area is None:
-        return plan  # no row can be matched to an area: the header's problems are all
+        cell_problems.rest()
+        return plan  # no row can be matched to an area: the header's and the cells' problems
 
     areas = _area_index()
     seen_areas: dict[int, int] = {}
     for row_number, row in numbered[1:]:
+        cell_problems.up_to(row_number)
         if row[0].startswith(NOTE_PREFIX):
             continue
         cells = row + [""] * (len(header) - len(row))
         if len(row) > len(header) and any(row[len(header) :]):
-            plan.problems.append(
-                Problem(
-                    row_number,
-                    "",
-                    "this row has more cells than the header has columns; give each column "
-                    "a heading or delete the extra cells",
-                )
+            plan.add_problem(
+                row_number,
+                "",
+                "this row has more cells than the header has columns; give each column "
+                "a heading or delete the extra cells",
             )
         for index in columns.unnamed:
             if cells[index]:
-                plan.problems.append(
-                    Problem(
-                        row_number,
-                        f"column {get_column_letter(index + 1)}",
-                        "this column has no heading; add its question code in row 1 or "
-                        "delete the column",
-                    )
+                plan.add_problem(
+                    row_number,
+                    f"column {get_column_letter(index + 1)}",
+                    "this column has no heading; add its question code in row 1 or "
+                    "delete the column",
                 )
         authority = _row_area(row_number, cells, columns, areas, seen_areas, plan)
         is_draft = _row_is_draft(row_number, cells, columns, plan)
@@ -269,23 +323,25 @@ def survey_import_check(*, survey: Survey, file_name: str, content: bytes) -> Im
 
         values: dict[Question, AnswerValue] = {}
         for index, question in columns.questions.items():
+            cell = cells[index]
+            if cell is BAD_CELL:
+                continue  # reported by the reader
             try:
-                value = parse_answer(question, cells[index], choice_values[question.pk])
+                value = parse_answer(question, cell, choice_values[question.pk])
             except AnswerError as exc:
-                plan.problems.append(Problem(row_number, question.code, _without_code(exc)))
+                plan.add_problem(row_number, question.code, _without_code(exc))
                 continue
             if value.is_empty and question.required:
-                plan.problems.append(
-                    Problem(row_number, question.code, "this question is required; enter an answer")
+                plan.add_problem(
+                    row_number, question.code, "this question is required; enter an answer"
                 )
             values[question] = value
         if authority is not None:
             plan.rows.append(RowPlan(row=row_number, local_authority=authority, values=values))
-    if not plan.rows and not plan.problems:
-        plan.problems.append(
-            Problem(None, "", "the file has a header row but no returns; add a row per area")
-        )
-    if plan.problems:
+    cell_problems.rest()
+    if not plan.rows and plan.is_valid:
+        plan.add_problem(None, "", "the file has a header row but no returns; add a row per area")
+    if not plan.is_valid:
         plan.rows = []
         return plan
     _classify(plan)
@@ -304,30 +360,25 @@ def _row_area(
     duplicate."""
     assert columns.area is not None
     area_cell = cells[columns.area]
+    if area_cell is BAD_CELL:
+        return None  # reported by the reader
     if not area_cell:
-        plan.problems.append(
-            Problem(row_number, AREA_COLUMN, "enter the area's ONS code, DfE code or name")
-        )
+        plan.add_problem(row_number, AREA_COLUMN, "enter the area's ONS code, DfE code or name")
         return None
     authority = areas.get(area_cell.casefold())
     if authority is None:
-        plan.problems.append(
-            Problem(
-                row_number,
-                AREA_COLUMN,
-                f"'{area_cell}' is not a local authority in the register; use its ONS code "
-                "(such as E08000037), DfE code (such as 390) or exact name",
-            )
+        plan.add_problem(
+            row_number,
+            AREA_COLUMN,
+            f"'{excerpt(area_cell)}' is not a local authority in the register; use its ONS "
+            "code (such as E08000037), DfE code (such as 390) or exact name",
         )
         return None
     if authority.pk in seen_areas:
-        plan.problems.append(
-            Problem(
-                row_number,
-                AREA_COLUMN,
-                f"{authority.name} is already in row {seen_areas[authority.pk]}; "
-                "keep one row per area",
-            )
+        plan.add_problem(
+            row_number,
+            AREA_COLUMN,
+            f"{authority.name} is already in row {seen_areas[authority.pk]}; keep one row per area",
         )
         return None
     seen_areas[authority.pk] = row_number
@@ -338,14 +389,12 @@ def _row_area(
         index = columns.extra.get(column)
         given = cells[index] if index is not None else ""
         if given and given.casefold() != expected.casefold():
-            plan.problems.append(
-                Problem(
-                    row_number,
-                    column,
-                    f"'{given}' does not match local_authority '{area_cell}' "
-                    f"({authority.name}, DfE code {authority.dfe_code}); correct one of them "
-                    f"or empty the {column} cell",
-                )
+            plan.add_problem(
+                row_number,
+                column,
+                f"'{excerpt(given)}' does not match local_authority '{excerpt(area_cell)}' "
+                f"({authority.name}, DfE code {authority.dfe_code}); correct one of them "
+                f"or empty the {column} cell",
             )
     return authority
 
@@ -357,12 +406,10 @@ def _row_is_draft(row_number: int, cells: list[str], columns: _Columns, plan: Im
         return False
     if status == ResponseStatus.DRAFT.value:
         return True
-    plan.problems.append(
-        Problem(
-            row_number,
-            STATUS_COLUMN,
-            "enter Submitted, or Draft for a row that is not to be imported, or leave it empty",
-        )
+    plan.add_problem(
+        row_number,
+        STATUS_COLUMN,
+        "enter Submitted, or Draft for a row that is not to be imported, or leave it empty",
     )
     return False
 
@@ -423,7 +470,7 @@ def survey_import_apply(
     list(Response.objects.select_for_update().filter(Q(survey=survey)).values_list("pk"))
     plan = survey_import_check(survey=survey, file_name=file_name, content=content)
     if not plan.is_valid:
-        raise ImportRefusedError(plan.problems)
+        raise ImportRefusedError(plan.problems, plan.more_problems)
     batch = ImportBatch.objects.create(
         survey=survey,
         imported_by=user,
@@ -529,3 +576,61 @@ def survey_import_confirm(
     batch = survey_import_apply(survey=survey, file_name=file_name, content=content, user=user)
     transaction.on_commit(lambda: import_upload_delete(sha256=sha256, file_name=file_name))
     return batch
+
+
+# ----- The whole list of problems, to download -------------------------------------------------
+#
+# The page lists the first PROBLEMS_SHOWN problems; every one kept (MAX_PROBLEMS) goes into a
+# CSV stored beside the uploads, under the survey and the file's hash, and deleted like them.
+
+#: Problems listed on the page; the rest are counted there and in the CSV.
+PROBLEMS_SHOWN = 100
+
+
+def _problems_path(*, survey: Survey, sha256: str) -> str:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise UploadMissingError
+    return f"{UPLOAD_FOLDER}/problems-{survey.pk}-{sha256}.csv"
+
+
+def problems_csv(problems: list[Problem], more_problems: int = 0) -> bytes:
+    """The problems as a spreadsheet: row, column, what to fix."""
+    rows: list[list[str | int | None]] = [["Row", "Column", "What to fix"]]
+    rows += [
+        [
+            problem.row or "Whole file",
+            problem.column,
+            problem.message[:1].upper() + problem.message[1:],
+        ]
+        for problem in problems
+    ]
+    if more_problems:
+        rows.append(
+            [
+                "",
+                "",
+                f"And {more_problems:,} more, not listed: fix these, then check the file again "
+                "to list the rest",
+            ]
+        )
+    return write_csv(rows)
+
+
+def import_problems_store(
+    *, survey: Survey, sha256: str, problems: list[Problem], more_problems: int = 0
+) -> None:
+    """Keep the whole list of a file's problems to download (replacing an earlier list)."""
+    path = _problems_path(survey=survey, sha256=sha256)
+    default_storage.delete(path)
+    default_storage.save(path, ContentFile(problems_csv(problems, more_problems)))
+    _delete_old_uploads()
+
+
+def import_problems_read(*, survey: Survey, sha256: str) -> bytes:
+    """The list kept for this survey and file, or UploadMissingError."""
+    path = _problems_path(survey=survey, sha256=sha256)
+    if not default_storage.exists(path):
+        raise UploadMissingError
+    with default_storage.open(path, "rb") as stored:
+        content: bytes = stored.read()
+    return content

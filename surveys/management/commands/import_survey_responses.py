@@ -47,9 +47,11 @@ class Command(BaseCommand):
         if not plan.is_valid:
             for problem in plan.problems:
                 self.stderr.write(str(problem))
-            count = len(plan.problems)
+            if plan.more_problems:
+                self.stderr.write(f"And {plan.more_problems:,} more, not listed.")
+            count = plan.problem_count
             raise CommandError(
-                f"{path.name} has {count} problem{'s' if count != 1 else ''}: nothing was "
+                f"{path.name} has {count:,} problem{'s' if count != 1 else ''}: nothing was "
                 f"imported. Fix {'it' if count == 1 else 'them'} and run the command again."
             )
         self._write_plan(plan)
