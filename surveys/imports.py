@@ -15,25 +15,32 @@ Every problem is found in one pass and reported by row and column: each cell the
 not take (a formula, a control character, too much text: `surveys.spreadsheets`), each value
 that does not fit its question, each rule broken. The first `MAX_PROBLEMS` are kept (the rest
 counted), and a message quotes at most an excerpt of a cell (`values.excerpt`).
+
+An import never overwrites what its preview did not show: the plan records the version of
+every return it would touch (`seen_versions`), the preview carries them signed, and
+`survey_import_apply` refuses with `ImportStaleError`, naming each return saved since, if any
+differs when it runs.
 """
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
 
 from django.contrib.auth.models import User
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from areas.models import LocalAuthority
 from mash_survey import history
-from mash_survey.errors import ServiceError
+from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.spreadsheets import write_csv
 
 from .models import Answer, ImportBatch, Question, Response, ResponseStatus, Survey
@@ -97,6 +104,9 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     #: Problems found beyond the first MAX_PROBLEMS: counted, not kept.
     more_problems: int = 0
+    #: The version of each return the import would write or leave as it is, by local
+    #: authority id (0: the area has no return yet), as the check found them.
+    seen_versions: dict[int, int] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:
@@ -152,6 +162,21 @@ class ImportRefusedError(ServiceError):
         super().__init__(
             f"The file has {count:,} problem{'s' if count != 1 else ''} and nothing was imported. "
             f"Fix {'it' if count == 1 else 'them'} and import the file again."
+        )
+
+
+class ImportStaleError(ServiceError):
+    """Returns the import would write were saved since its preview; nothing was written.
+    `changed` lists their areas, by name."""
+
+    def __init__(self, changed: list[LocalAuthority]) -> None:
+        self.changed = changed
+        count = len(changed)
+        names = ", ".join(authority.name for authority in changed)
+        super().__init__(
+            f"{count:,} return{'s were' if count != 1 else ' was'} changed after you checked "
+            f"the file, so nothing was imported: {names}. Check the file again to see what "
+            "importing it would change now"
         )
 
 
@@ -443,6 +468,7 @@ def _classify(plan: ImportPlan) -> None:
         if row.change == SKIPPED:
             continue
         response = responses.get(row.local_authority.pk)
+        plan.seen_versions[row.local_authority.pk] = response.version if response else 0
         if response is None:
             row.change = NEW
             continue
@@ -459,18 +485,33 @@ def _classify(plan: ImportPlan) -> None:
 
 @transaction.atomic
 def survey_import_apply(
-    *, survey: Survey, file_name: str, content: bytes, user: User | None
+    *,
+    survey: Survey,
+    file_name: str,
+    content: bytes,
+    user: User | None,
+    seen_versions: Mapping[int, int] | None = None,
 ) -> ImportBatch:
     """Import a file: every return it names is created or updated as submitted, or none is.
 
-    Raises ImportRefusedError (writing nothing) if the file has any problem, and
-    UnreadableFileError if it cannot be read at all.
+    `seen_versions` are the versions of the returns as the file's check found them
+    (`ImportPlan.seen_versions`): if any return was saved since, or one was started for an
+    area that had none, ImportStaleError names them and nothing is written. Raises
+    ImportRefusedError (writing nothing) if the file has any problem, and UnreadableFileError
+    if it cannot be read at all.
     """
     # Lock the survey's returns so a concurrent import or edit waits for this one (PostgreSQL).
     list(Response.objects.select_for_update().filter(Q(survey=survey)).values_list("pk"))
+    if seen_versions is not None:
+        _refuse_changed_returns(survey, seen_versions)
     plan = survey_import_check(survey=survey, file_name=file_name, content=content)
     if not plan.is_valid:
         raise ImportRefusedError(plan.problems, plan.more_problems)
+    if seen_versions is not None:
+        # The same file checks the same rows; any the preview did not show is refused too.
+        unseen = [a for a in plan.seen_versions if a not in seen_versions]
+        if unseen:
+            raise ImportStaleError(list(LocalAuthority.objects.filter(pk__in=unseen)))
     batch = ImportBatch.objects.create(
         survey=survey,
         imported_by=user,
@@ -492,15 +533,63 @@ def survey_import_apply(
                 entered_by=user,
                 import_batch=batch,
             )
-            save_return(response, user=user, reason=reason, values=row.values)
+            try:
+                # Someone starting this area's return at this moment: the constraint decides.
+                with transaction.atomic():
+                    save_return(response, user=user, reason=reason, values=row.values)
+            except IntegrityError:
+                raise ImportStaleError([row.local_authority]) from None
         elif row.change == UPDATED:
             response = Response.objects.get(survey=survey, local_authority=row.local_authority)
-            history.claim_version(response, seen_version=None)
+            seen = None if seen_versions is None else seen_versions[row.local_authority.pk]
+            try:
+                history.claim_version(response, seen_version=seen)
+            except StaleEditError:
+                raise ImportStaleError([row.local_authority]) from None
             response.status = ResponseStatus.SUBMITTED
             response.submitted_at = response.submitted_at or now
             response.import_batch = batch
             save_return(response, user=user, reason=reason, values=row.values)
     return batch
+
+
+def _refuse_changed_returns(survey: Survey, seen_versions: Mapping[int, int]) -> None:
+    """Raise ImportStaleError naming every area whose return is not at the version seen."""
+    current = dict(
+        Response.objects.filter(survey=survey).values_list("local_authority_id", "version")
+    )
+    changed = [pk for pk, seen in seen_versions.items() if current.get(pk, 0) != seen]
+    if changed:
+        raise ImportStaleError(list(LocalAuthority.objects.filter(pk__in=changed).order_by("name")))
+
+
+#: Signs the versions a preview showed, so the confirmation cannot claim others.
+_SEEN_SALT = "surveys.imports.seen_versions"
+
+
+def seen_versions_token(plan: ImportPlan) -> str:
+    """The plan's survey, file and return versions, signed, for the preview's confirm form."""
+    return signing.dumps(
+        {
+            "survey": plan.survey.pk,
+            "sha256": plan.sha256,
+            "versions": [[pk, version] for pk, version in sorted(plan.seen_versions.items())],
+        },
+        salt=_SEEN_SALT,
+        compress=True,
+    )
+
+
+def seen_versions_from_token(token: str, *, survey: Survey, sha256: str) -> dict[int, int]:
+    """The versions a preview of this file for this survey showed, or UploadMissingError if
+    the token was not made by a preview of it (or is older than an upload is kept)."""
+    try:
+        data = signing.loads(token, salt=_SEEN_SALT, max_age=UPLOAD_KEPT_FOR)
+        if data["survey"] != survey.pk or data["sha256"] != sha256:
+            raise UploadMissingError
+        return {int(pk): int(version) for pk, version in data["versions"]}
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise UploadMissingError from None
 
 
 # ----- Keeping an upload between the preview and the confirmation ----------------------------
@@ -565,15 +654,28 @@ def _delete_old_uploads() -> None:
 
 
 def survey_import_confirm(
-    *, survey: Survey, sha256: str, file_name: str, user: User | None
+    *,
+    survey: Survey,
+    sha256: str,
+    file_name: str,
+    user: User | None,
+    seen_versions: Mapping[int, int],
 ) -> ImportBatch:
     """Import an upload kept since its preview, then delete it.
 
-    Raises UploadMissingError if it is no longer stored, and ImportRefusedError (writing
-    nothing, keeping the upload) if the file no longer fits the survey or the stored returns.
+    Raises UploadMissingError if it is no longer stored; ImportStaleError (writing nothing,
+    keeping the upload) if a return changed since the preview (`seen_versions`); and
+    ImportRefusedError (writing nothing, keeping the upload) if the file no longer fits the
+    survey.
     """
     content = import_upload_read(sha256=sha256, file_name=file_name)
-    batch = survey_import_apply(survey=survey, file_name=file_name, content=content, user=user)
+    batch = survey_import_apply(
+        survey=survey,
+        file_name=file_name,
+        content=content,
+        user=user,
+        seen_versions=seen_versions,
+    )
     transaction.on_commit(lambda: import_upload_delete(sha256=sha256, file_name=file_name))
     return batch
 

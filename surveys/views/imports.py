@@ -17,11 +17,15 @@ from ..imports import (
     PROBLEMS_SHOWN,
     ImportPlan,
     ImportRefusedError,
+    ImportStaleError,
     Problem,
     UploadMissingError,
     import_problems_read,
     import_problems_store,
+    import_upload_read,
     import_upload_store,
+    seen_versions_from_token,
+    seen_versions_token,
     survey_import_check,
     survey_import_confirm,
 )
@@ -133,12 +137,27 @@ def _refused_page(
     )
 
 
-def _preview_page(request: HttpRequest, plan: ImportPlan) -> HttpResponse:
-    confirm = ImportConfirmForm(initial={"sha256": plan.sha256, "file_name": plan.file_name})
+def _preview_page(
+    request: HttpRequest, plan: ImportPlan, changed: ImportStaleError | None = None
+) -> HttpResponse:
+    """What importing the file would change; with `changed`, after a confirmation refused
+    because those returns were saved since the last preview."""
+    confirm = ImportConfirmForm(
+        initial={
+            "sha256": plan.sha256,
+            "file_name": plan.file_name,
+            "seen": seen_versions_token(plan),
+        }
+    )
     return render(
         request,
         "surveys/files/preview.html",
-        {"survey": plan.survey, "plan": plan, "confirm": confirm},
+        {
+            "survey": plan.survey,
+            "plan": plan,
+            "confirm": confirm,
+            "changed": changed.changed if changed else [],
+        },
     )
 
 
@@ -158,12 +177,18 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
             sha256=sha256,
             file_name=file_name,
             user=signed_in_user(request),
+            seen_versions=seen_versions_from_token(
+                form.cleaned_data["seen"], survey=survey, sha256=sha256
+            ),
         )
     except UploadMissingError as exc:
         messages.error(request, str(exc))
         return redirect("surveys:import_upload", slug=survey.slug)
+    except ImportStaleError as exc:
+        # Returns were saved since the preview: a fresh preview of the same upload, naming them.
+        return _recheck(request, survey, sha256, file_name, exc)
     except ImportRefusedError as exc:
-        # The survey or the returns changed since the preview, and the file no longer fits.
+        # The survey changed since the preview, and the file no longer fits.
         return _refused_page(request, survey, file_name, sha256, exc)
     messages.success(
         request,
@@ -171,6 +196,21 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         f"{batch.updated_count} updated and {batch.unchanged_count} unchanged returns.",
     )
     return redirect("surveys:import_batches", slug=survey.slug)
+
+
+def _recheck(
+    request: HttpRequest, survey: Survey, sha256: str, file_name: str, changed: ImportStaleError
+) -> HttpResponse:
+    """Check the kept upload again and show what it would change now."""
+    try:
+        content = import_upload_read(sha256=sha256, file_name=file_name)
+        plan = survey_import_check(survey=survey, file_name=file_name, content=content)
+    except (UploadMissingError, UnreadableFileError) as exc:
+        messages.error(request, f"{changed} {exc}")
+        return redirect("surveys:import_upload", slug=survey.slug)
+    if not plan.is_valid:
+        return _refused_page(request, survey, file_name, sha256, plan)
+    return _preview_page(request, plan, changed)
 
 
 @member_required
