@@ -45,12 +45,15 @@ class ImportUploadForm(GovukForm):
 
 
 class ImportConfirmForm(GovukForm):
-    """What the preview page sends back: which stored upload to import. Both fields come from
-    the browser, so neither is trusted: the hash must name a stored file whose content has
-    that hash, and the name is only recorded (and gives the file's type)."""
+    """What the preview page sends back: which stored upload to import, and the versions of
+    the returns it showed. They come from the browser, so none is trusted: the hash must name
+    a stored file whose content has that hash, the name is only recorded (and gives the file's
+    type), and the versions must carry the signature the preview gave them."""
 
     sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
     file_name = forms.CharField(widget=forms.HiddenInput, max_length=255)
+    #: The versions of the returns the preview showed, signed (`imports.seen_versions_token`).
+    seen = forms.CharField(widget=forms.HiddenInput)
 
     def clean_sha256(self) -> str:
         value: str = self.cleaned_data["sha256"]

@@ -10,30 +10,43 @@ they are. The columns our export adds for people to read (`dfe_code`, `name`, `r
 `status`) are accepted too, so an export imports back unchanged: `dfe_code` and `name` must
 name the same area as `local_authority`, `region` is not read, and a row whose `status` is
 Draft is not imported (a draft return is entered in the browser, not from a file).
+
+Every problem is found in one pass and reported by row and column: each cell the reader could
+not take (a formula, a control character, too much text: `surveys.spreadsheets`), each value
+that does not fit its question, each rule broken. The first `MAX_PROBLEMS` are kept (the rest
+counted), and a message quotes at most an excerpt of a cell (`values.excerpt`).
+
+An import never overwrites what its preview did not show: the plan records the version of
+every return it would touch (`seen_versions`), the preview carries them signed, and
+`survey_import_apply` refuses with `ImportStaleError`, naming each return saved since, if any
+differs when it runs.
 """
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
 
 from django.contrib.auth.models import User
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from areas.models import LocalAuthority
 from mash_survey import history
-from mash_survey.errors import ServiceError
+from mash_survey.errors import ServiceError, StaleEditError
+from mash_survey.spreadsheets import write_csv
 
 from .models import Answer, ImportBatch, Question, Response, ResponseStatus, Survey
 from .services import save_return, stored_value
-from .spreadsheets import read_sheet
-from .values import AnswerError, AnswerValue, parse_answer
+from .spreadsheets import BAD_CELL, CellProblem, Sheet, read_sheet
+from .values import AnswerError, AnswerValue, excerpt, parse_answer
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +64,11 @@ NEW = "new"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
 SKIPPED = "skipped"  # a Draft row: named in the preview, never written
+
+#: Problems kept to list on the page and in its CSV (more are counted, not kept), so a file
+#: with a problem in every cell cannot fill the memory. A survey file of 152 areas and 60
+#: questions has 9,120 answers.
+MAX_PROBLEMS = 10_000
 
 
 @dataclass(frozen=True)
@@ -84,10 +102,25 @@ class ImportPlan:
     sha256: str
     rows: list[RowPlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: Problems found beyond the first MAX_PROBLEMS: counted, not kept.
+    more_problems: int = 0
+    #: The version of each return the import would write or leave as it is, by local
+    #: authority id (0: the area has no return yet), as the check found them.
+    seen_versions: dict[int, int] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.more_problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.more_problems
+
+    def add_problem(self, row: int | None, column: str, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(row, column, message))
+        else:
+            self.more_problems += 1
 
     def count(self, change: str) -> int:
         return sum(1 for row in self.rows if row.change == change)
@@ -119,14 +152,31 @@ class ImportPlan:
 
 
 class ImportRefusedError(ServiceError):
-    """The file has problems; nothing was written. `problems` lists every one."""
+    """The file has problems; nothing was written. `problems` lists them (the first
+    MAX_PROBLEMS; `more_problems` counts the rest)."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], more_problems: int = 0) -> None:
         self.problems = problems
-        count = len(problems)
+        self.more_problems = more_problems
+        count = len(problems) + more_problems
         super().__init__(
-            f"The file has {count} problem{'s' if count != 1 else ''} and nothing was imported. "
+            f"The file has {count:,} problem{'s' if count != 1 else ''} and nothing was imported. "
             f"Fix {'it' if count == 1 else 'them'} and import the file again."
+        )
+
+
+class ImportStaleError(ServiceError):
+    """Returns the import would write were saved since its preview; nothing was written.
+    `changed` lists their areas, by name."""
+
+    def __init__(self, changed: list[LocalAuthority]) -> None:
+        self.changed = changed
+        count = len(changed)
+        names = ", ".join(authority.name for authority in changed)
+        super().__init__(
+            f"{count:,} return{'s were' if count != 1 else ' was'} changed after you checked "
+            f"the file, so nothing was imported: {names}. Check the file again to see what "
+            "importing it would change now"
         )
 
 
@@ -164,17 +214,21 @@ class _Columns:
     unnamed: list[int] = field(default_factory=list)
 
 
-def _read_header(header: list[str], questions: list[Question], plan: ImportPlan) -> _Columns:
+def _read_header(
+    header: list[str], row: int, questions: list[Question], plan: ImportPlan
+) -> _Columns:
     by_code = {q.code.casefold(): q for q in questions}
     columns = _Columns()
     seen: set[str] = set()
     for index, name in enumerate(header):
+        if name is BAD_CELL:
+            continue  # reported by the reader; the column's cells are not read
         key = name.casefold()
         if not name:
             columns.unnamed.append(index)
             continue
         if key in seen:
-            plan.problems.append(Problem(1, name, "this column appears twice; keep one"))
+            plan.add_problem(row, excerpt(name), "this column appears twice; keep one")
             continue
         seen.add(key)
         if key == AREA_COLUMN:
@@ -185,33 +239,58 @@ def _read_header(header: list[str], questions: list[Question], plan: ImportPlan)
             columns.extra[key] = index
         else:
             codes = ", ".join(q.code for q in questions)
-            plan.problems.append(
-                Problem(
-                    1,
-                    name,
-                    f"unknown column; the columns are {AREA_COLUMN} and the question codes "
-                    f"{codes}. Rename it to one of them or delete it",
-                )
+            plan.add_problem(
+                row,
+                excerpt(name),
+                f"unknown column; the columns are {AREA_COLUMN} and the question codes "
+                f"{codes}. Rename it to one of them or delete it",
             )
     if columns.area is None:
-        plan.problems.append(
-            Problem(
-                1,
-                AREA_COLUMN,
-                "add a local_authority column with each area's ONS code, DfE code or name",
-            )
+        plan.add_problem(
+            row,
+            AREA_COLUMN,
+            "add a local_authority column with each area's ONS code, DfE code or name",
         )
     present = set(columns.questions.values())
     for question in questions:
         if question.required and question not in present:
-            plan.problems.append(
-                Problem(
-                    1,
-                    question.code,
-                    "add this required question's column, with an answer in every row",
-                )
+            plan.add_problem(
+                row,
+                question.code,
+                "add this required question's column, with an answer in every row",
             )
     return columns
+
+
+class _CellProblems:
+    """The reader's problems with cells, added to the plan row by row in file order, each
+    under its column's heading (or letter)."""
+
+    def __init__(self, sheet: Sheet, plan: ImportPlan, header_row: int, header: list[str]) -> None:
+        self.problems = sheet.problems
+        self.more = sheet.more_problems
+        self.plan = plan
+        self.next = 0
+        self.header_row, self.header = header_row, header
+
+    def _column(self, problem: CellProblem) -> str:
+        if problem.row != self.header_row and problem.column < len(self.header):
+            name = self.header[problem.column]
+            if name and name is not BAD_CELL:
+                return excerpt(name)
+        return f"column {get_column_letter(problem.column + 1)}"
+
+    def up_to(self, row: int) -> None:
+        """Add the problems of every row up to `row`."""
+        while self.next < len(self.problems) and self.problems[self.next].row <= row:
+            problem = self.problems[self.next]
+            self.plan.add_problem(problem.row, self._column(problem), problem.message)
+            self.next += 1
+
+    def rest(self) -> None:
+        self.up_to(2**31)
+        self.plan.more_problems += self.more
+        self.more = 0
 
 
 def survey_import_check(*, survey: Survey, file_name: str, content: bytes) -> ImportPlan:
@@ -228,35 +307,35 @@ def survey_import_check(*, survey: Survey, file_name: str, content: bytes) -> Im
     choice_values = {q.pk: [c.value for c in q.choices.all()] for q in questions}
 
     numbered = sheet.numbered()
-    header = numbered[0][1]
-    columns = _read_header(header, questions, plan)
+    header_row, header = numbered[0]
+    cell_problems = _CellProblems(sheet, plan, header_row, header)
+    cell_problems.up_to(header_row)
+    columns = _read_header(header, header_row, questions, plan)
     if columns.area is None:
-        return plan  # no row can be matched to an area: the header's problems are all
+        cell_problems.rest()
+        return plan  # no row can be matched to an area: the header's and the cells' problems
 
     areas = _area_index()
     seen_areas: dict[int, int] = {}
     for row_number, row in numbered[1:]:
+        cell_problems.up_to(row_number)
         if row[0].startswith(NOTE_PREFIX):
             continue
         cells = row + [""] * (len(header) - len(row))
         if len(row) > len(header) and any(row[len(header) :]):
-            plan.problems.append(
-                Problem(
-                    row_number,
-                    "",
-                    "this row has more cells than the header has columns; give each column "
-                    "a heading or delete the extra cells",
-                )
+            plan.add_problem(
+                row_number,
+                "",
+                "this row has more cells than the header has columns; give each column "
+                "a heading or delete the extra cells",
             )
         for index in columns.unnamed:
             if cells[index]:
-                plan.problems.append(
-                    Problem(
-                        row_number,
-                        f"column {get_column_letter(index + 1)}",
-                        "this column has no heading; add its question code in row 1 or "
-                        "delete the column",
-                    )
+                plan.add_problem(
+                    row_number,
+                    f"column {get_column_letter(index + 1)}",
+                    "this column has no heading; add its question code in row 1 or "
+                    "delete the column",
                 )
         authority = _row_area(row_number, cells, columns, areas, seen_areas, plan)
         is_draft = _row_is_draft(row_number, cells, columns, plan)
@@ -269,23 +348,25 @@ def survey_import_check(*, survey: Survey, file_name: str, content: bytes) -> Im
 
         values: dict[Question, AnswerValue] = {}
         for index, question in columns.questions.items():
+            cell = cells[index]
+            if cell is BAD_CELL:
+                continue  # reported by the reader
             try:
-                value = parse_answer(question, cells[index], choice_values[question.pk])
+                value = parse_answer(question, cell, choice_values[question.pk])
             except AnswerError as exc:
-                plan.problems.append(Problem(row_number, question.code, _without_code(exc)))
+                plan.add_problem(row_number, question.code, _without_code(exc))
                 continue
             if value.is_empty and question.required:
-                plan.problems.append(
-                    Problem(row_number, question.code, "this question is required; enter an answer")
+                plan.add_problem(
+                    row_number, question.code, "this question is required; enter an answer"
                 )
             values[question] = value
         if authority is not None:
             plan.rows.append(RowPlan(row=row_number, local_authority=authority, values=values))
-    if not plan.rows and not plan.problems:
-        plan.problems.append(
-            Problem(None, "", "the file has a header row but no returns; add a row per area")
-        )
-    if plan.problems:
+    cell_problems.rest()
+    if not plan.rows and plan.is_valid:
+        plan.add_problem(None, "", "the file has a header row but no returns; add a row per area")
+    if not plan.is_valid:
         plan.rows = []
         return plan
     _classify(plan)
@@ -304,30 +385,25 @@ def _row_area(
     duplicate."""
     assert columns.area is not None
     area_cell = cells[columns.area]
+    if area_cell is BAD_CELL:
+        return None  # reported by the reader
     if not area_cell:
-        plan.problems.append(
-            Problem(row_number, AREA_COLUMN, "enter the area's ONS code, DfE code or name")
-        )
+        plan.add_problem(row_number, AREA_COLUMN, "enter the area's ONS code, DfE code or name")
         return None
     authority = areas.get(area_cell.casefold())
     if authority is None:
-        plan.problems.append(
-            Problem(
-                row_number,
-                AREA_COLUMN,
-                f"'{area_cell}' is not a local authority in the register; use its ONS code "
-                "(such as E08000037), DfE code (such as 390) or exact name",
-            )
+        plan.add_problem(
+            row_number,
+            AREA_COLUMN,
+            f"'{excerpt(area_cell)}' is not a local authority in the register; use its ONS "
+            "code (such as E08000037), DfE code (such as 390) or exact name",
         )
         return None
     if authority.pk in seen_areas:
-        plan.problems.append(
-            Problem(
-                row_number,
-                AREA_COLUMN,
-                f"{authority.name} is already in row {seen_areas[authority.pk]}; "
-                "keep one row per area",
-            )
+        plan.add_problem(
+            row_number,
+            AREA_COLUMN,
+            f"{authority.name} is already in row {seen_areas[authority.pk]}; keep one row per area",
         )
         return None
     seen_areas[authority.pk] = row_number
@@ -338,14 +414,12 @@ def _row_area(
         index = columns.extra.get(column)
         given = cells[index] if index is not None else ""
         if given and given.casefold() != expected.casefold():
-            plan.problems.append(
-                Problem(
-                    row_number,
-                    column,
-                    f"'{given}' does not match local_authority '{area_cell}' "
-                    f"({authority.name}, DfE code {authority.dfe_code}); correct one of them "
-                    f"or empty the {column} cell",
-                )
+            plan.add_problem(
+                row_number,
+                column,
+                f"'{excerpt(given)}' does not match local_authority '{excerpt(area_cell)}' "
+                f"({authority.name}, DfE code {authority.dfe_code}); correct one of them "
+                f"or empty the {column} cell",
             )
     return authority
 
@@ -357,12 +431,10 @@ def _row_is_draft(row_number: int, cells: list[str], columns: _Columns, plan: Im
         return False
     if status == ResponseStatus.DRAFT.value:
         return True
-    plan.problems.append(
-        Problem(
-            row_number,
-            STATUS_COLUMN,
-            "enter Submitted, or Draft for a row that is not to be imported, or leave it empty",
-        )
+    plan.add_problem(
+        row_number,
+        STATUS_COLUMN,
+        "enter Submitted, or Draft for a row that is not to be imported, or leave it empty",
     )
     return False
 
@@ -396,6 +468,7 @@ def _classify(plan: ImportPlan) -> None:
         if row.change == SKIPPED:
             continue
         response = responses.get(row.local_authority.pk)
+        plan.seen_versions[row.local_authority.pk] = response.version if response else 0
         if response is None:
             row.change = NEW
             continue
@@ -412,18 +485,33 @@ def _classify(plan: ImportPlan) -> None:
 
 @transaction.atomic
 def survey_import_apply(
-    *, survey: Survey, file_name: str, content: bytes, user: User | None
+    *,
+    survey: Survey,
+    file_name: str,
+    content: bytes,
+    user: User | None,
+    seen_versions: Mapping[int, int] | None = None,
 ) -> ImportBatch:
     """Import a file: every return it names is created or updated as submitted, or none is.
 
-    Raises ImportRefusedError (writing nothing) if the file has any problem, and
-    UnreadableFileError if it cannot be read at all.
+    `seen_versions` are the versions of the returns as the file's check found them
+    (`ImportPlan.seen_versions`): if any return was saved since, or one was started for an
+    area that had none, ImportStaleError names them and nothing is written. Raises
+    ImportRefusedError (writing nothing) if the file has any problem, and UnreadableFileError
+    if it cannot be read at all.
     """
     # Lock the survey's returns so a concurrent import or edit waits for this one (PostgreSQL).
     list(Response.objects.select_for_update().filter(Q(survey=survey)).values_list("pk"))
+    if seen_versions is not None:
+        _refuse_changed_returns(survey, seen_versions)
     plan = survey_import_check(survey=survey, file_name=file_name, content=content)
     if not plan.is_valid:
-        raise ImportRefusedError(plan.problems)
+        raise ImportRefusedError(plan.problems, plan.more_problems)
+    if seen_versions is not None:
+        # The same file checks the same rows; any the preview did not show is refused too.
+        unseen = [a for a in plan.seen_versions if a not in seen_versions]
+        if unseen:
+            raise ImportStaleError(list(LocalAuthority.objects.filter(pk__in=unseen)))
     batch = ImportBatch.objects.create(
         survey=survey,
         imported_by=user,
@@ -445,15 +533,63 @@ def survey_import_apply(
                 entered_by=user,
                 import_batch=batch,
             )
-            save_return(response, user=user, reason=reason, values=row.values)
+            try:
+                # Someone starting this area's return at this moment: the constraint decides.
+                with transaction.atomic():
+                    save_return(response, user=user, reason=reason, values=row.values)
+            except IntegrityError:
+                raise ImportStaleError([row.local_authority]) from None
         elif row.change == UPDATED:
             response = Response.objects.get(survey=survey, local_authority=row.local_authority)
-            history.claim_version(response, seen_version=None)
+            seen = None if seen_versions is None else seen_versions[row.local_authority.pk]
+            try:
+                history.claim_version(response, seen_version=seen)
+            except StaleEditError:
+                raise ImportStaleError([row.local_authority]) from None
             response.status = ResponseStatus.SUBMITTED
             response.submitted_at = response.submitted_at or now
             response.import_batch = batch
             save_return(response, user=user, reason=reason, values=row.values)
     return batch
+
+
+def _refuse_changed_returns(survey: Survey, seen_versions: Mapping[int, int]) -> None:
+    """Raise ImportStaleError naming every area whose return is not at the version seen."""
+    current = dict(
+        Response.objects.filter(survey=survey).values_list("local_authority_id", "version")
+    )
+    changed = [pk for pk, seen in seen_versions.items() if current.get(pk, 0) != seen]
+    if changed:
+        raise ImportStaleError(list(LocalAuthority.objects.filter(pk__in=changed).order_by("name")))
+
+
+#: Signs the versions a preview showed, so the confirmation cannot claim others.
+_SEEN_SALT = "surveys.imports.seen_versions"
+
+
+def seen_versions_token(plan: ImportPlan) -> str:
+    """The plan's survey, file and return versions, signed, for the preview's confirm form."""
+    return signing.dumps(
+        {
+            "survey": plan.survey.pk,
+            "sha256": plan.sha256,
+            "versions": [[pk, version] for pk, version in sorted(plan.seen_versions.items())],
+        },
+        salt=_SEEN_SALT,
+        compress=True,
+    )
+
+
+def seen_versions_from_token(token: str, *, survey: Survey, sha256: str) -> dict[int, int]:
+    """The versions a preview of this file for this survey showed, or UploadMissingError if
+    the token was not made by a preview of it (or is older than an upload is kept)."""
+    try:
+        data = signing.loads(token, salt=_SEEN_SALT, max_age=UPLOAD_KEPT_FOR)
+        if data["survey"] != survey.pk or data["sha256"] != sha256:
+            raise UploadMissingError
+        return {int(pk): int(version) for pk, version in data["versions"]}
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise UploadMissingError from None
 
 
 # ----- Keeping an upload between the preview and the confirmation ----------------------------
@@ -518,12 +654,19 @@ def _delete_old_uploads() -> None:
 
 
 def survey_import_confirm(
-    *, survey: Survey, sha256: str, file_name: str, user: User | None
+    *,
+    survey: Survey,
+    sha256: str,
+    file_name: str,
+    user: User | None,
+    seen_versions: Mapping[int, int],
 ) -> ImportBatch:
     """Import an upload kept since its preview, then delete it.
 
-    Raises UploadMissingError if it is no longer stored, and ImportRefusedError (writing
-    nothing, keeping the upload) if the file no longer fits the survey or the stored returns.
+    Raises UploadMissingError if it is no longer stored; ImportStaleError (writing nothing,
+    keeping the upload) if a return changed since the preview (`seen_versions`); and
+    ImportRefusedError (writing nothing, keeping the upload) if the file no longer fits the
+    survey.
 
     Confirmations of one survey go one at a time (its row is locked; SQLite's write lock does
     the same), and the upload is deleted before the lock is let go: of two confirmations of
@@ -533,6 +676,70 @@ def survey_import_confirm(
     with transaction.atomic():
         list(Survey.objects.select_for_update().filter(pk=survey.pk).values_list("pk"))
         content = import_upload_read(sha256=sha256, file_name=file_name)
-        batch = survey_import_apply(survey=survey, file_name=file_name, content=content, user=user)
+        batch = survey_import_apply(
+            survey=survey,
+            file_name=file_name,
+            content=content,
+            user=user,
+            seen_versions=seen_versions,
+        )
         import_upload_delete(sha256=sha256, file_name=file_name)
     return batch
+
+
+# ----- The whole list of problems, to download -------------------------------------------------
+#
+# The page lists the first PROBLEMS_SHOWN problems; every one kept (MAX_PROBLEMS) goes into a
+# CSV stored beside the uploads, under the survey and the file's hash, and deleted like them.
+
+#: Problems listed on the page; the rest are counted there and in the CSV.
+PROBLEMS_SHOWN = 100
+
+
+def _problems_path(*, survey: Survey, sha256: str) -> str:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise UploadMissingError
+    return f"{UPLOAD_FOLDER}/problems-{survey.pk}-{sha256}.csv"
+
+
+def problems_csv(problems: list[Problem], more_problems: int = 0) -> bytes:
+    """The problems as a spreadsheet: row, column, what to fix."""
+    rows: list[list[str | int | None]] = [["Row", "Column", "What to fix"]]
+    rows += [
+        [
+            problem.row or "Whole file",
+            problem.column,
+            problem.message[:1].upper() + problem.message[1:],
+        ]
+        for problem in problems
+    ]
+    if more_problems:
+        rows.append(
+            [
+                "",
+                "",
+                f"And {more_problems:,} more, not listed: fix these, then check the file again "
+                "to list the rest",
+            ]
+        )
+    return write_csv(rows)
+
+
+def import_problems_store(
+    *, survey: Survey, sha256: str, problems: list[Problem], more_problems: int = 0
+) -> None:
+    """Keep the whole list of a file's problems to download (replacing an earlier list)."""
+    path = _problems_path(survey=survey, sha256=sha256)
+    default_storage.delete(path)
+    default_storage.save(path, ContentFile(problems_csv(problems, more_problems)))
+    _delete_old_uploads()
+
+
+def import_problems_read(*, survey: Survey, sha256: str) -> bytes:
+    """The list kept for this survey and file, or UploadMissingError."""
+    path = _problems_path(survey=survey, sha256=sha256)
+    if not default_storage.exists(path):
+        raise UploadMissingError
+    with default_storage.open(path, "rb") as stored:
+        content: bytes = stored.read()
+    return content

@@ -24,6 +24,11 @@ urlpatterns = [
     path("<slug:slug>/import/", imports.import_upload, name="import_upload"),
     path("<slug:slug>/import/confirm/", imports.import_confirm, name="import_confirm"),
     path("<slug:slug>/import/batches/", imports.import_batches, name="import_batches"),
+    path(
+        "<slug:slug>/import/problems/<str:sha256>.csv",
+        imports.import_problems,
+        name="import_problems",
+    ),
     path("<slug:slug>/template.<str:fmt>", imports.template_download, name="template"),
     path("<slug:slug>/returns.<str:fmt>", imports.returns_export, name="export"),
     # Project staff: choosing areas to visit

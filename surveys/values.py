@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from mash_survey.clean_input import CONTROL
+
 from .models import Question, QuestionKind
 
 #: Separates the choices of a multiple-choice answer in a file.
@@ -19,6 +21,16 @@ _NO = {"no", "n", "false"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y")
 _NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+(\.\d+)?$")
 MAX_NUMBER = Decimal("999999999999.99")
+#: A value quoted back in a message is cut to this many characters, then "…".
+EXCERPT_CHARS = 60
+
+
+def excerpt(text: str) -> str:
+    """`text` as a message quotes it: its first EXCERPT_CHARS characters (then "…"), any
+    control character shown as U+FFFD, so a message stays short whatever was typed or sent."""
+    if len(text) > EXCERPT_CHARS:
+        text = text[:EXCERPT_CHARS] + "…"
+    return CONTROL.sub("\ufffd", text)
 
 
 class AnswerError(ValueError):
@@ -111,7 +123,7 @@ def parse_answer(
         match = _match_choice(parts[0], choice_values)
         if match is None:
             raise AnswerError(
-                f"{question.code}: '{parts[0]}' is not one of the choices; enter one of "
+                f"{question.code}: '{excerpt(parts[0])}' is not one of the choices; enter one of "
                 + ", ".join(choice_values)
             )
         return AnswerValue(choices=(match,))
@@ -124,7 +136,7 @@ def parse_answer(
             match = _match_choice(part, choice_values)
             if match is None:
                 raise AnswerError(
-                    f"{question.code}: '{part}' is not one of the choices; use "
+                    f"{question.code}: '{excerpt(part)}' is not one of the choices; use "
                     + ", ".join(choice_values)
                     + f" (separate several with '{MULTIPLE_SEPARATOR}')"
                 )
@@ -137,7 +149,7 @@ def parse_answer(
     if kind == QuestionKind.NUMBER:
         if not _NUMBER.match(value):
             raise AnswerError(
-                f"{question.code}: '{value}' is not a number; enter digits, such as 120"
+                f"{question.code}: '{excerpt(value)}' is not a number; enter digits, such as 120"
             )
         try:
             number = Decimal(value.replace(",", ""))
@@ -159,7 +171,8 @@ def parse_answer(
                 raise AnswerError(f"{question.code}: the year must be between 1990 and 2100")
             return AnswerValue(date=parsed)
         raise AnswerError(
-            f"{question.code}: '{value}' is not a date; enter it as YYYY-MM-DD, such as 2012-10-01"
+            f"{question.code}: '{excerpt(value)}' is not a date; enter it as YYYY-MM-DD, "
+            "such as 2012-10-01"
         )
 
     return AnswerValue(text=value)

@@ -14,24 +14,45 @@ from mash_survey.spreadsheets import attachment, check_format
 from ..exports import returns_csv, returns_xlsx, template_csv, template_xlsx
 from ..forms_files import ImportConfirmForm, ImportUploadForm
 from ..imports import (
+    PROBLEMS_SHOWN,
     ImportPlan,
     ImportRefusedError,
+    ImportStaleError,
     Problem,
     UploadMissingError,
+    import_problems_read,
+    import_problems_store,
+    import_upload_read,
     import_upload_store,
+    seen_versions_from_token,
+    seen_versions_token,
     survey_import_check,
     survey_import_confirm,
 )
 from ..models import Survey
 from ..queries import import_batch_list, survey_detail, survey_questions
-from ..spreadsheets import UnreadableFileError
+from ..spreadsheets import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    MB,
+    UnreadableFileError,
+)
+
+#: What the upload page says a file may hold.
+LIMITS = {
+    "rows": MAX_ROWS,
+    "columns": MAX_COLUMNS,
+    "cell_chars": MAX_CELL_CHARS,
+    "unpacked_mb": MAX_UNPACKED_BYTES // MB,
+}
 
 
-def _problems_message(problems: list[Problem]) -> str:
-    count = len(problems)
+def _problems_message(count: int) -> str:
     noun = "problem" if count == 1 else "problems"
     return (
-        f"The selected file has {count} {noun}, so nothing was imported. Fix each one listed "
+        f"The selected file has {count:,} {noun}, so nothing was imported. Fix each one listed "
         "below, then upload the file again"
     )
 
@@ -42,7 +63,19 @@ def _upload_page(
     form: ImportUploadForm,
     problems: list[Problem] | None = None,
     file_name: str = "",
+    *,
+    more_problems: int = 0,
+    sha256: str = "",
 ) -> HttpResponse:
+    """The upload page; with `problems` (a file's, the first MAX_PROBLEMS; `more_problems`
+    counts the rest), the first PROBLEMS_SHOWN of them and the whole list to download."""
+    problems = problems or []
+    count = len(problems) + more_problems
+    if problems:
+        form.add_error("file", _problems_message(count))
+        import_problems_store(
+            survey=survey, sha256=sha256, problems=problems, more_problems=more_problems
+        )
     return render(
         request,
         "surveys/files/upload.html",
@@ -50,8 +83,12 @@ def _upload_page(
             "survey": survey,
             "form": form,
             "questions": survey_questions(survey),
-            "problems": problems or [],
+            "problems": problems[:PROBLEMS_SHOWN],
+            "problem_count": count,
+            "problems_not_shown": count - min(len(problems), PROBLEMS_SHOWN),
+            "problems_sha256": sha256,
             "file_name": file_name,
+            "limits": LIMITS,
         },
     )
 
@@ -74,18 +111,53 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_error("file", str(exc))
         return _upload_page(request, survey, form)
     if not plan.is_valid:
-        form.add_error("file", _problems_message(plan.problems))
-        return _upload_page(request, survey, form, plan.problems, file_name)
+        return _refused_page(request, survey, file_name, plan.sha256, plan)
     import_upload_store(file_name=file_name, content=content)
     return _preview_page(request, plan)
 
 
-def _preview_page(request: HttpRequest, plan: ImportPlan) -> HttpResponse:
-    confirm = ImportConfirmForm(initial={"sha256": plan.sha256, "file_name": plan.file_name})
+def _refused_page(
+    request: HttpRequest,
+    survey: Survey,
+    file_name: str,
+    sha256: str,
+    refused: ImportPlan | ImportRefusedError,
+) -> HttpResponse:
+    """The upload page listing a file's problems (found by a check, or at the confirmation)."""
+    form = ImportUploadForm()
+    form.cleaned_data = {}
+    return _upload_page(
+        request,
+        survey,
+        form,
+        refused.problems,
+        file_name,
+        more_problems=refused.more_problems,
+        sha256=sha256,
+    )
+
+
+def _preview_page(
+    request: HttpRequest, plan: ImportPlan, changed: ImportStaleError | None = None
+) -> HttpResponse:
+    """What importing the file would change; with `changed`, after a confirmation refused
+    because those returns were saved since the last preview."""
+    confirm = ImportConfirmForm(
+        initial={
+            "sha256": plan.sha256,
+            "file_name": plan.file_name,
+            "seen": seen_versions_token(plan),
+        }
+    )
     return render(
         request,
         "surveys/files/preview.html",
-        {"survey": plan.survey, "plan": plan, "confirm": confirm},
+        {
+            "survey": plan.survey,
+            "plan": plan,
+            "confirm": confirm,
+            "changed": changed.changed if changed else [],
+        },
     )
 
 
@@ -98,28 +170,60 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(UploadMissingError()))
         return redirect("surveys:import_upload", slug=survey.slug)
     file_name = form.cleaned_data["file_name"]
+    sha256 = form.cleaned_data["sha256"]
     try:
         batch = survey_import_confirm(
             survey=survey,
-            sha256=form.cleaned_data["sha256"],
+            sha256=sha256,
             file_name=file_name,
             user=signed_in_user(request),
+            seen_versions=seen_versions_from_token(
+                form.cleaned_data["seen"], survey=survey, sha256=sha256
+            ),
         )
     except UploadMissingError as exc:
         messages.error(request, str(exc))
         return redirect("surveys:import_upload", slug=survey.slug)
+    except ImportStaleError as exc:
+        # Returns were saved since the preview: a fresh preview of the same upload, naming them.
+        return _recheck(request, survey, sha256, file_name, exc)
     except ImportRefusedError as exc:
-        # The survey or the returns changed since the preview, and the file no longer fits.
-        upload_form = ImportUploadForm()
-        upload_form.cleaned_data = {}
-        upload_form.add_error("file", _problems_message(exc.problems))
-        return _upload_page(request, survey, upload_form, exc.problems, file_name)
+        # The survey changed since the preview, and the file no longer fits.
+        return _refused_page(request, survey, file_name, sha256, exc)
     messages.success(
         request,
         f"{batch.file_name} was imported: {batch.created_count} new, "
         f"{batch.updated_count} updated and {batch.unchanged_count} unchanged returns.",
     )
     return redirect("surveys:import_batches", slug=survey.slug)
+
+
+def _recheck(
+    request: HttpRequest, survey: Survey, sha256: str, file_name: str, changed: ImportStaleError
+) -> HttpResponse:
+    """Check the kept upload again and show what it would change now."""
+    try:
+        content = import_upload_read(sha256=sha256, file_name=file_name)
+        plan = survey_import_check(survey=survey, file_name=file_name, content=content)
+    except (UploadMissingError, UnreadableFileError) as exc:
+        messages.error(request, f"{changed} {exc}")
+        return redirect("surveys:import_upload", slug=survey.slug)
+    if not plan.is_valid:
+        return _refused_page(request, survey, file_name, sha256, plan)
+    return _preview_page(request, plan, changed)
+
+
+@member_required
+def import_problems(request: HttpRequest, slug: str, sha256: str) -> HttpResponse:
+    """Every problem of a file checked for this survey, as CSV; back to the upload page if
+    the list is no longer kept (a day after the check)."""
+    survey = survey_detail(slug=slug)
+    try:
+        content = import_problems_read(survey=survey, sha256=sha256)
+    except UploadMissingError:
+        messages.error(request, "That list of problems has expired. Upload the file again")
+        return redirect("surveys:import_upload", slug=survey.slug)
+    return attachment(content, "csv", f"{survey.slug}-import-problems")
 
 
 @member_required

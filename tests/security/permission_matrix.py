@@ -70,6 +70,7 @@ ACCESS: dict[str, Access] = {
     "surveys:import_upload": Access.MEMBERS,
     "surveys:import_confirm": Access.POST_ONLY,
     "surveys:import_batches": Access.MEMBERS,
+    "surveys:import_problems": Access.MEMBERS,
     "surveys:template": Access.MEMBERS,
     "surveys:export": Access.MEMBERS,
     "surveys:detail": Access.PUBLIC,
@@ -616,6 +617,8 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     "surveys:import_upload": {"slug": _survey_slug},
     "surveys:import_confirm": {"slug": _survey_slug},
     "surveys:import_batches": {"slug": _survey_slug},
+    # A file's list of problems (none kept for this hash: members are sent to upload again).
+    "surveys:import_problems": {"slug": _survey_slug, "sha256": lambda s, e: "0" * 64},
     "surveys:template": {"slug": _survey_slug},
     "surveys:export": {"slug": _survey_slug},
     "surveys:return_list": {"slug": _survey_slug},

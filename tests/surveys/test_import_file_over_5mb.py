@@ -10,9 +10,14 @@ from .import_files import GATESHEAD, HEADER, csv_file, field_error, make_setup, 
 
 
 def big_csv(size: int) -> bytes:
-    """A valid CSV padded to `size` bytes with a long free-text answer."""
-    start = csv_file([HEADER, [*GATESHEAD[:6], ""]])
-    return start.replace(b",\r\n", b"," + b"x" * (size - len(start)) + b"\r\n")
+    """A valid CSV padded to `size` bytes with note rows (each cell shorter than the longest
+    a cell may be)."""
+    start = csv_file([HEADER, GATESHEAD])
+    note = b"#" + b"x" * 8999 + b"\r\n"
+    count, rest = divmod(size - len(start), len(note))
+    if rest < 3:
+        count, rest = count - 1, rest + len(note)
+    return start + note * count + b"#" + b"x" * (rest - 3) + b"\r\n"
 
 
 def test_a_file_of_just_over_5_mb_is_refused(db):

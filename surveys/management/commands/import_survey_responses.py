@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from surveys.imports import (
     ImportPlan,
     ImportRefusedError,
+    ImportStaleError,
     RowPlan,
     survey_import_apply,
     survey_import_check,
@@ -47,9 +48,11 @@ class Command(BaseCommand):
         if not plan.is_valid:
             for problem in plan.problems:
                 self.stderr.write(str(problem))
-            count = len(plan.problems)
+            if plan.more_problems:
+                self.stderr.write(f"And {plan.more_problems:,} more, not listed.")
+            count = plan.problem_count
             raise CommandError(
-                f"{path.name} has {count} problem{'s' if count != 1 else ''}: nothing was "
+                f"{path.name} has {count:,} problem{'s' if count != 1 else ''}: nothing was "
                 f"imported. Fix {'it' if count == 1 else 'them'} and run the command again."
             )
         self._write_plan(plan)
@@ -58,12 +61,18 @@ class Command(BaseCommand):
             return
         try:
             batch = survey_import_apply(
-                survey=survey, file_name=path.name, content=content, user=None
+                survey=survey,
+                file_name=path.name,
+                content=content,
+                user=None,
+                seen_versions=plan.seen_versions,
             )
-        except ImportRefusedError as exc:  # the returns changed since the check above
+        except ImportRefusedError as exc:  # the survey changed since the check above
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError(str(exc)) from None
+        except ImportStaleError as exc:  # returns were saved since the check above
+            raise CommandError(f"{exc}: run the command again.") from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported as batch {batch.pk}: {batch.created_count} new, "
