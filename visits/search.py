@@ -12,38 +12,30 @@ def _areas(visit: Visit) -> str:
     return ", ".join(sorted(a.name for a in visit.local_authorities.all())) or visit.region.name
 
 
+def _page(visit: Visit, *, url: str, title: str, body: str) -> Document:
+    """A page about the visit (its own, or its feedback's): its date, areas and model."""
+    return Document(
+        url=url,
+        title=title,
+        summary=f"{visit.get_model_seen_display()}, {visit.region.name}",
+        body=body,
+        date=visit.visit_date,
+        places=_areas(visit),
+        model=visit.model_seen,
+        regions=[visit.region_id],
+        is_illustrative=visit.is_illustrative,
+    )
+
+
 def visit_documents(visit: Visit) -> list[Document]:
-    return [
-        Document(
-            url=visit.get_absolute_url(),
-            title=str(visit),
-            summary=f"{visit.get_model_seen_display()}, {visit.region.name}",
-            body=visit.notes,
-            date=visit.visit_date,
-            places=_areas(visit),
-            model=visit.model_seen,
-            regions=[visit.region_id],
-            is_illustrative=visit.is_illustrative,
-        )
-    ]
+    return [_page(visit, url=visit.get_absolute_url(), title=str(visit), body=visit.notes)]
 
 
 def feedback_documents(feedback: DetailedFeedback) -> list[Document]:
     visit = feedback.visit
     body = "\n".join(f"{label}: {text}" for _, label, text in feedback.identifier_texts() if text)
-    return [
-        Document(
-            url=feedback.get_absolute_url(),
-            title=f"Detailed feedback: {_areas(visit)}",
-            summary=f"{visit.get_model_seen_display()}, {visit.region.name}",
-            body=body,
-            date=visit.visit_date,
-            places=_areas(visit),
-            model=visit.model_seen,
-            regions=[visit.region_id],
-            is_illustrative=visit.is_illustrative,
-        )
-    ]
+    title = f"Detailed feedback: {_areas(visit)}"
+    return [_page(visit, url=feedback.get_absolute_url(), title=title, body=body)]
 
 
 def _feedback_of(visit: Visit) -> list[DetailedFeedback]:
