@@ -10,7 +10,7 @@ from django import forms
 from django.utils.text import slugify
 
 from areas.models import LocalAuthority
-from mash_survey import publishing
+from mash_survey import publishing, rules
 from mash_survey.forms import GovukForm, SeenVersionField, VersionField
 from visits.models import Visit
 
@@ -26,6 +26,9 @@ SUGGESTED_HEADINGS = (
     "Advice to others",
 )
 EXTRA_FACTS = 3
+#: The most characters a summary and a section's text may have (`mash_survey.rules`).
+SUMMARY_LIMIT = 1_500
+SECTION_LIMIT = 20_000
 RELOAD = "Reload the page, then make your changes again"
 
 
@@ -81,6 +84,15 @@ class CaseStudyForm(GovukForm):
             return f"{self[name].auto_id}_0"
         return super().anchor(name)
 
+    def clean_summary(self) -> str:
+        summary: str = self.cleaned_data.get("summary", "")
+        breach = rules.text_length(
+            summary, field="summary", name="the summary", limit=SUMMARY_LIMIT
+        )
+        if breach is not None:
+            raise forms.ValidationError(breach.message)
+        return summary
+
     def clean_slug(self) -> str:
         slug: str = self.cleaned_data.get("slug", "")
         if not slug:
@@ -127,6 +139,10 @@ class SectionForm(GovukForm):
         cleaned["body"] = body
         if body and not heading:
             self.add_error("heading", "Enter a heading for this section, or delete its text")
+        breach = rules.text_length(body, field="body", name="the text", limit=SECTION_LIMIT)
+        if breach is not None:
+            name = f"the text of {heading}" if heading else "the text"
+            self.add_error("body", rules.text_length_message(name, SECTION_LIMIT))
         return cleaned
 
 

@@ -389,6 +389,8 @@ def _label(model: type[models.Model], name: str) -> str:
 
 def _shown(model_field: models.Field[Any, Any], value: Any, names: dict[Any, str]) -> str:
     """A stored value as a person reads it."""
+    if value is None and isinstance(model_field, models.BooleanField):
+        return "Not answered"  # a yes-or-no question left blank: not "No"
     if value is None or value == "":
         return "Not given"
     if model_field.choices:

@@ -6,6 +6,7 @@ Partner keys and project members: the returns themselves, with each answer keyed
 question code; partner keys see submitted returns only.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,9 +25,11 @@ from mash_survey.api_filters import authority_code_q, region_q
 from mash_survey.api_renderers import CSVColumnsInFieldOrder
 from mash_survey.audience import audience_of
 from mash_survey.disclosure import Hidden, is_small, min_areas
+from mash_survey.rules import EARLIEST_DATE
 
 from . import queries
-from .models import Choice, Question, Response, ResponseStatus, Survey
+from .models import Choice, Question, QuestionKind, Response, ResponseStatus, Survey
+from .values import latest_date
 
 JSON_ONLY = [JSONRenderer, BrowsableAPIRenderer]
 
@@ -78,9 +81,72 @@ class QuestionSerializer(serializers.ModelSerializer):
         help_text="The allowed answers of a closed question, in order (Yes, No for yes/no).",
     )
 
+    # The answer's rules, as the form and the import check them (`values.answer_breaches`).
+    min_value = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        coerce_to_string=False,
+        read_only=True,
+        allow_null=True,
+        help_text="Number questions: the lowest answer allowed (null for no limit).",
+    )
+    min_exclusive = serializers.BooleanField(
+        read_only=True, help_text="Number questions: the answer must be more than min_value."
+    )
+    max_value = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        coerce_to_string=False,
+        read_only=True,
+        allow_null=True,
+        help_text="Number questions: the highest answer allowed (null for no limit).",
+    )
+    unit = serializers.CharField(
+        read_only=True, help_text="Number questions: what the number counts, if given."
+    )
+    earliest_date = serializers.SerializerMethodField(
+        help_text="Date questions: the earliest date allowed (null for other questions)."
+    )
+    latest_date = serializers.SerializerMethodField(
+        help_text="Date questions: the latest date allowed, the survey's closing date unless "
+        "the date may be a plan (null for other questions)."
+    )
+    max_length = serializers.SerializerMethodField(
+        help_text="Free-text questions: the most characters an answer may have (null for "
+        "other questions)."
+    )
+
     class Meta:
         model = Question
-        fields = ["code", "text", "hint", "kind", "required", "order", "section", "choices"]
+        fields = [
+            "code",
+            "text",
+            "hint",
+            "kind",
+            "required",
+            "order",
+            "section",
+            "choices",
+            "min_value",
+            "min_exclusive",
+            "max_value",
+            "unit",
+            "earliest_date",
+            "latest_date",
+            "max_length",
+        ]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_earliest_date(self, question: Question) -> dt.date | None:
+        return EARLIEST_DATE if question.kind == QuestionKind.DATE else None
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_latest_date(self, question: Question) -> dt.date | None:
+        return latest_date(question)[0] if question.kind == QuestionKind.DATE else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_max_length(self, question: Question) -> int | None:
+        return question.text_limit if question.kind == QuestionKind.FREE_TEXT else None
 
 
 # ----- Statistics (public aggregates) --------------------------------------

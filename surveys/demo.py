@@ -7,6 +7,7 @@ Generated deterministically (the same every time) and loaded through the real im
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -39,6 +40,12 @@ MODELS = [
 ]
 
 
+#: The limits of the demo's numbers: hours more than 0 and at most a year; contacts from 0 to
+#: 100,000 a month (the largest areas receive a few thousand).
+HOURS = (Decimal(0), Decimal(8760))
+CONTACTS = (Decimal(0), Decimal(100000))
+
+
 @dataclass(frozen=True)
 class DemoQuestion:
     code: str
@@ -48,6 +55,21 @@ class DemoQuestion:
     required: bool = True
     hint: str = ""
     section: str = ""
+    # The answer's rules (see Question): a number's limits and unit, a date that may be a plan.
+    min_value: Decimal | None = None
+    min_exclusive: bool = False
+    max_value: Decimal | None = None
+    unit: str = ""
+    allows_planned_dates: bool = False
+
+    def rules(self) -> dict[str, object]:
+        return {
+            "min_value": self.min_value,
+            "min_exclusive": self.min_exclusive,
+            "max_value": self.max_value,
+            "unit": self.unit,
+            "allows_planned_dates": self.allows_planned_dates,
+        }
 
 
 QUESTIONS = [
@@ -77,6 +99,7 @@ QUESTIONS = [
         QuestionKind.DATE,
         required=False,
         hint="For example, 1 10 2012. Leave blank if no date has been set.",
+        allows_planned_dates=True,
     ),
     DemoQuestion(
         "Q5",
@@ -129,6 +152,10 @@ QUESTIONS = [
         QuestionKind.NUMBER,
         required=False,
         hint="Leave blank if there is no red rating.",
+        min_value=HOURS[0],
+        min_exclusive=True,
+        max_value=HOURS[1],
+        unit="hours",
     ),
     DemoQuestion(
         "Q12",
@@ -136,6 +163,9 @@ QUESTIONS = [
         QuestionKind.NUMBER,
         required=False,
         hint="An aggregate figure only.",
+        min_value=CONTACTS[0],
+        max_value=CONTACTS[1],
+        unit="contacts a month",
     ),
     DemoQuestion(
         "Q13",
@@ -291,6 +321,21 @@ def demo_returns_csv(survey: Survey) -> bytes:
     return write_csv(rows)
 
 
+def demo_rules_set(survey: Survey) -> None:
+    """Give a demo survey loaded before its questions had rules the demo's rules (the
+    questions' other fields are left as they are)."""
+    kinds = {item.code: item for item in QUESTIONS}
+    for question in survey.questions.all():
+        item = kinds.get(question.code)
+        if item is None or item.kind != question.kind:
+            continue
+        wanted = item.rules()
+        if any(getattr(question, name) != value for name, value in wanted.items()):
+            for name, value in wanted.items():
+                setattr(question, name, value)
+            question.save(update_fields=list(wanted))
+
+
 @transaction.atomic
 def demo_survey_load() -> Survey:
     """Create the illustrative survey and import its returns (no change when already loaded)."""
@@ -320,6 +365,7 @@ def demo_survey_load() -> Survey:
                 required=item.required,
                 order=order,
                 section=item.section,
+                **item.rules(),
             )
             values = ("Yes", "No") if item.kind == QuestionKind.YES_NO else item.choices
             Choice.objects.bulk_create(
@@ -327,6 +373,8 @@ def demo_survey_load() -> Survey:
             )
         # bulk_create sends no signals: the questions are indexed again with their choices.
         search.index_all(survey.questions.all())
+    else:
+        demo_rules_set(survey)
     if not survey.responses.exists():
         survey_import_apply(
             survey=survey,

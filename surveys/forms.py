@@ -102,7 +102,9 @@ def _field(question: Question) -> forms.Field:
         return GovukDateField(
             name="The date", real_date_message=REAL_DATE, four_digit_year=False, **common
         )
-    return forms.CharField(widget=forms.Textarea, **common)
+    # crispy-forms-gds 2.0 adds the character count's "-info" to aria-describedby, which it
+    # only sets itself when the field has a hint: start it empty for questions without one.
+    return forms.CharField(widget=forms.Textarea(attrs={"aria-describedby": ""}), **common)
 
 
 def _layout(question: Question) -> Field:
@@ -117,7 +119,9 @@ def _layout(question: Question) -> Field:
         return Field.text(name, label_size=Size.SMALL, field_width=Fixed.TEN)
     if kind == QuestionKind.DATE:
         return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
-    return Field.textarea(name, label_size=Size.SMALL, rows=5)
+    # The GOV.UK character count: the limit shows under the box (counted down with
+    # JavaScript); parse_answer refuses a longer answer either way.
+    return Field.textarea(name, label_size=Size.SMALL, rows=5, max_characters=question.text_limit)
 
 
 def anchor(question: Question) -> str:

@@ -45,6 +45,9 @@ class QuestionKind(models.TextChoices):
     FREE_TEXT = "free_text", "Free text"
 
 
+#: The most characters a free-text answer may have when its question sets no limit.
+DEFAULT_ANSWER_LENGTH = 5000
+
 CLOSED_KINDS = (QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 
 
@@ -59,6 +62,49 @@ class Question(models.Model):
     section = models.CharField(
         max_length=200, blank=True, help_text="A heading shown above this question."
     )
+    # ----- Rules on the answer (`values.answer_breaches`) -----
+    min_value = models.DecimalField(
+        "lowest answer",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Number questions: the lowest number allowed. Blank for no limit.",
+    )
+    min_exclusive = models.BooleanField(
+        "the answer must be more than the lowest",
+        default=False,
+        help_text="Number questions: the answer must be more than the lowest, not equal to it "
+        "(hours: more than 0).",
+    )
+    max_value = models.DecimalField(
+        "highest answer",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Number questions: the highest number allowed. Blank for no limit.",
+    )
+    unit = models.CharField(
+        "what the number counts",
+        max_length=100,
+        blank=True,
+        help_text="Number questions, for messages, in the plural: 'contacts a month' gives "
+        "'Enter a number of contacts a month of 0 or more'.",
+    )
+    allows_planned_dates = models.BooleanField(
+        "the date may be a plan",
+        default=False,
+        help_text="Date questions: the answer may be after the survey's closing date (a date "
+        "something is planned for). Otherwise it must be on or before the closing date.",
+    )
+    max_length = models.PositiveIntegerField(
+        "longest answer",
+        null=True,
+        blank=True,
+        help_text="Free-text questions: the most characters an answer may have. Blank for the "
+        "usual 5,000.",
+    )
 
     class Meta:
         ordering = ["survey", "order"]
@@ -71,10 +117,49 @@ class Question(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=QuestionKind.values), name="question_kind_is_known"
             ),
+            models.CheckConstraint(
+                condition=Q(kind=QuestionKind.NUMBER)
+                | Q(min_value__isnull=True, max_value__isnull=True, min_exclusive=False),
+                name="question_number_limits_only_on_numbers",
+                violation_error_message="Only a number question has a lowest or highest "
+                "answer: clear them, or make it a number question.",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lt=F("max_value"))
+                | Q(min_value=F("max_value"), min_exclusive=False),
+                name="question_lowest_below_highest",
+                violation_error_message="Make the lowest answer less than the highest.",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_exclusive=False) | Q(min_value__isnull=False),
+                name="question_more_than_needs_lowest",
+                violation_error_message="Enter the lowest answer that answers must be more "
+                "than, or untick it.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=QuestionKind.DATE) | Q(allows_planned_dates=False),
+                name="question_planned_only_on_dates",
+                violation_error_message="Only a date question's answer can be a plan: untick "
+                "it, or make it a date question.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_length__isnull=True)
+                | Q(kind=QuestionKind.FREE_TEXT, max_length__gte=1),
+                name="question_length_only_on_free_text",
+                violation_error_message="Only a free-text question has a longest answer, of "
+                "1 character or more: clear it, or make it a free-text question.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code}. {self.text}"
+
+    @property
+    def text_limit(self) -> int:
+        """The most characters a free-text answer may have."""
+        return self.max_length or DEFAULT_ANSWER_LENGTH
 
     @property
     def is_closed(self) -> bool:

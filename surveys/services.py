@@ -8,7 +8,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from areas.models import LocalAuthority
-from mash_survey import history
+from mash_survey import history, rules
 from mash_survey.errors import ServiceError, StaleEditError
 
 from .models import (
@@ -22,7 +22,7 @@ from .models import (
     Survey,
     VisitSelection,
 )
-from .values import AnswerValue
+from .values import AnswerValue, answer_breaches
 
 
 class ResponseError(ServiceError):
@@ -41,6 +41,14 @@ class IncompleteResponseError(ResponseError):
             "Answer every required question before submitting: "
             + ", ".join(q.code for q in missing)
         )
+
+
+class AnswerRuleError(ResponseError):
+    """An answer breaks its question's rules (the form and the import check them first)."""
+
+    def __init__(self, question: Question, message: str) -> None:
+        self.question = question
+        super().__init__(f"{question.code}: {message}")
 
 
 def _choices_by_question(questions: list[Question]) -> dict[int, dict[str, Choice]]:
@@ -83,6 +91,8 @@ def write_answers(
                 continue
         elif value.is_empty:
             continue
+        for breach in rules.errors(answer_breaches(question, value)):
+            raise AnswerRuleError(question, breach.message)
         changed = True
         if value.is_empty:
             assert answer is not None

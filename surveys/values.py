@@ -1,7 +1,9 @@
 """Reading an answer from what a person typed or a file held, and checking it against its question.
 
-One place for the rules, used by the entry form, the import and the API, so the same value is
-accepted (or refused with the same message) wherever it comes from.
+One place for the rules, used by the entry form, the import and the service that saves answers,
+so the same value is accepted (or refused with the same message) wherever it comes from.
+`parse_answer` reads the format; `answer_breaches` checks a typed answer against its question's
+rules (its range, its dates, its length) and can run over stored answers as well.
 """
 
 import datetime as dt
@@ -9,7 +11,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from mash_survey import rules
 from mash_survey.clean_input import CONTROL
+from mash_survey.rules import Breach
 
 from .models import Question, QuestionKind
 
@@ -73,11 +77,13 @@ def allowed_values(question: Question, choice_values: list[str]) -> str:
         return "One of: " + " | ".join(choice_values)
     if kind == QuestionKind.MULTIPLE_CHOICE:
         return f"One or more, separated by '{MULTIPLE_SEPARATOR}': " + " | ".join(choice_values)
+    limits = rule_hint(question)
     if kind == QuestionKind.NUMBER:
-        return "A whole or decimal number, such as 120 or 2.5"
+        number = "A whole or decimal number, such as 120 or 2.5"
+        return f"{number}; {limits}" if limits else number
     if kind == QuestionKind.DATE:
-        return "A date as YYYY-MM-DD, such as 2012-10-01"
-    return "Any text"
+        return f"A date as YYYY-MM-DD, such as 2012-10-01, {limits}"
+    return f"Any text, {limits}"
 
 
 def _match_choice(raw: str, choice_values: list[str]) -> str | None:
@@ -159,7 +165,7 @@ def parse_answer(
             raise AnswerError(f"{question.code}: enter a number smaller than 1,000,000,000,000")
         if number != number.quantize(Decimal("0.01")):
             raise AnswerError(f"{question.code}: enter a number with at most 2 decimal places")
-        return AnswerValue(number=number)
+        return _checked(question, AnswerValue(number=number))
 
     if kind == QuestionKind.DATE:
         for fmt in _DATE_FORMATS:
@@ -167,12 +173,83 @@ def parse_answer(
                 parsed = dt.datetime.strptime(value, fmt).date()
             except ValueError:
                 continue
-            if not 1990 <= parsed.year <= 2100:
-                raise AnswerError(f"{question.code}: the year must be between 1990 and 2100")
-            return AnswerValue(date=parsed)
+            return _checked(question, AnswerValue(date=parsed))
         raise AnswerError(
             f"{question.code}: '{excerpt(value)}' is not a date; enter it as YYYY-MM-DD, "
             "such as 2012-10-01"
         )
 
-    return AnswerValue(text=value)
+    return _checked(question, AnswerValue(text=value))
+
+
+def _checked(question: Question, value: AnswerValue) -> AnswerValue:
+    """The value, or AnswerError with the first rule it breaks."""
+    for breach in rules.errors(answer_breaches(question, value)):
+        raise AnswerError(f"{question.code}: {breach.message}")
+    return value
+
+
+#: How long after the survey closes a planned date may be.
+PLANNED_YEARS = 10
+
+
+def latest_date(question: Question) -> tuple[dt.date, str]:
+    """The latest date a date question accepts, and what it is (for the message)."""
+    closes_on = question.survey.closes_on
+    if question.allows_planned_dates:
+        return dt.date(closes_on.year + PLANNED_YEARS, 12, 31), ""
+    return closes_on, "when the survey closed"
+
+
+def answer_breaches(question: Question, value: AnswerValue) -> list[Breach]:
+    """The rules of its question that a typed answer breaks (none for no answer).
+
+    Run by `parse_answer` (so the form and the import refuse the same values with the same
+    message), by the service before it writes an answer, and over stored answers. Each
+    breach names the question's code as its field.
+    """
+    code = question.code
+    kind = question.kind
+    if kind == QuestionKind.NUMBER:
+        return rules.found(
+            rules.number_range(
+                value.number,
+                field=code,
+                noun=question.unit,
+                minimum=question.min_value,
+                maximum=question.max_value,
+                above_minimum=question.min_exclusive,
+            )
+        )
+    if kind == QuestionKind.DATE:
+        latest, latest_is = latest_date(question)
+        return rules.found(
+            rules.date_range(
+                value.date, field=code, noun="a date", latest=latest, latest_is=latest_is
+            )
+        )
+    if kind == QuestionKind.FREE_TEXT:
+        return rules.found(
+            rules.text_length(value.text, field=code, name="the answer", limit=question.text_limit)
+        )
+    return []
+
+
+def rule_hint(question: Question) -> str:
+    """What the question's rules allow, as the import template and the API describe them."""
+    kind = question.kind
+    if kind == QuestionKind.NUMBER and (
+        question.min_value is not None or question.max_value is not None
+    ):
+        return rules.number_range_message(
+            question.unit,
+            question.min_value,
+            question.max_value,
+            above_minimum=question.min_exclusive,
+        ).removeprefix("Enter ")
+    if kind == QuestionKind.DATE:
+        latest, _ = latest_date(question)
+        return f"between {rules.in_words(rules.EARLIEST_DATE)} and {rules.in_words(latest)}"
+    if kind == QuestionKind.FREE_TEXT:
+        return f"up to {question.text_limit:,} characters"
+    return ""

@@ -24,6 +24,7 @@ from mash_survey.forms import GovukDateField, GovukForm, VersionField
 from mash_survey.history import DiffLine, line_diff
 from mash_survey.roles import ROLE_GROUPS
 
+from . import rules
 from .models import DetailedFeedback, Involvement, ModelSeen, Visit
 from .services import Staffing
 
@@ -37,6 +38,7 @@ NO_IDENTIFIERS = (
 )
 YES_NO = [("yes", "Yes"), ("no", "No")]
 NOT_GIVEN = "Not given"
+NOT_ANSWERED = "Not answered"
 NOT_KNOWN = "Not known"
 
 
@@ -54,8 +56,16 @@ def fieldwork_warning(date: dt.date | None) -> str:
     )
 
 
-def _yes_no(value: bool) -> str:
+def _yes_no(value: bool | None) -> str:
+    """A saved yes-or-no answer as its radio's value ("" when not answered)."""
+    if value is None:
+        return ""
     return "yes" if value else "no"
+
+
+def _from_yes_no(value: str) -> bool | None:
+    """A yes-or-no radio's value as it is saved: True, False, or None when not answered."""
+    return {"yes": True, "no": False}.get(value)
 
 
 def _normalise(text: str) -> str:
@@ -350,7 +360,9 @@ class VisitForm(RecordForm):
             ),
             HTML('<h2 class="govuk-heading-m govuk-!-margin-top-8">Team and notes</h2>'),
             Field.checkboxes("visiting_team", legend_size=Size.SMALL, small=True),
-            Field.textarea("notes", label_size=Size.SMALL, rows=15),
+            Field.textarea(
+                "notes", label_size=Size.SMALL, rows=15, max_characters=rules.NOTES_LIMIT
+            ),
         )
 
     def _shown_region(self, visit: Visit | None, region: Region | None) -> Region | None:
@@ -362,7 +374,10 @@ class VisitForm(RecordForm):
         return region
 
     def clean_notes(self) -> str:
-        return _normalise(self.cleaned_data.get("notes", ""))
+        notes = _normalise(self.cleaned_data.get("notes", ""))
+        for breach in rules.visit_breaches({"notes": notes}):
+            raise forms.ValidationError(breach.message)
+        return notes
 
     def notes_text(self) -> str:
         """The notes as typed, valid or not (for the preview)."""
@@ -429,7 +444,8 @@ FEEDBACK_TEXTS = (
     ("lessons", "Lessons and next steps", "Advice to other areas, and the area's plans."),
 )
 RATING_HOURS = ("red", "amber", "green", "blue")
-#: The yes-or-no questions (radios "yes" and "no"; unanswered saves as no).
+#: The yes-or-no questions (radios "yes" and "no", none selected until answered; saved as
+#: True, False or None for not answered).
 YES_NO_FIELDS = ("uses_blue_rating", "has_governance_board", "isa_signed")
 
 
@@ -442,14 +458,14 @@ def _colocated_field(agency_type: str) -> str:
 
 
 def _count(label: str, *, example: str, **kwargs: Any) -> forms.IntegerField:
+    """A whole number; its range is a rule of the feedback (`rules.NUMBERS`), checked in
+    clean() with the message the service gives."""
     return forms.IntegerField(
         label=label,
         required=False,
-        min_value=0,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "invalid": f"Enter {label.lower()} as a whole number, such as {example}",
-            "min_value": f"{label} must be 0 or more",
         },
         **kwargs,
     )
@@ -463,6 +479,14 @@ def _yes_no_field(label: str, **kwargs: Any) -> forms.ChoiceField:
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Select yes or no"},
         **kwargs,
+    )
+
+
+def _counted_textarea(name: str, *, rows: int) -> Field:
+    """A free text with the GOV.UK character count (its limit shown under the box, counted
+    down with JavaScript); the limit is a rule (rules.TEXTS), checked on the server too."""
+    return Field.textarea(
+        name, label_size=Size.SMALL, rows=rows, max_characters=rules.TEXT_LIMITS[name]
     )
 
 
@@ -500,13 +524,11 @@ class FeedbackForm(RecordForm):
     green_hours = _count("Green: hours", example="72")
     blue_hours = _count("Blue: hours", example="120", help_text="Only if the area uses BRAG.")
     has_governance_board = _yes_no_field("Is there a governance board?")
-    board_chair = forms.CharField(
+    board_chair = forms.CharField(  # its length is a rule (rules.TEXTS), checked in clean()
         label="Who chairs the board?",
         required=False,
-        max_length=200,
         help_text="Their role, not their name: for example, assistant director of children's "
-        "services.",
-        error_messages={"max_length": "The chair's role must be 200 characters or fewer"},
+        "services. Leave it blank if there is no board.",
     )
     isa_signed = _yes_no_field("Has an information sharing agreement been signed?")
     isa_signed_on = GovukDateField(
@@ -532,11 +554,15 @@ class FeedbackForm(RecordForm):
         "isa_signatories": "Agencies that signed",
     }
 
-    def __init__(self, data: Any = None, *, feedback: DetailedFeedback | None = None) -> None:
+    def __init__(
+        self, data: Any = None, *, visit: Visit, feedback: DetailedFeedback | None = None
+    ) -> None:
+        """The feedback of `visit` (`feedback`, or None before its first save)."""
         initial: dict[str, Any] = {"version": feedback.version if feedback else 0}
         if feedback is not None:
             initial.update(saved_feedback_values(feedback, for_form=True))
         super().__init__(data, initial=initial)
+        self.visit = visit
         self.feedback = feedback
         for name, label, hint in FEEDBACK_TEXTS:
             self.fields[name] = forms.CharField(
@@ -597,7 +623,7 @@ class FeedbackForm(RecordForm):
             ),
             Field.radios("isa_signed", legend_size=Size.SMALL, small=True),
             Field("isa_signed_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
-            Field.textarea("isa_signatories", label_size=Size.SMALL, rows=3),
+            _counted_textarea("isa_signatories", rows=3),
             HTML(
                 '<h2 class="govuk-heading-m govuk-!-margin-top-8">Staff by agency</h2>'
                 '<p class="govuk-body">Full-time equivalent staff each kind of agency has in '
@@ -608,7 +634,7 @@ class FeedbackForm(RecordForm):
                 '<h2 class="govuk-heading-m govuk-!-margin-top-8">What the area told us</h2>'
                 f'<p class="govuk-body">{NO_IDENTIFIERS}</p>'
             ),
-            *(Field.textarea(name, label_size=Size.SMALL, rows=5) for name, _, _ in FEEDBACK_TEXTS),
+            *(_counted_textarea(name, rows=5) for name, _, _ in FEEDBACK_TEXTS),
         )
 
     def clean(self) -> dict[str, Any]:
@@ -616,10 +642,13 @@ class FeedbackForm(RecordForm):
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.Textarea) and isinstance(cleaned.get(name), str):
                 cleaned[name] = _normalise(cleaned[name])
-        if cleaned.get("blue_hours") is not None and cleaned.get("uses_blue_rating") != "yes":
-            self.add_error(
-                "blue_hours", "Select BRAG if the area uses a blue rating, or delete the blue hours"
-            )
+        # The feedback's rules, as the service checks them: each error at its field (unless
+        # the field already has one). Warnings are shown once the feedback is saved.
+        values = self._rule_values(cleaned)
+        for breach in rules.feedback_breaches(values, visit_date=self.visit.visit_date):
+            name = breach.fields[0]
+            if breach.blocks and name not in self.errors:
+                self.add_error(name, breach.message)
         for agency_type, agency_label in AgencyType.choices:
             staff, colocated = _staff_field(agency_type), _colocated_field(agency_type)
             if cleaned.get(colocated) and staff not in self.errors and cleaned.get(staff) is None:
@@ -629,11 +658,22 @@ class FeedbackForm(RecordForm):
                 )
         return cleaned
 
-    def values(self) -> dict[str, Any]:
-        values = super().values()
+    def _rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        """What was entered, shaped as the model's fields for `rules.feedback_breaches`
+        (fields with their own problem left out)."""
+        values = {
+            name: cleaned.get(name)
+            for name in self.fields
+            if name != "version" and not name.startswith(("staff_", "colocated_"))
+        }
         for name in YES_NO_FIELDS:
-            values[name] = values[name] or "no"  # what an unanswered question saves
+            values[name] = _from_yes_no(str(values.get(name) or ""))
         return values
+
+    def shown(self, name: str, value: Any) -> str:
+        if name in YES_NO_FIELDS and not value:
+            return NOT_ANSWERED
+        return super().shown(name, value)
 
     def content(self) -> dict[str, Any]:
         """The keyword arguments of feedback_save (after is_valid)."""
@@ -646,7 +686,7 @@ class FeedbackForm(RecordForm):
             and name not in YES_NO_FIELDS
         }
         for name in YES_NO_FIELDS:
-            content[name] = data[name] == "yes"
+            content[name] = _from_yes_no(data[name])
         content["staffing"] = {
             value: Staffing(data[_staff_field(value)], bool(data[_colocated_field(value)]))
             for value in AgencyType.values

@@ -167,16 +167,17 @@ class DetailedFeedback(Reviewed):
     established_on = models.DateField("when the arrangement started", null=True, blank=True)
     monthly_contacts = models.PositiveIntegerField(null=True, blank=True)
     monthly_referrals = models.PositiveIntegerField(null=True, blank=True)
-    uses_blue_rating = models.BooleanField("uses a blue (BRAG) rating", default=False)
+    # The yes-or-no answers are null until answered: "Not answered" is not "No".
+    uses_blue_rating = models.BooleanField("uses a blue (BRAG) rating", null=True, blank=True)
     red_hours = models.PositiveIntegerField("red: hours to complete checks", null=True, blank=True)
     amber_hours = models.PositiveIntegerField("amber: hours", null=True, blank=True)
     green_hours = models.PositiveIntegerField("green: hours", null=True, blank=True)
     blue_hours = models.PositiveIntegerField("blue: hours", null=True, blank=True)
-    has_governance_board = models.BooleanField(default=False)
+    has_governance_board = models.BooleanField(null=True, blank=True)
     board_chair = models.CharField(
         max_length=200, blank=True, help_text="The chair's role, not their name."
     )
-    isa_signed = models.BooleanField("information sharing agreement signed", default=False)
+    isa_signed = models.BooleanField("information sharing agreement signed", null=True, blank=True)
     isa_signed_on = models.DateField(null=True, blank=True)
     isa_signatories = models.TextField(blank=True, help_text="Which agencies signed (roles).")
     shared_it = models.TextField("shared IT or case system", blank=True)
@@ -193,8 +194,11 @@ class DetailedFeedback(Reviewed):
             models.CheckConstraint(
                 condition=Q(status__in=ReviewStatus.values), name="feedback_status_is_known"
             ),
+            # uses_blue_rating is spelt out as not null: SQL lets a check through when
+            # it is unknown.
             models.CheckConstraint(
-                condition=Q(uses_blue_rating=True) | Q(blue_hours__isnull=True),
+                condition=Q(uses_blue_rating__isnull=False, uses_blue_rating=True)
+                | Q(blue_hours__isnull=True),
                 name="feedback_blue_hours_only_with_brag",
             ),
             models.CheckConstraint(

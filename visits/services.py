@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from areas.models import AgencyType, LocalAuthority, Region
 from mash_survey import history, identifiers, publishing
+from mash_survey import rules as _rules
 from mash_survey.errors import ServiceError
 from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
 
+from . import rules
 from .models import (
     AgencyInvolvement,
     DetailedFeedback,
@@ -144,8 +146,10 @@ def _ensure_editable(record: Reviewed) -> None:
 
 
 def _check_visit(
-    region: Region, local_authorities: list[LocalAuthority], agencies: Mapping[str, str]
+    region: Region, local_authorities: list[LocalAuthority], agencies: Mapping[str, str], notes: str
 ) -> None:
+    for breach in _rules.errors(rules.visit_breaches({"notes": notes})):
+        raise RecordContentError(breach.message)
     if not local_authorities:
         raise RecordContentError("Select at least one local authority visited")
     if any(authority.region_id != region.pk for authority in local_authorities):
@@ -221,7 +225,7 @@ def visit_create(
     """A new draft visit. `agencies` maps an agency type to how it took part (an
     `Involvement`); agencies left out are not recorded."""
     authorities, team, involvements = list(local_authorities), list(visiting_team), agencies or {}
-    _check_visit(region, authorities, involvements)
+    _check_visit(region, authorities, involvements, notes)
     visit = Visit(
         visit_date=visit_date, region=region, model_seen=model_seen, notes=notes, created_by=user
     )
@@ -255,7 +259,7 @@ def visit_update(
     returned until it is submitted again. Refused (StaleEditError) if someone saved it since,
     so nobody's changes are overwritten; unchanged content writes nothing."""
     authorities, team = list(local_authorities), list(visiting_team)
-    _check_visit(region, authorities, agencies)
+    _check_visit(region, authorities, agencies, notes)
     visit = history.lock(visit)
     _ensure_editable(visit)
     history.ensure_seen(visit, seen_version)
@@ -293,12 +297,12 @@ class Staffing:
 
 
 def _check_feedback(
-    *, uses_blue_rating: bool, blue_hours: int | None, staffing: Mapping[str, Staffing]
+    *, visit: Visit, values: Mapping[str, Any], staffing: Mapping[str, Staffing]
 ) -> None:
-    if blue_hours is not None and not uses_blue_rating:
-        raise RecordContentError(
-            "Select BRAG if the area uses a blue rating, or delete the blue hours"
-        )
+    """Refuse values that break a rule of the feedback (`rules.feedback_breaches`: the form
+    shows the same messages at their fields); warnings do not stop the save."""
+    for breach in _rules.errors(rules.feedback_breaches(values, visit_date=visit.visit_date)):
+        raise RecordContentError(breach.message)
     for agency_type, line in staffing.items():
         if agency_type not in AgencyType.values:
             raise RecordContentError(f"Unknown agency type {agency_type!r}")
@@ -341,14 +345,14 @@ def feedback_save(
     established_on: dt.date | None = None,
     monthly_contacts: int | None = None,
     monthly_referrals: int | None = None,
-    uses_blue_rating: bool = False,
+    uses_blue_rating: bool | None = None,
     red_hours: int | None = None,
     amber_hours: int | None = None,
     green_hours: int | None = None,
     blue_hours: int | None = None,
-    has_governance_board: bool = False,
+    has_governance_board: bool | None = None,
     board_chair: str = "",
-    isa_signed: bool = False,
+    isa_signed: bool | None = None,
     isa_signed_on: dt.date | None = None,
     isa_signatories: str = "",
     shared_it: str = "",
@@ -363,9 +367,9 @@ def feedback_save(
     """Save the visit's detailed feedback, creating it on the first save (from version 0).
     As with visits: only a draft or returned record changes, and an edit from an old version
     is refused (StaleEditError) rather than overwriting someone's changes. `staffing` maps an
-    agency type to its staff; agencies left out have none recorded."""
+    agency type to its staff; agencies left out have none recorded. A yes-or-no answer is
+    None when not answered. Values that break a rule are refused (RecordContentError)."""
     lines = dict(staffing or {})
-    _check_feedback(uses_blue_rating=uses_blue_rating, blue_hours=blue_hours, staffing=lines)
     values = {
         "established_on": established_on,
         "monthly_contacts": monthly_contacts,
@@ -387,6 +391,7 @@ def feedback_save(
         "costs_and_funding": costs_and_funding,
         "lessons": lessons,
     }
+    _check_feedback(visit=visit, values=values, staffing=lines)
     # The visit's row is the lock: of two first saves, the second waits, then finds the
     # feedback made and is refused as a stale edit.
     Visit.objects.select_for_update().filter(pk=visit.pk).values_list("pk").get()

@@ -96,6 +96,13 @@ def test_a_survey_s_questions_come_in_order_with_their_choices(api_client, surve
         "order": 2,
         "section": "",
         "choices": ["MASH", "Co-located team", "Other"],
+        "min_value": None,
+        "min_exclusive": False,
+        "max_value": None,
+        "unit": "",
+        "earliest_date": None,
+        "latest_date": None,
+        "max_length": None,
     }
     assert questions[0]["choices"] == ["Yes", "No"]
     assert questions[5]["choices"] == []

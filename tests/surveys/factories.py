@@ -40,8 +40,10 @@ def add_question(
     *,
     required: bool = True,
     text: str = "",
+    **rules: object,
 ) -> Question:
-    """A question with its choices (Yes and No for yes/no questions)."""
+    """A question with its choices (Yes and No for yes/no questions); `rules` are its
+    answer's rules (min_value, max_value, unit, allows_planned_dates, max_length…)."""
     order = survey.questions.count() + 1
     question = Question.objects.create(
         survey=survey,
@@ -50,6 +52,7 @@ def add_question(
         kind=kind,
         required=required,
         order=order,
+        **rules,
     )
     values = ("Yes", "No") if kind == QuestionKind.YES_NO else choices
     for i, value in enumerate(values):
@@ -58,8 +61,8 @@ def add_question(
 
 
 def survey_with_every_kind(**kwargs: object) -> Survey:
-    """Q1 yes/no, Q2 single choice, Q3 multiple choice, Q4 number, Q5 date (optional),
-    Q6 free text (optional)."""
+    """Q1 yes/no, Q2 single choice, Q3 multiple choice, Q4 number, Q5 date (optional, may be
+    planned: after the closing date), Q6 free text (optional). No limits on the number."""
     survey: Survey = SurveyFactory.create(**kwargs)
     add_question(survey, "Q1", QuestionKind.YES_NO, text="Does the area have a MASH?")
     add_question(
@@ -77,7 +80,14 @@ def survey_with_every_kind(**kwargs: object) -> Survey:
         text="Which agencies are co-located?",
     )
     add_question(survey, "Q4", QuestionKind.NUMBER, text="Contacts a month?")
-    add_question(survey, "Q5", QuestionKind.DATE, required=False, text="When did it start?")
+    add_question(
+        survey,
+        "Q5",
+        QuestionKind.DATE,
+        required=False,
+        text="When did it start?",
+        allows_planned_dates=True,
+    )
     add_question(survey, "Q6", QuestionKind.FREE_TEXT, required=False, text="Barriers?")
     return survey
 

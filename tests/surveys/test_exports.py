@@ -67,8 +67,9 @@ def test_the_csv_template_has_the_columns_in_order_and_a_row_of_allowed_values(s
         "One of: MASH | Co-located team | Other (required)",
         "One or more, separated by ';': Police | Health | Education (required)",
         "A whole or decimal number, such as 120 or 2.5 (required)",
-        "A date as YYYY-MM-DD, such as 2012-10-01 (optional)",
-        "Any text (optional)",
+        "A date as YYYY-MM-DD, such as 2012-10-01, between 1 January 1990 and "
+        "31 December 2022 (optional)",
+        "Any text, up to 5,000 characters (optional)",
     ]
 
 

@@ -35,7 +35,9 @@ def test_a_year_outside_the_survey_era_is_refused(db):
         survey=setup.survey, file_name="r.csv", content=csv_file([HEADER, with_date("1/1/1900")])
     )
 
-    assert [p.message for p in plan.problems] == ["the year must be between 1990 and 2100"]
+    assert [p.message for p in plan.problems] == [
+        "Enter a date between 1 January 1990 and 31 December 2022"
+    ]
 
 
 @pytest.mark.parametrize("value", ["2013-04-01", "01/04/2013", "1 April 2013", "1 Apr 2013"])

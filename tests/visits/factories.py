@@ -42,6 +42,7 @@ class DetailedFeedbackFactory(DjangoModelFactory):
     red_hours = 4
     amber_hours = 24
     green_hours = 72
+    uses_blue_rating = False
     has_governance_board = True
     board_chair = "Assistant director of children's services"
     isa_signed = True

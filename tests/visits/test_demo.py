@@ -17,7 +17,9 @@ from mash_survey.errors import ServiceError
 from mash_survey.markdown import markdown_to_text
 from surveys import queries as survey_queries
 from surveys.demo import DEMO_SLUG
-from surveys.models import Survey
+from surveys.models import Answer, Survey
+from surveys.services import stored_value
+from surveys.values import answer_breaches
 from tests.factories import ReviewerFactory
 from visits.demo import demo_visits_load, plan_visits
 from visits.models import (
@@ -28,6 +30,7 @@ from visits.models import (
     ReviewStatus,
     Visit,
 )
+from visits.rules import feedback_record_breaches, visit_record_breaches
 from visits.services import record_approve
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +113,7 @@ def test_17_visits_have_detailed_feedback_with_realistic_figures(demo):
         assert staffing and all(s.staff_fte > 0 for s in staffing)
         assert any(s.co_located for s in staffing)
     assert any(f.uses_blue_rating for f in feedback), "some areas use BRAG"
-    assert sum(f.isa_signed for f in feedback) > len(feedback) / 2
+    assert sum(f.isa_signed is True for f in feedback) > len(feedback) / 2
 
 
 def test_most_records_are_approved_and_some_show_each_step_of_the_workflow(demo):
@@ -218,6 +221,26 @@ def test_the_demo_data_command_loads_the_visits_preferring_areas_willing_to_host
         )
         in_region = set(region.authorities.values_list("gss_code", flat=True))
         assert len(visited & willing) >= min(len(in_region & willing), visits.count()), region
+    # Nothing the demo loads breaks a rule: its survey answers, feedback and notes.
+    assert survey.questions.get(code="Q12").min_value == 0
+    answers = (
+        Answer.objects.filter(response__survey=survey)
+        .select_related("question__survey", "choice")
+        .prefetch_related("choices")
+    )
+    assert [
+        (answer.question.code, breach.message)
+        for answer in answers
+        for breach in answer_breaches(
+            answer.question, stored_value(answer, [c.value for c in answer.choices.all()])
+        )
+    ] == []
+    assert [
+        (record.pk, breach.message)
+        for record in DetailedFeedback.objects.select_related("visit")
+        for breach in feedback_record_breaches(record)
+    ] == []
+    assert [b for v in Visit.objects.all() for b in visit_record_breaches(v)] == []
 
 
 def test_without_the_register_loading_says_to_load_it_first_and_creates_nothing(db):

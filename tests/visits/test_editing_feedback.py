@@ -156,7 +156,15 @@ def test_changing_feedback_replaces_its_staffing_and_writes_a_new_version(areas:
             {"monthly_contacts": "about 1200"},
             [("#id_monthly_contacts", "Enter contacts a month as a whole number, such as 1200")],
         ),
-        ({"red_hours": "-4"}, [("#id_red_hours", "Red: hours must be 0 or more")]),
+        (
+            {"red_hours": "-4"},
+            [
+                (
+                    "#id_red_hours",
+                    "Enter a number of hours for a red rating more than 0 and no more than 8,760",
+                )
+            ],
+        ),
         (
             {"staff_police": "two"},
             [("#id_staff_police", "Enter police staff as a number, such as 2.5")],

@@ -459,7 +459,7 @@ def test_the_feedback_page_shows_its_structured_answers(staff_client: Client) ->
     assert "When it started 1 October 2011" in text
     assert "Contacts a month 1,200" in text
     assert "BRAG rating timescales" in text
-    assert "Red 4 Amber 24 Green 72 Blue Not given" in text
+    assert "Red 4 Amber 24 Green 72 Blue Not answered" in text
     assert "Health No 1.0 Police Yes 4.5 Total 5.5" in text
     assert "Governance board Yes" in text
     assert "Signed Yes, on 1 June 2012" in text

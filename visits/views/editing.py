@@ -28,7 +28,7 @@ from mash_survey.access import FORM, member_required, member_required_or, signed
 from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.markdown import render_markdown
 
-from .. import queries, services
+from .. import queries, rules, services
 from ..forms import (
     FeedbackForm,
     RecordForm,
@@ -71,8 +71,8 @@ class Editing:
     load: Callable[[int], tuple[Visit, Record | None]]
     #: The record as saved now, after someone else's save.
     reload: Callable[[int], Record]
-    #: The form for the record (None before its first save), bound to `data` if given.
-    form: Callable[[Any, Record | None], RecordForm]
+    #: The form for the visit's record (None before its first save), bound to `data` if given.
+    form: Callable[[Any, Visit, Record | None], RecordForm]
     #: The service call that saves the valid form.
     save: Callable[[Visit, User, RecordForm, bool], Record]
     #: The saved record shaped as the form's cleaned data.
@@ -101,7 +101,7 @@ def _saving_with(
     return save
 
 
-def _visit_form(data: Any, record: Record | None) -> RecordForm:
+def _visit_form(data: Any, visit: Visit, record: Record | None) -> RecordForm:
     assert record is None or isinstance(record, Visit)
     return VisitForm(data, visit=record)
 
@@ -138,9 +138,9 @@ VISIT = Editing(
 )
 
 
-def _feedback_form(data: Any, record: Record | None) -> RecordForm:
+def _feedback_form(data: Any, visit: Visit, record: Record | None) -> RecordForm:
     assert record is None or isinstance(record, DetailedFeedback)
-    return FeedbackForm(data, feedback=record)
+    return FeedbackForm(data, visit=visit, feedback=record)
 
 
 def _feedback_values(record: Record) -> dict[str, Any]:
@@ -217,6 +217,10 @@ def _page(
             "unsaved": form.is_bound,
             # Possible identifiers in the text as saved: a warning, the save went through.
             "identifier_hits": identifiers.saved_hits(record),
+            # Figures as saved that look wrong: a warning, the save went through.
+            "rule_warnings": rules.feedback_warnings(
+                record if isinstance(record, DetailedFeedback) else None
+            ),
         },
     )
 
@@ -244,7 +248,7 @@ def _conflict(
     fresh = editing.reload(visit.pk)
     data = request.POST.copy()
     data["version"] = str(fresh.version)
-    merged = editing.form(data, fresh)
+    merged = editing.form(data, fresh if isinstance(fresh, Visit) else visit, fresh)
     merged.is_valid()
     saved = editing.saved_values(fresh)
     return render(
@@ -328,13 +332,13 @@ def _edit(request: HttpRequest, editing: Editing, pk: int) -> HttpResponse:
         if record is not None and not services.is_editable(record):
             messages.info(request, services.read_only_message(record))
             return redirect(record)
-        form = editing.form(None, record)
+        form = editing.form(None, visit, record)
         return _page(
             request, editing, form, visit=visit, record=record, date_warning=form.date_warning()
         )
     # A record submitted since the form was opened is refused by the service, with the
     # person's text still on the page, rather than sent away here.
-    form = editing.form(request.POST, record)
+    form = editing.form(request.POST, visit, record)
     return _post(
         request,
         editing,
@@ -375,7 +379,7 @@ def _autosave(request: HttpRequest, editing: Editing, pk: int) -> JsonResponse:
     else saved first or the record is read-only)."""
     user = signed_in_user(request)
     visit, record = editing.load(pk)
-    form = editing.form(request.POST, record)
+    form = editing.form(request.POST, visit, record)
     if not form.is_valid():
         return _autosave_refusal(_first_problem(form), 400)
     try:

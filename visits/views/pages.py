@@ -14,7 +14,7 @@ from mash_survey.access import SAFE, member_required, signed_in_user
 from mash_survey.markdown import render_markdown
 from mash_survey.roles import is_reviewer
 
-from .. import queries
+from .. import queries, rules
 from ..forms_review import VisitFilterForm
 from ..models import DetailedFeedback, ReviewStatus, Visit
 
@@ -79,6 +79,7 @@ def facts_context(record: Visit | DetailedFeedback) -> dict[str, object]:
     staffing = list(record.staffing.all())
     return {
         "feedback": record,
+        "rule_warnings": rules.feedback_warnings(record),
         "visit": record.visit,
         "staffing": staffing,
         "total_fte": sum((s.staff_fte for s in staffing), start=Decimal(0)),
