@@ -255,7 +255,7 @@ def read_sheet(file_name: str, content: bytes) -> Sheet:
 #: a PDF, images.
 _BINARY_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = re.compile(CONTROL.pattern.encode())  # the same characters, as bytes
 #: More control bytes than this in a file's first 8 KB: it is not text (a stray NUL or two
 #: in a CSV is reported by its row and column instead).
 _BINARY_CONTROL_BYTES = 8
