@@ -379,7 +379,8 @@ def line_diff(old: str, new: str, *, context: int = DIFF_CONTEXT_LINES) -> list[
     return lines
 
 
-def _label(model: type[models.Model], name: str) -> str:
+def field_label(model: type[models.Model], name: str) -> str:
+    """A field's name as pages show it: its history label, or its verbose name."""
     labels: dict[str, str] = getattr(model, "history_labels", {})
     if name in labels:
         return labels[name]
@@ -539,7 +540,7 @@ def record_history(
                     changes.append(
                         FieldChange(
                             name,
-                            _label(model, name),
+                            field_label(model, name),
                             added=sorted(after - before),
                             removed=sorted(before - after),
                         )
@@ -571,7 +572,7 @@ def _field_change(
     model: type[models.Model], name: str, old: Any, new: Any, names: dict[str, dict[Any, str]]
 ) -> FieldChange:
     model_field = model._meta.get_field(name)
-    label = _label(model, name)
+    label = field_label(model, name)
     assert isinstance(model_field, models.Field)
     if isinstance(model_field, models.TextField):
         return FieldChange(name, label, lines=line_diff(old or "", new or ""))

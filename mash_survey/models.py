@@ -1,10 +1,12 @@
-"""The service's own records, kept beside the apps' records: the redaction log and the search
-index."""
+"""The service's own records, kept beside the apps' records: the redaction log, the search
+index, the one-time tokens of create forms and the checked data-quality warnings."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+
+from .history import Audited
 
 
 class Redaction(models.Model):
@@ -91,3 +93,33 @@ class SentForm(models.Model):
 
     def __str__(self) -> str:
         return f"Form {self.token} sent on {self.sent_at:%d %B %Y}"
+
+
+class CheckedWarning(models.Model):
+    """A warning on a record's value marked "checked: correct as recorded" (see
+    `mash_survey.quality`): who checked it, when and why. It holds for the value it was given
+    for: once the value changes the warning is open again. Every mark and every removal is
+    kept in its history."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    rule = models.CharField(max_length=100)
+    field = models.CharField(max_length=100, help_text="The field or question it is about")
+    value = models.TextField(help_text="The value, as shown, when it was checked")
+    reason = models.TextField()
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(default=timezone.now)
+    history = Audited()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "rule", "field"],
+                name="checked_warning_once_per_field",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Checked {self.rule} on {self.field}: {self.value}"

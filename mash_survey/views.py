@@ -11,16 +11,21 @@ from django.views.decorators.http import require_GET
 from areas.models import LocalAuthority, Region
 from mash_survey.disclosure import min_areas
 
+from . import quality
 from .access import FOR_MEMBERS, FOR_REVIEWERS
+from .roles import is_staff_member
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The home page; project members also see the open data-quality problems of each data
+    set (`mash_survey.quality`)."""
     return render(
         request,
         "home.html",
         {
             "region_count": Region.objects.count(),
             "authority_count": LocalAuthority.objects.count(),
+            "quality": quality.summaries() if is_staff_member(request.user) else None,
         },
     )
 

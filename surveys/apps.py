@@ -7,8 +7,12 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from areas.panels import register_area_panel
+        from mash_survey.quality import register_summary
 
+        from .quality import survey_summaries
         from .views.entry import area_returns_panel
 
         # The area page lists the area's returns to project members; areas never imports us.
         register_area_panel(area_returns_panel)
+        # The home page counts open data-quality problems for project members.
+        register_summary(survey_summaries)

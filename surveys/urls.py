@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import entry, imports, selection, stats
+from .views import entry, imports, quality, selection, stats
 
 app_name = "surveys"
 
@@ -20,6 +20,9 @@ urlpatterns = [
         entry.return_redact,
         name="return_redact",
     ),
+    # Project staff: data quality
+    path("<slug:slug>/data-quality/", quality.data_quality, name="data_quality"),
+    path("<slug:slug>/data-quality/check/", quality.data_quality_check, name="data_quality_check"),
     # Project staff: files
     path("<slug:slug>/import/", imports.import_upload, name="import_upload"),
     path("<slug:slug>/import/confirm/", imports.import_confirm, name="import_confirm"),

@@ -7,8 +7,12 @@ class VisitsConfig(AppConfig):
 
     def ready(self) -> None:
         from areas.panels import register_area_panel
+        from mash_survey.quality import register_summary
 
         from .panels import area_visits_panel
+        from .quality import visit_summaries
 
         # The area page lists the area's visits to project members; areas never imports us.
         register_area_panel(area_visits_panel)
+        # The home page counts open data-quality problems for project members.
+        register_summary(visit_summaries)

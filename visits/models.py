@@ -162,6 +162,13 @@ class DetailedFeedback(Reviewed):
     """The structured feedback taken from 17 of the visits."""
 
     record_name = "feedback record"
+    history_labels = {
+        **Reviewed.history_labels,
+        "monthly_contacts": "Contacts a month",
+        "monthly_referrals": "Referrals a month",
+        "isa_signed_on": "Date the information sharing agreement was signed",
+        "isa_signatories": "Agencies that signed the information sharing agreement",
+    }
 
     visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="feedback")
     established_on = models.DateField("when the arrangement started", null=True, blank=True)

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import editing, pages, review
+from .views import editing, pages, quality, review
 
 app_name = "visits"
 
 urlpatterns = [
     path("", pages.visit_list, name="index"),
     path("needs-attention/", pages.needs_attention, name="needs_attention"),
+    path("data-quality/", quality.data_quality, name="data_quality"),
+    path("data-quality/check/", quality.data_quality_check, name="data_quality_check"),
     path("new/", editing.visit_create, name="create"),
     path("<int:pk>/", pages.visit_detail, name="detail"),
     path("<int:pk>/edit/", editing.visit_edit, name="edit"),
