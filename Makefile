@@ -13,13 +13,13 @@ PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/mash_survey
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help prerequisites install run test lint format typecheck check-deploy \
+.PHONY: help prerequisites install static run test lint format typecheck check-deploy \
         test-sqlite test-postgres bench clean
 
 help:
 	@echo "make run     install everything, set up the SQLite database with the register and demo data, serve on http://$(HOST):$(PORT)/"
 	@echo "make test    lint, type check, deploy check, and the whole test suite on SQLite and on PostgreSQL"
-	@echo "Parts: install, lint, format, typecheck, check-deploy, test-sqlite, test-postgres, bench, clean"
+	@echo "Parts: install, static, lint, format, typecheck, check-deploy, test-sqlite, test-postgres, bench, clean"
 
 prerequisites:
 	@PYTHON=$(PYTHON) scripts/check-prerequisites
@@ -38,6 +38,14 @@ node_modules/.installed: package.json package-lock.json | prerequisites
 
 static/build/application.css: static/scss/application.scss node_modules/.installed
 	npm run -s build:css
+
+# The static files as served with DEBUG off (WhiteNoise serves them from var/staticfiles);
+# with DEBUG on, `runserver` serves them from where they are.
+var/staticfiles/staticfiles.json: static/build/application.css $(wildcard static/js/* static/css/*) \
+                                  node_modules/.installed $(VENV)/.installed
+	SECRET_KEY=collectstatic-only $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+static: var/staticfiles/staticfiles.json
 
 install: $(VENV)/.installed node_modules/.installed static/build/application.css
 
