@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from case_studies.models import CaseStudy
-from findings.models import Finding, Theme
+from findings.models import Finding, ReportEdition, Theme
 from mash_survey.once import ALREADY_SENT
 from tests.case_studies.factories import CaseStudyFactory
 from tests.case_studies.test_authoring import _post as case_study_form
@@ -106,3 +106,15 @@ def test_a_new_finding_and_a_new_theme_sent_twice_are_made_once(staff_client: Cl
         assert model._default_manager.count() == before + 1, path
         assert first.status_code == second.status_code == 302, path
         assert first["Location"] == second["Location"], path
+
+
+def test_a_new_edition_sent_twice_is_made_once(staff_client: Client) -> None:
+    token = token_on(staff_client.get("/findings/editions/new/").content.decode())
+    data = {"slug": "early-findings", "summary": "What the visits found.", "once": token}
+
+    first = staff_client.post("/findings/editions/new/", data)
+    second = staff_client.post("/findings/editions/new/", data)
+
+    edition = ReportEdition.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == f"/findings/editions/{edition.slug}/edit/"
