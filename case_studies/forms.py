@@ -266,6 +266,24 @@ class CaseStudyForms:
             ],
         }
 
+    def holds(self, case_study: CaseStudy) -> bool:
+        """Whether the case study as saved holds exactly what this form sent (after
+        is_valid): its fields, its areas, and its key facts and sections in order."""
+        sent = self.content()
+        return (
+            sent["title"] == case_study.title
+            and sent["slug"] == case_study.slug
+            and {a.pk for a in sent["local_authorities"]}
+            == {a.pk for a in case_study.local_authorities.all()}
+            and sent["visit"] == case_study.visit
+            and sent["model"] == case_study.model
+            and sent["summary"] == case_study.summary
+            and sent["key_facts"]
+            == [KeyFactContent(f.label, f.value) for f in case_study.key_facts.all()]
+            and sent["sections"]
+            == [SectionContent(s.heading, s.body) for s in case_study.sections.all()]
+        )
+
 
 # ----- A reviewer's decisions ------------------------------------------------------------
 

@@ -12,6 +12,8 @@ One home for what each app used to do its own way:
   and its sections) rather than by time.
 - `lock`, `claim_version`, `save`, `delete`: the writes a service makes. `save` writes exactly
   one history row however many relations change inside it.
+- `saved_already`: whether an edit refused as stale is the same form sent twice, so its
+  second send is told it is saved rather than shown a conflict about itself.
 - `record_history`: a record's versions shaped for its history page, with line diffs of text.
 """
 
@@ -158,6 +160,24 @@ def ensure_seen(record: Versioned, seen_version: int | None) -> None:
     """Refuse an edit started from another version than the record's (read under lock)."""
     if seen_version is not None and seen_version != record.version:
         raise StaleEditError(stale_message(record))
+
+
+R = TypeVar("R", bound=Versioned)
+
+
+def saved_already(
+    record: R, *, user: User, seen_version: int | None, holds: Callable[[R], bool]
+) -> bool:
+    """Whether an edit is already saved by its own earlier send: the same form sent twice (a
+    double click, a retried request) finds the first send's version instead of the one it
+    was opened at. True when `record` (read afresh) was saved since `seen_version`, its latest
+    version is by `user`, and `holds(record)` says it holds exactly what the form sent; then
+    there is nothing to resolve, and the second send gets the first's result, not a conflict
+    about itself. Someone else's save in between, or different values, is still a conflict."""
+    if seen_version is not None and record.version == seen_version:
+        return False
+    latest = record.history.first()  # type: ignore[attr-defined]  # Audited's manager
+    return getattr(latest, "history_user_id", None) == user.pk and holds(record)
 
 
 @contextmanager

@@ -8,18 +8,25 @@ the first (PostgreSQL waits on the unique index; SQLite on its write lock) and, 
 committed, finds its row and answers with the record it made. If the first fails (a rule
 refused it) its row rolls back with it, so sending the form again after fixing it works.
 A form sent without a token (the API, old pages) creates as before.
+
+Tokens are kept `SENT_FORM_DAYS` days: each send deletes the older ones first (one DELETE,
+outside the record's transaction, so it never holds the record's send up). A form sent
+again after that long makes a new record.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import TypeVar, cast
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from .errors import ServiceError
 from .models import SentForm
@@ -49,6 +56,7 @@ def create_once(request: HttpRequest, *, user: User, create: Callable[[], M]) ->
     token = token_in(request.POST)
     if token is None:
         return create()
+    prune()
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -60,6 +68,12 @@ def create_once(request: HttpRequest, *, user: User, create: Callable[[], M]) ->
         sent.object_id = record.pk
         sent.save(update_fields=["content_type", "object_id"])
         return record
+
+
+def prune() -> None:
+    """Delete the tokens of forms sent more than `SENT_FORM_DAYS` days ago."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.SENT_FORM_DAYS)
+    SentForm.objects.filter(sent_at__lt=cutoff).delete()
 
 
 def _made_by(token: uuid.UUID, *, user: User) -> models.Model:

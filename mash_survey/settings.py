@@ -211,6 +211,12 @@ SIGN_IN_ACCOUNT_COOLOFF_MINUTES = env.int("SIGN_IN_ACCOUNT_COOLOFF_MINUTES", def
 # Partner API keys: every key expires, at most this many days after it is issued.
 API_KEY_MAX_DAYS = env.int("API_KEY_MAX_DAYS", default=365)
 
+# Create forms' one-time tokens (mash_survey/once.py) are kept this many days, then deleted
+# when the next one is written: a form sent again after that makes a new record.
+SENT_FORM_DAYS = env.int("SENT_FORM_DAYS", default=30)
+if SENT_FORM_DAYS < 1:
+    raise ImproperlyConfigured("SENT_FORM_DAYS must be 1 or more")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mash_survey import once, publishing
+from mash_survey import history, once, publishing
 from mash_survey.access import FORM, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.forms import posted_version
@@ -115,18 +115,25 @@ def _post(
         try:
             saved = save()
         except ServiceError as exc:
-            if isinstance(exc, StaleEditError) and case_study is not None:
-                return _conflict(request, exc, slug=case_study.slug)
-            forms.add_error("slug" if "web address" in str(exc) else None, str(exc))
-        else:
-            messages.success(request, message)
-            return redirect("case_studies:edit", slug=saved.slug)
+            if not isinstance(exc, StaleEditError) or case_study is None:
+                forms.add_error("slug" if "web address" in str(exc) else None, str(exc))
+                return _form_page(request, forms, case_study=case_study)
+            fresh = queries.case_study_for_member(case_study.slug)
+            if not history.saved_already(
+                fresh,
+                user=signed_in_user(request),
+                seen_version=forms.main.cleaned_data["version"],
+                holds=forms.holds,
+            ):
+                return _conflict(request, exc, fresh=fresh)
+            saved = fresh  # the same form sent twice: its first send saved it
+        messages.success(request, message)
+        return redirect("case_studies:edit", slug=saved.slug)
     return _form_page(request, forms, case_study=case_study)
 
 
-def _conflict(request: HttpRequest, exc: StaleEditError, *, slug: str) -> HttpResponse:
+def _conflict(request: HttpRequest, exc: StaleEditError, *, fresh: CaseStudy) -> HttpResponse:
     """The form again, with what the person wrote against the version saved now."""
-    fresh = queries.case_study_for_member(slug)
     data = request.POST.copy()
     data["version"] = str(fresh.version)  # saving again keeps what the person wrote
     kept = CaseStudyForms(data, case_study=fresh)

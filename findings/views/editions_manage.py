@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from case_studies.models import CaseStudy, CaseStudyStatus
-from mash_survey import history, publishing
+from mash_survey import history, once, publishing
 from mash_survey.access import FORM, POST, SAFE, member_required, signed_in_user
 from mash_survey.errors import ServiceError
 from mash_survey.forms import posted_version
@@ -64,18 +64,23 @@ def edition_manage(request: HttpRequest) -> HttpResponse:
 
 @member_required(methods=FORM)
 def edition_create(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
     form = EditionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            edition = services.create_draft(
-                user=signed_in_user(request),
-                slug=data["slug"],
-                title=data["title"],
-                summary=data["summary"],
-                introduction=data["introduction"],
-                method=data["method"],
-                caveats=data["caveats"],
+            edition = once.create_once(
+                request,
+                user=user,
+                create=lambda: services.create_draft(
+                    user=user,
+                    slug=data["slug"],
+                    title=data["title"],
+                    summary=data["summary"],
+                    introduction=data["introduction"],
+                    method=data["method"],
+                    caveats=data["caveats"],
+                ),
             )
         except ServiceError as exc:
             form.add_error("slug" if "web address" in str(exc) else None, str(exc))

@@ -8,15 +8,18 @@
   (possible identifiers need a reason and a tick), retires or reopens it.
 """
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from mash_survey import once, publishing, spreadsheets
+from mash_survey import history, once, publishing, spreadsheets
 from mash_survey.access import FORM, POST, SAFE, member_required, reviewer_required, signed_in_user
-from mash_survey.errors import ServiceError
+from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.forms import posted_version
 from mash_survey.identifiers import (
     FoundPage,
@@ -30,13 +33,32 @@ from mash_survey.roles import is_reviewer
 
 from .. import queries, services
 from ..forms_manage import AgreeForm, EvidenceForm, FindingForm, MergeForm, ThemeForm
-from ..models import Finding, FindingStatus, ThemeStatus
+from ..models import Finding, FindingStatus, Theme, ThemeStatus
 from ..sources import STALE_LABELS
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
     """The posted form, even an empty one (so it is checked), or None for a GET."""
     return request.POST if request.method == "POST" else None
+
+
+def _sent_again(
+    exc: ServiceError, record: Theme | Finding, *, user: User, data: dict[str, Any]
+) -> bool:
+    """Whether a save refused as stale is this person's own edit sent twice (a double click):
+    `history.saved_already`, with the record as saved now holding every field of the form.
+    `record` is read afresh."""
+    if not isinstance(exc, StaleEditError):
+        return False
+    record.refresh_from_db()
+    return history.saved_already(
+        record,
+        user=user,
+        seen_version=data["version"],
+        holds=lambda saved: all(
+            getattr(saved, name) == value for name, value in data.items() if name != "version"
+        ),
+    )
 
 
 # ----- The codebook ---------------------------------------------------------------------
@@ -146,10 +168,11 @@ def theme_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 order=data["order"],
             )
         except ServiceError as exc:
-            form.add_error("name" if "theme called" in str(exc) else None, str(exc))
-        else:
-            messages.success(request, f"Your changes to {theme.name} are saved.")
-            return redirect("findings:codebook_theme", slug=theme.slug)
+            if not _sent_again(exc, theme, user=user, data=data):
+                form.add_error("name" if "theme called" in str(exc) else None, str(exc))
+                return _theme_form_page(request, form, theme=theme)
+        messages.success(request, f"Your changes to {theme.name} are saved.")
+        return redirect("findings:codebook_theme", slug=theme.slug)
     return _theme_form_page(request, form, theme=theme)
 
 
@@ -319,10 +342,11 @@ def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 order=data["order"],
             )
         except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Your changes to the finding are saved.")
-            return redirect("findings:finding", pk=finding.pk)
+            if not _sent_again(exc, finding, user=user, data=data):
+                form.add_error(None, str(exc))
+                return _finding_form_page(request, form, finding=finding)
+        messages.success(request, "Your changes to the finding are saved.")
+        return redirect("findings:finding", pk=finding.pk)
     return _finding_form_page(request, form, finding=finding)
 
 

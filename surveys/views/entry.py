@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from areas import queries as area_queries
 from areas.models import LocalAuthority
 from areas.panels import AreaPanel
+from mash_survey import history
 from mash_survey.access import FORM, SAFE, member_required, reviewer_required, signed_in_user
 from mash_survey.errors import StaleEditError
 from mash_survey.forms import seen_version
@@ -230,11 +232,12 @@ def return_edit(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     form = form_for(request.POST, current.values, version)
     differences: list[tuple[Question, str, str, str]] = []
     if form.is_valid():
-        unchanged = current.response is not None and all(
-            form.values[q] == current.values.get(q.pk, AnswerValue()) for q in questions
-        )
+        # The same form sent twice (a double click) finds its answers saved by its first
+        # send: it is told they are saved, as the first was, not that nothing had changed.
+        sent_again = _saved_already(form, current, user=user)
+        unchanged = not sent_again and _holds(form, current)
         try:
-            if not unchanged:
+            if not unchanged and not sent_again:
                 response_save_draft(
                     survey=survey,
                     local_authority=authority,
@@ -243,9 +246,11 @@ def return_edit(request: HttpRequest, slug: str, area: str) -> HttpResponse:
                     seen_version=form.cleaned_data["version"],
                 )
         except StaleEditError as exc:
+            fresh = queries.area_return(survey, authority)
+            if _saved_already(form, fresh, user=user):  # both sends at once
+                return _saved(request, survey, authority, unchanged=False)
             # Keep what the person entered, against the version now saved, so that saving
             # again (after checking the differences) keeps their answers.
-            fresh = queries.area_return(survey, authority)
             data = request.POST.copy()
             fresh_version = fresh.response.version if fresh.response else 0
             data["version"] = str(fresh_version)
@@ -258,19 +263,43 @@ def return_edit(request: HttpRequest, slug: str, area: str) -> HttpResponse:
         except ResponseError as exc:
             form.add_error(None, str(exc))
         else:
-            urls = _return_urls(survey, authority)
-            if "continue" in request.POST:
-                return redirect(urls["check"])
-            if unchanged:
-                messages.success(request, "No answers had changed, so nothing was saved.")
-            else:
-                messages.success(request, f"The return for {authority.name} is saved as a draft.")
-            return redirect(urls["detail"])
+            return _saved(request, survey, authority, unchanged=unchanged)
     return render(
         request,
         "surveys/entry/edit.html",
         _context(current, form=form, differences=differences),
     )
+
+
+def _holds(form: ReturnForm, area_return: queries.AreaReturn) -> bool:
+    """Whether the return as saved has exactly the answers the (valid) form sent."""
+    return area_return.response is not None and all(
+        value == area_return.values.get(q.pk, AnswerValue()) for q, value in form.values.items()
+    )
+
+
+def _saved_already(form: ReturnForm, area_return: queries.AreaReturn, *, user: User) -> bool:
+    """Whether this person's own earlier send of the form saved it (`history.saved_already`)."""
+    return area_return.response is not None and history.saved_already(
+        area_return.response,
+        user=user,
+        seen_version=form.cleaned_data["version"],
+        holds=lambda _: _holds(form, area_return),
+    )
+
+
+def _saved(
+    request: HttpRequest, survey: Survey, authority: LocalAuthority, *, unchanged: bool
+) -> HttpResponse:
+    """On to the check page (Continue) or the return's page, saying what was saved."""
+    urls = _return_urls(survey, authority)
+    if "continue" in request.POST:
+        return redirect(urls["check"])
+    if unchanged:
+        messages.success(request, "No answers had changed, so nothing was saved.")
+    else:
+        messages.success(request, f"The return for {authority.name} is saved as a draft.")
+    return redirect(urls["detail"])
 
 
 @member_required(methods=FORM)

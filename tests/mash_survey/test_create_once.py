@@ -2,13 +2,18 @@
 to the record the first made. A send the service refused made nothing, so the corrected form
 (same token) still creates."""
 
+import datetime as dt
 import re
+import uuid
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from case_studies.models import CaseStudy
-from findings.models import Finding, Theme
+from findings.models import Finding, ReportEdition, Theme
+from mash_survey.models import SentForm
 from mash_survey.once import ALREADY_SENT
 from tests.case_studies.factories import CaseStudyFactory
 from tests.case_studies.test_authoring import _post as case_study_form
@@ -106,3 +111,33 @@ def test_a_new_finding_and_a_new_theme_sent_twice_are_made_once(staff_client: Cl
         assert model._default_manager.count() == before + 1, path
         assert first.status_code == second.status_code == 302, path
         assert first["Location"] == second["Location"], path
+
+
+def test_a_new_edition_sent_twice_is_made_once(staff_client: Client) -> None:
+    token = token_on(staff_client.get("/findings/editions/new/").content.decode())
+    data = {"slug": "early-findings", "summary": "What the visits found.", "once": token}
+
+    first = staff_client.post("/findings/editions/new/", data)
+    second = staff_client.post("/findings/editions/new/", data)
+
+    edition = ReportEdition.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == f"/findings/editions/{edition.slug}/edit/"
+
+
+def test_sending_a_form_deletes_the_tokens_older_than_sent_form_days(
+    staff_client: Client, settings: Settings
+) -> None:
+    settings.SENT_FORM_DAYS = 30
+    user, now = StaffFactory.create(), timezone.now()
+    old = SentForm.objects.create(token=uuid.uuid4(), user=user, sent_at=now - dt.timedelta(31))
+    fresh = SentForm.objects.create(token=uuid.uuid4(), user=user, sent_at=now - dt.timedelta(29))
+    token = token_on(staff_client.get("/case-studies/new/").content.decode())
+
+    staff_client.post(
+        "/case-studies/new/", {**case_study_form(LocalAuthorityFactory.create().pk), "once": token}
+    )
+
+    kept = set(SentForm.objects.values_list("token", flat=True))
+    assert kept == {fresh.token, uuid.UUID(token)}
+    assert old.token not in kept

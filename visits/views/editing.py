@@ -273,20 +273,19 @@ def _conflict(
 
 
 def _saved_already(request: HttpRequest, editing: Editing, form: RecordForm, visit: Visit) -> bool:
-    """Whether a refused save is the same edit sent twice (a double click): the version saved
-    now is this person's and holds exactly what they sent, so there is nothing to resolve."""
-    fresh = editing.reload(visit.pk)
-    saved = editing.saved_values(fresh)
-    return (
-        _last_saved_by_user(fresh) == request.user.pk
-        and not form.differences(saved)
-        and not form.text_differences(saved)
+    """Whether a refused save is the same edit sent twice (a double click): see
+    `history.saved_already`."""
+
+    def holds(fresh: Record) -> bool:
+        saved = editing.saved_values(fresh)
+        return not form.differences(saved) and not form.text_differences(saved)
+
+    return history.saved_already(
+        editing.reload(visit.pk),
+        user=signed_in_user(request),
+        seen_version=form.cleaned_data["version"],
+        holds=holds,
     )
-
-
-def _last_saved_by_user(record: Record) -> int | None:
-    latest = record.history.first()
-    return getattr(latest, "history_user_id", None)
 
 
 def _post(
