@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -18,7 +19,7 @@ from django.urls import reverse
 from case_studies.models import CaseStudy, CaseStudyStatus
 from mash_survey import history, once, publishing
 from mash_survey.access import FORM, POST, SAFE, member_required, signed_in_user
-from mash_survey.errors import ServiceError
+from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.forms import posted_version
 from mash_survey.identifiers import IdentifiersFoundError, identifier_hits, saved_hits
 from mash_survey.roles import is_reviewer
@@ -165,6 +166,41 @@ def _ticked(
     return shown
 
 
+def _sent_again(
+    exc: ServiceError,
+    edition: ReportEdition,
+    *,
+    user: User,
+    data: dict[str, Any],
+    parts: tuple[list[Theme], list[Finding], list[CaseStudy]],
+) -> bool:
+    """Whether a save refused as stale is this person's own edit sent twice (a double click):
+    `history.saved_already`, the edition as saved now holding every field of the form and the
+    themes, findings and case studies in the order sent."""
+    if not isinstance(exc, StaleEditError):
+        return False
+    edition.refresh_from_db()
+    themes, findings, studies = parts
+
+    def holds(saved: ReportEdition) -> bool:
+        rows = (
+            (EditionTheme, "theme_id", themes),
+            (EditionFinding, "finding_id", findings),
+            (EditionCaseStudy, "case_study_id", studies),
+        )
+        return all(
+            getattr(saved, name) == value
+            for name, value in data.items()
+            if name != "version" and hasattr(saved, name)
+        ) and all(
+            list(model.objects.filter(edition=saved).order_by("order").values_list(key, flat=True))
+            == [item.pk for item in items]
+            for model, key, items in rows
+        )
+
+    return history.saved_already(edition, user=user, seen_version=data["version"], holds=holds)
+
+
 @member_required(methods=FORM)
 def edition_edit(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition(slug)
@@ -201,10 +237,11 @@ def edition_edit(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, message)
         if not problems:
             data = form.cleaned_data
+            user = signed_in_user(request)
             try:
                 services.update(
                     edition=edition,
-                    user=signed_in_user(request),
+                    user=user,
                     seen_version=data["version"],
                     title=data["title"],
                     slug=data["slug"],
@@ -217,9 +254,13 @@ def edition_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     findings=findings,
                     case_studies=studies,
                 )
+                saved = True
             except ServiceError as exc:
-                form.add_error("slug" if "web address" in str(exc) else None, str(exc))
-            else:
+                parts = (themes, findings, studies)
+                saved = _sent_again(exc, edition, user=user, data=data, parts=parts)
+                if not saved:
+                    form.add_error("slug" if "web address" in str(exc) else None, str(exc))
+            if saved:
                 messages.success(request, "Your changes to the edition are saved.")
                 return redirect("findings:edition_detail", slug=edition.slug)
     return render(

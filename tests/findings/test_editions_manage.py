@@ -228,6 +228,34 @@ def test_an_edit_started_before_someone_elses_save_is_refused(
     assert edition.summary == "Changed by someone else."
 
 
+def test_the_same_edit_sent_twice_is_saved_once_without_a_conflict(
+    staff_client: Client, staff_user: User
+) -> None:
+    edition = ready(staff_user)
+    theme = edition.themes.get()
+    form = {
+        "title": edition.title,
+        "slug": edition.slug,
+        "summary": "What the visits found, in brief.",
+        "caveats": CAVEATS,
+        "version": edition.version,
+        "themes": [theme.pk],
+        f"themes-order-{theme.pk}": "1",
+    }
+
+    first = staff_client.post(url("edition_edit", edition), form, follow=True)
+    second = staff_client.post(url("edition_edit", edition), form, follow=True)
+
+    assert first.redirect_chain == second.redirect_chain == [(url("edition_detail", edition), 302)]
+    assert "Your changes to the edition are saved." in second.content.decode()
+    edition.refresh_from_db()
+    assert edition.version == form["version"] + 1
+    # The same form sent again after a different edit of mine is still a conflict.
+    staff_client.post(url("edition_edit", edition), {**form, "version": edition.version})
+    again = staff_client.post(url("edition_edit", edition), {**form, "summary": "Other."})
+    assert "changed by someone else" in again.content.decode()
+
+
 def test_only_a_draft_is_changed(staff_client: Client, staff_user: User) -> None:
     edition = services.submit(edition=ready(staff_user), user=staff_user)
 
