@@ -210,6 +210,7 @@ def response_reopen(*, response: Response, user: User, reason: str) -> Response:
     history.claim_version(response, seen_version=None)
     response.status = ResponseStatus.DRAFT
     response.submitted_at = None
+    response.reopened_at = timezone.now()
     save_return(response, user=user, reason=f"Reopened by a reviewer: {reason}")
     return response
 
