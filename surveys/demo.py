@@ -138,7 +138,8 @@ QUESTIONS = [
         "Q8",
         "Does your police force cover more than one local authority area?",
         QuestionKind.YES_NO,
-        required_message="Select whether your police force covers more than one local authority area",
+        required_message="Select whether your police force covers more than one local "
+        "authority area",
     ),
     DemoQuestion(
         "Q9",
@@ -169,7 +170,8 @@ QUESTIONS = [
         min_exclusive=True,
         max_value=HOURS[1],
         unit="hours",
-        required_message="Enter the number of hours partners have to complete checks on a red-rated contact",
+        required_message="Enter the number of hours partners have to complete checks on a "
+        "red-rated contact",
     ),
     DemoQuestion(
         "Q12",
