@@ -263,5 +263,10 @@ def visit_selection_remove(*, selection: VisitSelection, user: User) -> VisitSel
         raise SelectionError(
             f"{selection.local_authority.name} had already been removed from the selection."
         )
+    if current.visits.exists():
+        raise SelectionError(
+            f"{current.local_authority.name} has a visit recorded from this selection, so it "
+            "stays selected. Change the visit to say it was not from a selection first."
+        )
     history.delete(current, user=user)
     return current
