@@ -58,6 +58,7 @@ ALLOWED: dict[Access, frozenset[Role]] = {
 ACCESS: dict[str, Access] = {
     # The project's own pages.
     "home": Access.PUBLIC,
+    "your_work": Access.MEMBERS,
     "healthz": Access.PUBLIC,
     "about_data": Access.PUBLIC,
     "accessibility": Access.PUBLIC,
