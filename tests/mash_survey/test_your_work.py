@@ -207,3 +207,24 @@ def test_the_page_s_query_count_does_not_grow_with_the_records(
             case_study_submit(case_study=_case_study(area, staff, f"Study {n}"), user=staff)
 
     assert_query_count_flat(lambda: client.get("/your-work/"), grow, message="your work")
+
+
+def test_problems_on_returns_the_member_entered_are_listed_and_others_are_not(
+    region: Any, survey: Survey
+) -> None:
+    staff, other = StaffFactory.create(), StaffFactory.create()
+    _return(survey, _area(region, "Gateshead"), staff, submit=True)
+    _return(survey, _area(region, "Sunderland"), other, submit=True)
+    # A question made required after the returns were submitted: each now lacks an answer.
+    add_question(survey, "Q2", QuestionKind.YES_NO, text="Is there a front door?")
+
+    problems = _sections(_page(staff))["Data-quality problems on your records"]
+
+    assert problems == [
+        (
+            "Gateshead: Q2. Is there a front door? Answer this required question: the return "
+            "was submitted without it",
+            "Survey return",
+            "To fix",
+        )
+    ]
