@@ -256,6 +256,11 @@ def visit_create(
     return visit
 
 
+#: visit_update's default: the selection the visit came from stays as it is (the form always
+#: says which; a caller that does not know of selections leaves it alone).
+KEEP_SELECTION: Any = object()
+
+
 @transaction.atomic
 def visit_update(
     *,
@@ -269,13 +274,15 @@ def visit_update(
     agencies: Mapping[str, str],
     visiting_team: Iterable[User],
     notes: str,
-    selection: VisitSelection | None = None,
+    selection: VisitSelection | None = KEEP_SELECTION,
     autosave: bool = False,
 ) -> Visit:
     """Save a draft or returned visit edited from `seen_version`; a returned visit stays
     returned until it is submitted again. Refused (StaleEditError) if someone saved it since,
     so nobody's changes are overwritten; unchanged content writes nothing."""
     authorities, team = list(local_authorities), list(visiting_team)
+    if selection is KEEP_SELECTION:
+        selection = visit.selection
     _check_visit(region, authorities, agencies, notes, selection)
     visit = history.lock(visit)
     _ensure_editable(visit)

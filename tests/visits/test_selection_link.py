@@ -19,7 +19,7 @@ from tests.factories import StaffFactory
 from tests.queries import assert_query_count_flat
 from tests.surveys.factories import SurveyFactory, add_question
 from visits.models import Visit
-from visits.services import RecordContentError
+from visits.services import RecordContentError, visit_update
 
 from .editing_support import (
     Areas,
@@ -187,3 +187,27 @@ def test_the_selection_page_s_queries_stay_flat_with_visits_and_returns(
     assert_query_count_flat(
         lambda: client.get("/survey/arrangements/selection/"), grow, message="selection page"
     )
+
+
+def test_saving_a_visit_without_naming_a_selection_keeps_the_one_it_has(
+    areas: Areas, survey: Survey
+) -> None:
+    user = StaffFactory.create()
+    selection = _select(survey, areas.gateshead, user)
+    visit = draft_visit(areas, user, selection=selection)
+
+    visit_update(
+        visit=visit,
+        user=user,
+        seen_version=visit.version,
+        visit_date=visit.visit_date,
+        region=areas.north_east,
+        local_authorities=[areas.gateshead],
+        model_seen="mash",
+        agencies={},
+        visiting_team=[user],
+        notes="Changed notes.",
+    )
+
+    visit.refresh_from_db()
+    assert (visit.notes, visit.selection) == ("Changed notes.", selection)
