@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from itertools import cycle
 from typing import Any
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from case_studies.models import CaseStudyStatus, Section
 from mash_survey import history
-from mash_survey.roles import PROJECT_STAFF, REVIEWERS
+from mash_survey.roles import PROJECT_STAFF, REVIEWERS, demo_user
 from surveys.demo import DEMO_SLUG
 from surveys.models import Answer, Question, QuestionKind, ResponseStatus
 from visits.models import DetailedFeedback, ReviewStatus, Visit
@@ -552,14 +552,7 @@ def demo_coding_counts() -> tuple[int, int, int]:
     )
 
 
-def _demo_user(username: str, group: str) -> User:
-    """The demo sign-in, made without a password if `create_demo_users` has not run yet."""
-    user, created = User.objects.get_or_create(username=username)
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    user.groups.add(Group.objects.get(name=group))
-    return user
+_demo_user = demo_user
 
 
 def _load_themes(author: User) -> dict[str, Theme]:

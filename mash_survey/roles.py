@@ -8,7 +8,7 @@ Administrators are superusers and manage users, groups and API keys in the admin
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, User
 
 PROJECT_STAFF = "Project staff"
 REVIEWERS = "Reviewers"
@@ -38,6 +38,17 @@ def grant(apps: Any, group_name: str, app_label: str, codenames: list[str]) -> N
     if missing:
         raise LookupError(f"no such permissions in {app_label}: {sorted(missing)}")
     group.permissions.add(*permissions)
+
+
+def demo_user(username: str, group: str) -> User:
+    """A demo sign-in of the role `group`, made without a password if `create_demo_users` has
+    not run yet (demo content needs people: who selected an area, who wrote a finding)."""
+    user, created = User.objects.get_or_create(username=username)
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=group))
+    return user
 
 
 def _group_names(user: AbstractBaseUser | AnonymousUser) -> set[str]:

@@ -9,7 +9,7 @@ from case_studies.sitemaps import CaseStudySitemap
 from findings.sitemaps import EditionSitemap, FigureSitemap, ThemeSitemap
 from surveys.sitemaps import SurveySitemap
 
-from . import search_views, views
+from . import search_views, views, work
 from .forms import SignInForm
 from .sitemaps import PageSitemap, robots_txt
 
@@ -32,6 +32,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("search/", search_views.search_page, name="search"),
+    path("your-work/", work.your_work, name="your_work"),
     path("about-the-data/", views.about_data, name="about_data"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -8,6 +8,7 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from areas.panels import register_area_panel
         from mash_survey.quality import register_summary
+        from mash_survey.work import register_work
 
         from .quality import survey_summaries
         from .views.entry import area_returns_panel
@@ -16,3 +17,7 @@ class SurveysConfig(AppConfig):
         register_area_panel(area_returns_panel)
         # The home page counts open data-quality problems for project members.
         register_summary(survey_summaries)
+        # "Your work" lists each member's own records; mash_survey never imports us.
+        from .work import survey_work
+
+        register_work(survey_work)

@@ -61,6 +61,8 @@ class DemoQuestion:
     max_value: Decimal | None = None
     unit: str = ""
     allows_planned_dates: bool = False
+    #: What the form says when the question is left unanswered (GOV.UK: "Select whether…").
+    required_message: str = ""
 
     def rules(self) -> dict[str, object]:
         return {
@@ -69,6 +71,7 @@ class DemoQuestion:
             "max_value": self.max_value,
             "unit": self.unit,
             "allows_planned_dates": self.allows_planned_dates,
+            "required_message": self.required_message,
         }
 
 
@@ -79,6 +82,7 @@ QUESTIONS = [
         "arrangement?",
         QuestionKind.YES_NO,
         section="Your arrangements",
+        required_message="Select whether your area has a MASH or a similar arrangement",
     ),
     DemoQuestion(
         "Q2",
@@ -86,12 +90,14 @@ QUESTIONS = [
         QuestionKind.SINGLE_CHOICE,
         tuple(MODELS),
         hint="Choose the model that covers most of the contacts your area receives.",
+        required_message="Select the model that best describes your arrangement",
     ),
     DemoQuestion(
         "Q3",
         "What stage is the arrangement at?",
         QuestionKind.SINGLE_CHOICE,
         ("Live", "Being set up", "Planned", "Under review", "Not planned"),
+        required_message="Select the stage the arrangement is at",
     ),
     DemoQuestion(
         "Q4",
@@ -100,12 +106,14 @@ QUESTIONS = [
         required=False,
         hint="For example, 1 10 2012. Leave blank if no date has been set.",
         allows_planned_dates=True,
+        required_message="Enter the date the arrangement started or is planned to start",
     ),
     DemoQuestion(
         "Q5",
         "Who does the arrangement cover?",
         QuestionKind.SINGLE_CHOICE,
         ("Children only", "Children and adults at risk", "Not applicable"),
+        required_message="Select who the arrangement covers",
     ),
     DemoQuestion(
         "Q6",
@@ -115,6 +123,7 @@ QUESTIONS = [
         required=False,
         hint="Select all that apply.",
         section="Partners",
+        required_message="Select the agencies that are co-located",
     ),
     DemoQuestion(
         "Q7",
@@ -123,17 +132,21 @@ QUESTIONS = [
         tuple(AGENCIES),
         required=False,
         hint="Select all that apply.",
+        required_message="Select the agencies that take part virtually",
     ),
     DemoQuestion(
         "Q8",
         "Does your police force cover more than one local authority area?",
         QuestionKind.YES_NO,
+        required_message="Select whether your police force covers more than one local "
+        "authority area",
     ),
     DemoQuestion(
         "Q9",
         "Is there a single front door for all safeguarding concerns about children?",
         QuestionKind.YES_NO,
         section="How contacts are handled",
+        required_message="Select whether there is a single front door for safeguarding concerns",
     ),
     DemoQuestion(
         "Q10",
@@ -145,6 +158,7 @@ QUESTIONS = [
             "Another scheme",
             "No formal scheme",
         ),
+        required_message="Select the triage scheme used to rate contacts",
     ),
     DemoQuestion(
         "Q11",
@@ -156,6 +170,8 @@ QUESTIONS = [
         min_exclusive=True,
         max_value=HOURS[1],
         unit="hours",
+        required_message="Enter the number of hours partners have to complete checks on a "
+        "red-rated contact",
     ),
     DemoQuestion(
         "Q12",
@@ -166,17 +182,20 @@ QUESTIONS = [
         min_value=CONTACTS[0],
         max_value=CONTACTS[1],
         unit="contacts a month",
+        required_message="Enter the number of contacts the front door receives in a typical month",
     ),
     DemoQuestion(
         "Q13",
         "Is the arrangement linked to early help services?",
         QuestionKind.YES_NO,
+        required_message="Select whether the arrangement is linked to early help services",
     ),
     DemoQuestion(
         "Q14",
         "Have partners signed an information sharing agreement for the arrangement?",
         QuestionKind.YES_NO,
         section="Governance and information sharing",
+        required_message="Select whether partners have signed an information sharing agreement",
     ),
     DemoQuestion(
         "Q15",
@@ -188,6 +207,7 @@ QUESTIONS = [
             "Another multi-agency board",
             "No formal governance",
         ),
+        required_message="Select the body that oversees the arrangement",
     ),
     DemoQuestion(
         "Q16",
@@ -199,11 +219,13 @@ QUESTIONS = [
             "Secure email",
             "Another way",
         ),
+        required_message="Select how agencies share case information",
     ),
     DemoQuestion(
         "Q17",
         "Does the area collect measures of the arrangement's outcomes?",
         QuestionKind.YES_NO,
+        required_message="Select whether the area collects measures of the arrangement's outcomes",
     ),
     DemoQuestion(
         "Q18",
@@ -211,17 +233,20 @@ QUESTIONS = [
         QuestionKind.FREE_TEXT,
         required=False,
         section="Your experience",
+        required_message="Enter the main barriers to multi-agency information sharing",
     ),
     DemoQuestion(
         "Q19",
         "What advice would you give to another area setting up a similar arrangement?",
         QuestionKind.FREE_TEXT,
         required=False,
+        required_message="Enter your advice to another area setting up a similar arrangement",
     ),
     DemoQuestion(
         "Q20",
         "Would your area be willing to host a visit from the project team?",
         QuestionKind.YES_NO,
+        required_message="Select whether your area would be willing to host a visit",
     ),
 ]
 
@@ -322,8 +347,8 @@ def demo_returns_csv(survey: Survey) -> bytes:
 
 
 def demo_rules_set(survey: Survey) -> None:
-    """Give a demo survey loaded before its questions had rules the demo's rules (the
-    questions' other fields are left as they are)."""
+    """Give a demo survey loaded before its questions had rules (or messages) the demo's
+    rules and messages (the questions' other fields are left as they are)."""
     kinds = {item.code: item for item in QUESTIONS}
     for question in survey.questions.all():
         item = kinds.get(question.code)

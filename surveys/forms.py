@@ -18,22 +18,13 @@ from django.utils.safestring import SafeString
 
 from mash_survey.forms import GovukDateField, GovukForm, VersionField, filter_field
 
-from .models import Question, QuestionKind
+from .models import Question, QuestionKind, ReturnState
 from .services import REOPEN_REASON_MISSING
 from .values import AnswerError, AnswerValue, parse_answer
 
-#: What to do when a required question is left empty and the person presses Continue.
 if TYPE_CHECKING:
     from areas.models import Region
 
-REQUIRED_MESSAGES = {
-    QuestionKind.YES_NO: "Select yes or no",
-    QuestionKind.SINGLE_CHOICE: "Select one of the answers",
-    QuestionKind.MULTIPLE_CHOICE: "Select at least one answer",
-    QuestionKind.NUMBER: "Enter a number, such as 120",
-    QuestionKind.DATE: "Enter a date, such as 1 10 2012",
-    QuestionKind.FREE_TEXT: "Enter an answer",
-}
 REAL_DATE = "Enter a real date, such as 1 10 2012"
 RELOAD = "Reload the page, then enter your answers again"
 
@@ -82,7 +73,8 @@ def _initial(question: Question, value: AnswerValue) -> Any:
 
 
 def _field(question: Question) -> forms.Field:
-    label = conditional_escape(question.text)  # crispy-forms-gds marks labels safe
+    # Numbered as the statistics number them, so "Q12" means the same question on both.
+    label = conditional_escape(question.numbered)  # crispy-forms-gds marks labels safe
     hint = conditional_escape(question.hint)
     common: dict[str, Any] = {"label": label, "help_text": hint, "required": False}
     choices = [(c.value, c.value) for c in question.choices.all()]
@@ -185,7 +177,8 @@ class ReturnForm(GovukForm):
                 self.add_error(name, _without_code(question, exc))
                 continue
             if value.is_empty and question.required and self.require_answers:
-                self.add_error(name, REQUIRED_MESSAGES[QuestionKind(question.kind)])
+                # Seven "Select one of the answers" in the summary say nothing: name each one.
+                self.add_error(name, question.missing_message)
                 continue
             self.values[question] = value
         return cleaned
@@ -206,16 +199,31 @@ class ReopenForm(GovukForm):
         self.helper = self.make_helper(Field.textarea("reason", rows=3))
 
 
-class RegionFilterForm(GovukForm):
+class ReturnFilterForm(GovukForm):
+    """The list of returns by region and by where each return stands."""
+
     region = filter_field("Region", invalid="Select a region from the list")
+    status = filter_field(
+        "Status",
+        invalid="Select a status from the list",
+        choices=[("", "All statuses"), *ReturnState.choices],
+    )
 
     def __init__(self, data: Any = None, *, regions: "list[Region]") -> None:
         super().__init__(data)
         self.set_choices("region", [("", "All regions"), *((r.code, r.name) for r in regions)])
-        self.helper = self.make_helper(Field.select("region"))
+        self.helper = self.make_helper(Field.select("region"), Field.select("status"))
+
+    def _chosen(self, name: str) -> str:
+        """The value chosen, or "" for all (also when a choice is unknown: the page then
+        lists everything, under the message)."""
+        if self.is_bound and self.is_valid():
+            return str(self.cleaned_data[name])
+        return ""
 
     def selected_region(self) -> str:
-        """The region code chosen, or "" for all regions (also when the choice is unknown)."""
-        if self.is_bound and self.is_valid():
-            return str(self.cleaned_data["region"])
-        return ""
+        return self._chosen("region")
+
+    def selected_state(self) -> ReturnState | None:
+        chosen = self._chosen("status")
+        return ReturnState(chosen) if chosen else None

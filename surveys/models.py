@@ -48,6 +48,16 @@ class QuestionKind(models.TextChoices):
 #: The most characters a free-text answer may have when its question sets no limit.
 DEFAULT_ANSWER_LENGTH = 5000
 
+#: The start of a built message when a required question is left unanswered.
+MISSING_VERBS = {
+    QuestionKind.YES_NO: "Select yes or no for",
+    QuestionKind.SINGLE_CHOICE: "Select an answer to",
+    QuestionKind.MULTIPLE_CHOICE: "Select at least one answer to",
+    QuestionKind.NUMBER: "Enter a number for",
+    QuestionKind.DATE: "Enter a date for",
+    QuestionKind.FREE_TEXT: "Enter an answer to",
+}
+
 CLOSED_KINDS = (QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 
 
@@ -104,6 +114,14 @@ class Question(models.Model):
         blank=True,
         help_text="Free-text questions: the most characters an answer may have. Blank for the "
         "usual 5,000.",
+    )
+    required_message = models.CharField(
+        "message when not answered",
+        max_length=200,
+        blank=True,
+        help_text="Required questions: what the form says when the question is left "
+        "unanswered, naming it, such as 'Select whether your area has a MASH'. Blank for a "
+        "message built from the question.",
     )
 
     class Meta:
@@ -165,6 +183,20 @@ class Question(models.Model):
     def is_closed(self) -> bool:
         return self.kind in CLOSED_KINDS
 
+    @property
+    def numbered(self) -> str:
+        """The question as the statistics and the form show it: "Q3. What stage…?"."""
+        return f"{self.code}. {self.text}"
+
+    @property
+    def missing_message(self) -> str:
+        """What to do when this required question is left unanswered, naming the question:
+        its own wording when it has one, otherwise what to do with its kind of answer and the
+        question itself."""
+        if self.required_message:
+            return self.required_message
+        return f"{MISSING_VERBS[QuestionKind(self.kind)]} “{self.text}”"
+
 
 class Choice(models.Model):
     """An allowed answer to a closed question. Yes/no questions have the choices Yes and No.
@@ -214,6 +246,16 @@ class ResponseStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+class ReturnState(models.TextChoices):
+    """Where an area's return stands, as the list of returns filters and counts it: a
+    reopened return is a draft that was submitted before, told apart so it can be chased."""
+
+    NOT_STARTED = "not_started", "Not started"
+    DRAFT = "draft", "Draft"
+    REOPENED = "reopened", "Reopened"
+    SUBMITTED = "submitted", "Submitted"
+
+
 class Response(Versioned, Marked):
     """An area's return to a survey: one per survey and local authority."""
 
@@ -231,6 +273,11 @@ class Response(Versioned, Marked):
     )
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a reviewer last reopened the return after it was submitted.",
+    )
     import_batch = models.ForeignKey(
         ImportBatch,
         on_delete=models.PROTECT,
@@ -255,6 +302,17 @@ class Response(Versioned, Marked):
                 name="submitted_response_has_date",
             ),
         ]
+
+    @property
+    def is_reopened(self) -> bool:
+        """A draft that was submitted before: a reviewer reopened it for correction."""
+        return self.status == ResponseStatus.DRAFT and self.reopened_at is not None
+
+    @property
+    def state(self) -> ReturnState:
+        if self.status == ResponseStatus.SUBMITTED:
+            return ReturnState.SUBMITTED
+        return ReturnState.REOPENED if self.is_reopened else ReturnState.DRAFT
 
     def identifier_texts(self) -> list[tuple[str, str, str]]:
         """The free-text answers, each under its question's field: what the identifier scan

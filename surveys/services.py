@@ -210,6 +210,7 @@ def response_reopen(*, response: Response, user: User, reason: str) -> Response:
     history.claim_version(response, seen_version=None)
     response.status = ResponseStatus.DRAFT
     response.submitted_at = None
+    response.reopened_at = timezone.now()
     save_return(response, user=user, reason=f"Reopened by a reviewer: {reason}")
     return response
 
@@ -261,6 +262,11 @@ def visit_selection_remove(*, selection: VisitSelection, user: User) -> VisitSel
     if current is None:
         raise SelectionError(
             f"{selection.local_authority.name} had already been removed from the selection."
+        )
+    if current.visits.exists():
+        raise SelectionError(
+            f"{current.local_authority.name} has a visit recorded from this selection, so it "
+            "stays selected. Change the visit to say it was not from a selection first."
         )
     history.delete(current, user=user)
     return current

@@ -10,6 +10,9 @@ urlpatterns = [
     path("<slug:slug>/", stats.survey_statistics, name="detail"),
     # Project staff: returns
     path("<slug:slug>/returns/", entry.return_list, name="return_list"),
+    path(
+        "<slug:slug>/returns/not-started.csv", entry.return_not_started, name="return_not_started"
+    ),
     path("<slug:slug>/returns/<slug:area>/", entry.return_detail, name="return_detail"),
     path("<slug:slug>/returns/<slug:area>/edit/", entry.return_edit, name="return_edit"),
     path("<slug:slug>/returns/<slug:area>/check/", entry.return_check, name="return_check"),

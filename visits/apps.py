@@ -8,6 +8,7 @@ class VisitsConfig(AppConfig):
     def ready(self) -> None:
         from areas.panels import register_area_panel
         from mash_survey.quality import register_summary
+        from mash_survey.work import register_work
 
         from .panels import area_visits_panel
         from .quality import visit_summaries
@@ -16,3 +17,7 @@ class VisitsConfig(AppConfig):
         register_area_panel(area_visits_panel)
         # The home page counts open data-quality problems for project members.
         register_summary(visit_summaries)
+        # "Your work" lists each member's own records; mash_survey never imports us.
+        from .work import visit_work
+
+        register_work(visit_work)

@@ -22,9 +22,10 @@ from django.db import transaction
 from areas.models import AgencyType, LocalAuthority, Region
 from mash_survey import history
 from mash_survey.errors import ServiceError
+from mash_survey.roles import PROJECT_STAFF, demo_user
 from surveys import queries as survey_queries
 from surveys.demo import DEMO_SLUG
-from surveys.models import Survey
+from surveys.models import Survey, VisitSelection
 
 from .models import (
     AgencyInvolvement,
@@ -814,10 +815,54 @@ def demo_visit_counts() -> tuple[int, int]:
     return visits.count(), DetailedFeedback.objects.filter(visit__in=visits).count()
 
 
+#: Who selected the demo's areas for a visit (a demo sign-in).
+SELECTOR = ("demo-staff", PROJECT_STAFF)
+
+
+def demo_selections_link() -> int:
+    """Select each demo visit's first area for a visit from the demo survey (if it is loaded)
+    and link the visit to that selection, as recording a visit from the selection page does.
+    Visits already linked are left alone. Returns how many visits were linked."""
+    survey = Survey.objects.filter(slug=DEMO_SLUG).first()
+    if survey is None:
+        return 0
+    willing = _willing_areas()
+    visits = Visit.objects.filter(is_illustrative=True, selection__isnull=True).prefetch_related(
+        "local_authorities"
+    )
+    selector = None
+    linked = 0
+    for visit in visits.order_by("visit_date", "pk"):
+        first = min(visit.local_authorities.all(), key=lambda a: a.gss_code, default=None)
+        if first is None:
+            continue
+        selector = selector or demo_user(*SELECTOR)
+        selection = VisitSelection.objects.filter(survey=survey, local_authority=first).first()
+        if selection is None:
+            selection = VisitSelection(
+                survey=survey,
+                local_authority=first,
+                reason=(
+                    "Said it would host a visit; "
+                    if first.gss_code in willing
+                    else "Fills the region's visits; "
+                )
+                + "its return describes its arrangement (illustrative).",
+                selected_by=selector,
+            )
+            history.save(selection, user=None, reason=CHANGE_REASON)
+        visit.selection = selection
+        history.save(visit, user=None, reason=CHANGE_REASON)
+        linked += 1
+    return linked
+
+
 @transaction.atomic
 def demo_visits_load() -> list[Visit]:
-    """Create the 37 illustrative visits and 17 feedback records; none if they exist already."""
+    """Create the 37 illustrative visits and 17 feedback records, none if they exist already;
+    either way link them to the demo survey's selections (`demo_selections_link`)."""
     if demo_visits_exist():
+        demo_selections_link()
         return []
     rng = random.Random(SEED)  # noqa: S311  (illustrative data, not security)
     plan = plan_visits(rng, _willing_areas())
@@ -865,4 +910,5 @@ def demo_visits_load() -> list[Visit]:
                     ),
                     user=None,
                 )
+    demo_selections_link()
     return visits

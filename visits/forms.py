@@ -23,6 +23,8 @@ from areas.models import AgencyType, LocalAuthority, Region
 from mash_survey.forms import GovukDateField, GovukForm, VersionField
 from mash_survey.history import DiffLine, line_diff
 from mash_survey.roles import ROLE_GROUPS
+from surveys.models import VisitSelection
+from surveys.queries import visit_selections_in_region
 
 from . import rules
 from .models import DetailedFeedback, Involvement, ModelSeen, Visit
@@ -238,6 +240,12 @@ def _project_members(visit: Visit | None) -> models.QuerySet[User]:
     )
 
 
+class SelectionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: models.Model) -> str:
+        assert isinstance(obj, VisitSelection)
+        return f"{obj.local_authority.name}: {obj.survey.title}"
+
+
 class VisitForm(RecordForm):
     """A visit: when, where, the model seen, the partner agencies, the team and the notes.
 
@@ -270,6 +278,17 @@ class VisitForm(RecordForm):
             "required": "Select at least one local authority visited",
             "invalid_choice": "Select local authorities in the region you chose",
             "invalid_pk_value": "Select local authorities in the region you chose",
+        },
+    )
+    selection = SelectionChoiceField(
+        queryset=VisitSelection.objects.none(),
+        required=False,
+        empty_label="Not from a selection",
+        label="Selected from the survey",
+        help_text="The area selected for a visit from the survey returns, if the visit came "
+        "from that selection.",
+        error_messages={
+            "invalid_choice": "Select an area selected for a visit in the region you chose"
         },
     )
     model_seen = forms.ChoiceField(
@@ -319,8 +338,11 @@ class VisitForm(RecordForm):
         self.shown_region = self._shown_region(visit, region)
         authorities = self.fields["local_authorities"]
         assert isinstance(authorities, forms.ModelMultipleChoiceField)
+        selection = self.fields["selection"]
+        assert isinstance(selection, forms.ModelChoiceField)
         if self.shown_region is not None:
             authorities.queryset = LocalAuthority.objects.filter(region=self.shown_region)
+            selection.queryset = visit_selections_in_region(self.shown_region)
         else:
             authorities.help_text = (
                 "Choose the region and save: its local authorities are listed here."
@@ -348,6 +370,7 @@ class VisitForm(RecordForm):
             Field("visit_date", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field.select("region"),
             Field.checkboxes("local_authorities", legend_size=Size.SMALL, small=True),
+            Field.select("selection"),
             Field.radios("model_seen", legend_size=Size.SMALL, small=True),
             HTML(
                 '<h2 class="govuk-heading-m govuk-!-margin-top-8">Partner agencies</h2>'
@@ -402,6 +425,7 @@ class VisitForm(RecordForm):
             "visit_date": data["visit_date"],
             "region": data["region"],
             "local_authorities": list(data["local_authorities"]),
+            "selection": data.get("selection"),
             "model_seen": data["model_seen"],
             "agencies": {
                 value: data[_agency_field(value)]
@@ -421,6 +445,7 @@ def saved_visit_values(visit: Visit) -> dict[str, Any]:
         "visit_date": visit.visit_date,
         "region": visit.region,
         "local_authorities": list(visit.local_authorities.all()),
+        "selection": visit.selection,
         "model_seen": visit.model_seen,
         **{_agency_field(value): involvements.get(value, "") for value in AgencyType.values},
         "visiting_team": list(visit.visiting_team.all()),

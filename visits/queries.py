@@ -96,6 +96,16 @@ def _feedback() -> QuerySet[DetailedFeedback]:
     )
 
 
+def visits_created_by(user: User) -> QuerySet[Visit]:
+    """The visits `user` recorded, with their areas (two queries)."""
+    return _visits().filter(created_by=user)
+
+
+def feedback_created_by(user: User) -> QuerySet[DetailedFeedback]:
+    """The feedback records `user` wrote, with their visits' areas (two queries)."""
+    return _feedback().filter(created_by=user)
+
+
 @dataclass(frozen=True)
 class NeedsAttention:
     """The person's records returned by a reviewer and, for reviewers, what awaits review;

@@ -19,6 +19,7 @@ from mash_survey import history, identifiers, publishing
 from mash_survey import rules as _rules
 from mash_survey.errors import ServiceError
 from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
+from surveys.models import VisitSelection
 
 from . import rules
 from .models import (
@@ -146,7 +147,11 @@ def _ensure_editable(record: Reviewed) -> None:
 
 
 def _check_visit(
-    region: Region, local_authorities: list[LocalAuthority], agencies: Mapping[str, str], notes: str
+    region: Region,
+    local_authorities: list[LocalAuthority],
+    agencies: Mapping[str, str],
+    notes: str,
+    selection: VisitSelection | None = None,
 ) -> None:
     for breach in _rules.errors(rules.visit_breaches({"notes": notes})):
         raise RecordContentError(breach.message)
@@ -154,6 +159,8 @@ def _check_visit(
         raise RecordContentError("Select at least one local authority visited")
     if any(authority.region_id != region.pk for authority in local_authorities):
         raise RecordContentError("Select local authorities in the region you chose")
+    if selection is not None and selection.local_authority.region_id != region.pk:
+        raise RecordContentError("Select an area selected for a visit in the region you chose")
     for agency_type, involvement in agencies.items():
         if agency_type not in AgencyType.values or involvement not in Involvement.values:
             raise RecordContentError(
@@ -172,9 +179,11 @@ def _visit_unchanged(
     agencies: Mapping[str, str],
     visiting_team: list[User],
     notes: str,
+    selection: VisitSelection | None,
 ) -> bool:
     return (
         visit.visit_date == visit_date
+        and visit.selection_id == (selection.pk if selection else None)
         and visit.region_id == region.pk
         and visit.model_seen == model_seen
         and visit.notes == notes
@@ -221,13 +230,20 @@ def visit_create(
     agencies: Mapping[str, str] | None = None,
     visiting_team: Iterable[User] = (),
     notes: str = "",
+    selection: VisitSelection | None = None,
 ) -> Visit:
     """A new draft visit. `agencies` maps an agency type to how it took part (an
-    `Involvement`); agencies left out are not recorded."""
+    `Involvement`); agencies left out are not recorded. `selection` is the survey selection
+    it came from, of an area in the region."""
     authorities, team, involvements = list(local_authorities), list(visiting_team), agencies or {}
-    _check_visit(region, authorities, involvements, notes)
+    _check_visit(region, authorities, involvements, notes, selection)
     visit = Visit(
-        visit_date=visit_date, region=region, model_seen=model_seen, notes=notes, created_by=user
+        visit_date=visit_date,
+        region=region,
+        model_seen=model_seen,
+        notes=notes,
+        created_by=user,
+        selection=selection,
     )
     _save_visit(
         visit,
@@ -238,6 +254,11 @@ def visit_create(
         visiting_team=team,
     )
     return visit
+
+
+#: visit_update's default: the selection the visit came from stays as it is (the form always
+#: says which; a caller that does not know of selections leaves it alone).
+KEEP_SELECTION: Any = object()
 
 
 @transaction.atomic
@@ -253,13 +274,16 @@ def visit_update(
     agencies: Mapping[str, str],
     visiting_team: Iterable[User],
     notes: str,
+    selection: VisitSelection | None = KEEP_SELECTION,
     autosave: bool = False,
 ) -> Visit:
     """Save a draft or returned visit edited from `seen_version`; a returned visit stays
     returned until it is submitted again. Refused (StaleEditError) if someone saved it since,
     so nobody's changes are overwritten; unchanged content writes nothing."""
     authorities, team = list(local_authorities), list(visiting_team)
-    _check_visit(region, authorities, agencies, notes)
+    if selection is KEEP_SELECTION:
+        selection = visit.selection
+    _check_visit(region, authorities, agencies, notes, selection)
     visit = history.lock(visit)
     _ensure_editable(visit)
     history.ensure_seen(visit, seen_version)
@@ -272,11 +296,12 @@ def visit_update(
         agencies=agencies,
         visiting_team=team,
         notes=notes,
+        selection=selection,
     ):
         return visit
     history.claim_version(visit, seen_version=seen_version)
     visit.visit_date, visit.region, visit.model_seen = visit_date, region, model_seen
-    visit.notes = notes
+    visit.notes, visit.selection = notes, selection
     _save_visit(
         visit,
         user=user,

@@ -24,6 +24,7 @@ from .selection import (
     visit_selection_by_region,
     visit_selection_candidates,
     visit_selection_find,
+    visit_selections_in_region,
 )
 from .statistics import (
     AreaAnswer,
@@ -78,4 +79,5 @@ __all__ = [
     "visit_selection_by_region",
     "visit_selection_candidates",
     "visit_selection_find",
+    "visit_selections_in_region",
 ]

@@ -9,7 +9,16 @@ from django.db.models import Prefetch, QuerySet
 from areas.models import LocalAuthority
 from mash_survey.audience import Audience
 
-from ..models import Answer, Choice, Question, QuestionKind, Response, ResponseStatus, Survey
+from ..models import (
+    Answer,
+    Choice,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+    ReturnState,
+    Survey,
+)
 from ..services import stored_value
 from ..values import AnswerValue
 
@@ -37,16 +46,22 @@ def response_values(responses: list[Response]) -> dict[int, dict[int, AnswerValu
     return values
 
 
+def state_of(response: Response | None) -> ReturnState:
+    return ReturnState.NOT_STARTED if response is None else response.state
+
+
 @dataclass(frozen=True)
 class AreaStatus:
     local_authority: LocalAuthority
     response: Response | None
 
     @property
+    def state(self) -> ReturnState:
+        return state_of(self.response)
+
+    @property
     def status(self) -> str:
-        if self.response is None:
-            return "Not started"
-        return self.response.get_status_display()
+        return str(self.state.label)
 
 
 def area_statuses(survey: Survey, *, region: str = "") -> list[AreaStatus]:
@@ -158,7 +173,7 @@ class SurveyReturn:
 
     @property
     def status(self) -> str:
-        return "Not started" if self.response is None else self.response.get_status_display()
+        return str(state_of(self.response).label)
 
 
 def returns_for_area(local_authority: LocalAuthority) -> list[SurveyReturn]:

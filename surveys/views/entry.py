@@ -4,6 +4,7 @@ the return's history. Project members only; the area page shows them the area's 
 
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.models import User
@@ -23,10 +24,11 @@ from mash_survey.history import Part
 from mash_survey.identifiers import FieldHit, saved_hits
 from mash_survey.redaction import RedactPage, redact_page
 from mash_survey.roles import is_reviewer, is_staff_member
+from mash_survey.spreadsheets import attachment, write_csv
 
 from .. import queries
-from ..forms import RegionFilterForm, ReopenForm, ReturnForm, anchor
-from ..models import Answer, Question, ResponseStatus, Survey
+from ..forms import ReopenForm, ReturnFilterForm, ReturnForm, anchor
+from ..models import Answer, Question, ResponseStatus, ReturnState, Survey
 from ..services import (
     IncompleteResponseError,
     ResponseError,
@@ -35,8 +37,6 @@ from ..services import (
     response_submit,
 )
 from ..values import AnswerValue
-
-STATUSES = ("Not started", "Draft", "Submitted")
 
 
 def _survey_and_area(slug: str, area: str) -> tuple[Survey, LocalAuthority]:
@@ -135,15 +135,27 @@ def _identifier_hits(current: queries.AreaReturn) -> list[FieldHit]:
 # ----- The list of areas ----------------------------------------------------
 
 
+def _listed(
+    request: HttpRequest, survey: Survey
+) -> tuple[ReturnFilterForm, list[queries.AreaStatus], list[queries.AreaStatus]]:
+    """The filter form, the areas of the region chosen (all when none) and those of them
+    with the status chosen."""
+    statuses = queries.area_statuses(survey)
+    regions = sorted({s.local_authority.region for s in statuses}, key=lambda r: r.name)
+    form = ReturnFilterForm(request.GET or None, regions=regions)
+    region = form.selected_region()
+    in_region = [s for s in statuses if not region or s.local_authority.region.code == region]
+    state = form.selected_state()
+    return form, in_region, [s for s in in_region if state is None or s.state == state]
+
+
 @member_required(methods=SAFE)
 def return_list(request: HttpRequest, slug: str) -> HttpResponse:
     survey = queries.survey_detail(slug=slug)
-    statuses = queries.area_statuses(survey)
-    regions = sorted({s.local_authority.region for s in statuses}, key=lambda r: r.name)
-    form = RegionFilterForm(request.GET or None, regions=regions)
+    form, in_region, listed = _listed(request, survey)
     region = form.selected_region()
-    listed = [s for s in statuses if not region or s.local_authority.region.code == region]
-    counts = Counter(s.status for s in listed)
+    counts = Counter(s.state for s in in_region)
+    base = {"region": region} if region else {}
     return render(
         request,
         "surveys/entry/list.html",
@@ -151,10 +163,30 @@ def return_list(request: HttpRequest, slug: str) -> HttpResponse:
             "survey": survey,
             "form": form,
             "statuses": listed,
-            "counts": [(status, counts[status]) for status in STATUSES],
-            "region_name": next((r.name for r in regions if r.code == region), ""),
+            "state": form.selected_state(),
+            "counts": [
+                (state.label, counts[state], f"?{urlencode(base | {'status': state.value})}")
+                for state in ReturnState
+            ],
+            "not_started_csv": reverse("surveys:return_not_started", kwargs={"slug": slug})
+            + (f"?{urlencode(base)}" if base else ""),
+            "region_name": next((s.local_authority.region.name for s in in_region if region), ""),
         },
     )
+
+
+@member_required(methods=SAFE)
+def return_not_started(request: HttpRequest, slug: str) -> HttpResponse:
+    """The areas with no return (of the region chosen), as CSV, to chase them."""
+    survey = queries.survey_detail(slug=slug)
+    form, in_region, _ = _listed(request, survey)
+    rows: list[list[str]] = [["Local authority", "Region", "ONS code", "DfE LA code"]]
+    rows += [
+        [a.name, a.region.name, a.gss_code, a.dfe_code]
+        for a in (s.local_authority for s in in_region if s.state == ReturnState.NOT_STARTED)
+    ]
+    suffix = f"-{form.selected_region()}" if form.selected_region() else ""
+    return attachment(write_csv(rows), "csv", f"{survey.slug}-not-started{suffix}")
 
 
 # ----- One area's return ----------------------------------------------------
@@ -333,7 +365,7 @@ def return_check(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     missing = [row for section in sections for row in section.rows if row.missing]
     errors = [
         ("", problem),
-        *((f"{urls['edit']}#{row.anchor}", f"Answer “{row.question.text}”") for row in missing),
+        *((f"{urls['edit']}#{row.anchor}", row.question.missing_message) for row in missing),
     ]
     return render(
         request,

@@ -47,7 +47,7 @@ def test_staff_enter_a_return_from_draft_to_submitted(
     summary = page.get_by_role("alert")
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     assert_accessible(page)
-    summary.get_by_role("link", name="Enter a number, such as 120").click()
+    summary.get_by_role("link", name="Enter a number for “Contacts a month?”").click()
     expect(page.get_by_label("Contacts a month?")).to_be_focused()
 
     # Save as draft with a required answer still missing.
@@ -58,6 +58,13 @@ def test_staff_enter_a_return_from_draft_to_submitted(
     expect(page.get_by_text("The return for Gateshead is saved as a draft.")).to_be_visible()
     expect(page.locator("main .govuk-tag")).to_have_text("Draft")
     assert_accessible(page)
+
+    # The draft waits on "Your work", linked from the header; its link leads back.
+    page.get_by_role("link", name="Your work").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your work")
+    assert_accessible(page)
+    page.get_by_role("link", name="Gateshead: Initial survey").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gateshead")
 
     # Finish the answers, continue to the check page.
     page.get_by_role("button", name="Change answers").click()
@@ -90,7 +97,7 @@ def test_staff_enter_a_return_from_draft_to_submitted(
     assert_no_console_errors(console_errors)
 
 
-def test_the_list_of_returns_filters_by_region_without_javascript(
+def test_the_list_of_returns_filters_by_region_and_status_without_javascript(
     make_page: Callable[..., Page], staff_user, console_errors: list[str]
 ) -> None:
     survey_with_every_kind(slug="initial", title="Initial survey")
@@ -102,8 +109,13 @@ def test_the_list_of_returns_filters_by_region_without_javascript(
     page.get_by_label("Region").select_option(label="London")
     page.get_by_role("button", name="Show areas").click()
 
-    expect(page).to_have_url(re.compile(r"\?region=E12000007$"))
+    expect(page).to_have_url(re.compile(r"\?region=E12000007&status=$"))
     expect(page.get_by_role("link", name="Croydon")).to_be_visible()
     expect(page.get_by_role("link", name="Gateshead")).to_have_count(0)
+
+    page.get_by_label("Status").select_option(label="Submitted")
+    page.get_by_role("button", name="Show areas").click()
+    expect(page).to_have_url(re.compile(r"\?region=E12000007&status=submitted$"))
+    expect(page.get_by_role("link", name="Croydon")).to_have_count(0)
     # (axe needs JavaScript: the first test runs it on this page.)
     assert_no_console_errors(console_errors)

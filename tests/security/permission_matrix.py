@@ -58,6 +58,7 @@ ALLOWED: dict[Access, frozenset[Role]] = {
 ACCESS: dict[str, Access] = {
     # The project's own pages.
     "home": Access.PUBLIC,
+    "your_work": Access.MEMBERS,
     "healthz": Access.PUBLIC,
     "about_data": Access.PUBLIC,
     "accessibility": Access.PUBLIC,
@@ -74,6 +75,7 @@ ACCESS: dict[str, Access] = {
     "surveys:template": Access.MEMBERS,
     "surveys:export": Access.MEMBERS,
     "surveys:detail": Access.PUBLIC,
+    "surveys:return_not_started": Access.MEMBERS,
     "surveys:selection": Access.MEMBERS,
     "surveys:selection_add": Access.POST_ONLY,
     "surveys:selection_remove": Access.POST_ONLY,
@@ -613,6 +615,7 @@ URL_PARAMETERS: dict[str, dict[str, Sample]] = {
     "api:visit-detail": {"pk": _approved_visit_pk},
     "api:feedback-detail": {"pk": _approved_feedback_pk},
     "surveys:detail": {"slug": _survey_slug},
+    "surveys:return_not_started": {"slug": _survey_slug},
     "surveys:selection": {"slug": _survey_slug},
     "surveys:selection_add": {"slug": _survey_slug},
     "surveys:selection_remove": {"slug": _survey_slug, "pk": _selection_pk},

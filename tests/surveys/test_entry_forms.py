@@ -44,26 +44,52 @@ def survey() -> Survey:
 def required_survey() -> Survey:
     """One required question of each kind."""
     survey = SurveyFactory.create()
-    add_question(survey, "Q1", QuestionKind.YES_NO)
-    add_question(survey, "Q2", QuestionKind.SINGLE_CHOICE, ("MASH", "Other"))
-    add_question(survey, "Q3", QuestionKind.MULTIPLE_CHOICE, ("Police", "Health"))
-    add_question(survey, "Q4", QuestionKind.NUMBER)
-    add_question(survey, "Q5", QuestionKind.DATE)
-    add_question(survey, "Q6", QuestionKind.FREE_TEXT)
+    add_question(survey, "Q1", QuestionKind.YES_NO, text="Is there a MASH?")
+    add_question(survey, "Q2", QuestionKind.SINGLE_CHOICE, ("MASH", "Other"), text="Which model?")
+    add_question(survey, "Q3", QuestionKind.MULTIPLE_CHOICE, ("Police", "Health"), text="Who?")
+    add_question(survey, "Q4", QuestionKind.NUMBER, text="How many contacts?")
+    add_question(survey, "Q5", QuestionKind.DATE, text="When did it start?")
+    add_question(survey, "Q6", QuestionKind.FREE_TEXT, text="What were the barriers?")
     return survey
 
 
-def test_continuing_asks_for_each_kind_of_required_question_in_its_own_words(required_survey):
+def test_continuing_asks_for_each_kind_of_required_question_naming_the_question(
+    required_survey,
+):
     form = _form(required_survey, {}, continuing=True)
 
     assert _errors(form) == {
-        "Q1": ["Select yes or no"],
-        "Q2": ["Select one of the answers"],
-        "Q3": ["Select at least one answer"],
-        "Q4": ["Enter a number, such as 120"],
-        "Q5": ["Enter a date, such as 1 10 2012"],
-        "Q6": ["Enter an answer"],
+        "Q1": ["Select yes or no for “Is there a MASH?”"],
+        "Q2": ["Select an answer to “Which model?”"],
+        "Q3": ["Select at least one answer to “Who?”"],
+        "Q4": ["Enter a number for “How many contacts?”"],
+        "Q5": ["Enter a date for “When did it start?”"],
+        "Q6": ["Enter an answer to “What were the barriers?”"],
     }
+
+
+def test_a_question_with_its_own_wording_asks_in_those_words(required_survey):
+    required_survey.questions.filter(code="Q1").update(
+        required_message="Select whether your area has a MASH"
+    )
+    required_survey.questions.filter(code="Q4").update(
+        required_message="Enter the number of contacts a month"
+    )
+
+    errors = _errors(_form(required_survey, {}, continuing=True))
+
+    assert errors["Q1"] == ["Select whether your area has a MASH"]
+    assert errors["Q4"] == ["Enter the number of contacts a month"]
+    assert errors["Q2"] == ["Select an answer to “Which model?”"]
+
+
+def test_the_form_numbers_its_questions_as_the_statistics_do(required_survey):
+    form = _form(required_survey, {}, continuing=False)
+
+    assert [str(form.fields[f"Q{n}"].label) for n in (1, 4)] == [
+        "Q1. Is there a MASH?",
+        "Q4. How many contacts?",
+    ]
 
 
 def test_a_draft_may_leave_required_questions_empty(required_survey):
@@ -163,9 +189,9 @@ def test_each_error_links_to_the_input_it_is_about(survey):
     form = _form(survey, {"Q5_0": "1", "Q5_2": "2012", "Q4": "x"}, continuing=True)
 
     assert form.error_links() == [
-        ("id_Q1_1", "Select yes or no"),
-        ("id_Q2_1", "Select one of the answers"),
-        ("id_Q3_1", "Select at least one answer"),
+        ("id_Q1_1", "Select yes or no for “Does the area have a MASH?”"),
+        ("id_Q2_1", "Select an answer to “Which model?”"),
+        ("id_Q3_1", "Select at least one answer to “Which agencies are co-located?”"),
         ("id_Q4", "'x' is not a number; enter digits, such as 120"),
         ("id_Q5_1", "The date must include a month"),
     ]

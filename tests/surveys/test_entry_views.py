@@ -258,6 +258,7 @@ def test_the_list_shows_every_area_with_its_return_status_and_counts(
     assert summary(page.find("dl", "app-status-counts")) == {
         "Not started": "1",
         "Draft": "1",
+        "Reopened": "0",
         "Submitted": "1",
     }
     links = [a.attrs["href"] for a in page.find("table").find_all("a")]
@@ -432,16 +433,16 @@ def test_continuing_without_every_required_answer_saves_nothing_and_says_what_is
     page = page_of(response)
     assert title(response).startswith("Error: ")
     assert error_summary(page) == [
-        ("#id_Q2_1", "Select one of the answers"),
-        ("#id_Q3_1", "Select at least one answer"),
-        ("#id_Q4", "Enter a number, such as 120"),
+        ("#id_Q2_1", "Select an answer to “Which model?”"),
+        ("#id_Q3_1", "Select at least one answer to “Which agencies are co-located?”"),
+        ("#id_Q4", "Enter a number for “Contacts a month?”"),
     ]
     assert not Response.objects.exists()
     inline = [e.text() for e in page.find_all("span", "govuk-error-message")]
     assert inline == [
-        "Error: Select one of the answers",
-        "Error: Select at least one answer",
-        "Error: Enter a number, such as 120",
+        "Error: Select an answer to “Which model?”",
+        "Error: Select at least one answer to “Which agencies are co-located?”",
+        "Error: Enter a number for “Contacts a month?”",
     ]
 
 

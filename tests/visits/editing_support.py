@@ -72,6 +72,7 @@ def visit_form(
     team: list[User] | None = None,
     agencies: dict[str, str] | None = None,
     button: str = "save_draft",
+    selection: Any = None,
 ) -> dict[str, Any]:
     """The visit form as a browser posts it."""
     data: dict[str, Any] = {
@@ -83,6 +84,7 @@ def visit_form(
         "model_seen": model,
         "visiting_team": [str(u.pk) for u in team or []],
         "notes": notes,
+        "selection": str(selection.pk) if selection else "",
         button: "",
     }
     for agency_type, involvement in (agencies or {"police": "co_located"}).items():
@@ -103,6 +105,7 @@ def visit_form_of(visit: Visit, **changes: Any) -> dict[str, Any]:
         "version": visit.version,
         "team": list(visit.visiting_team.all()),
         "agencies": {a.agency_type: a.involvement for a in visit.agencies.all()},
+        "selection": visit.selection,
     }
     return visit_form(**{**values, **changes})
 

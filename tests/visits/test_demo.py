@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from areas.models import LocalAuthority, Region
 from mash_survey import pii
@@ -17,10 +18,10 @@ from mash_survey.errors import ServiceError
 from mash_survey.markdown import markdown_to_text
 from surveys import queries as survey_queries
 from surveys.demo import DEMO_SLUG
-from surveys.models import Answer, Survey
+from surveys.models import Answer, Survey, VisitSelection
 from surveys.services import stored_value
 from surveys.values import answer_breaches
-from tests.factories import ReviewerFactory
+from tests.factories import ReviewerFactory, StaffFactory
 from visits.demo import demo_visits_load, plan_visits
 from visits.models import (
     AgencyInvolvement,
@@ -241,6 +242,24 @@ def test_the_demo_data_command_loads_the_visits_preferring_areas_willing_to_host
         for breach in feedback_record_breaches(record)
     ] == []
     assert [b for v in Visit.objects.all() for b in visit_record_breaches(v)] == []
+
+
+def test_each_demo_visit_comes_from_a_selection_of_an_area_it_visited(register):
+    call_command("load_demo_data", stdout=io.StringIO())
+
+    visits = Visit.objects.select_related("selection__survey").prefetch_related("local_authorities")
+    assert len(visits) == 37
+    for visit in visits:
+        assert visit.selection is not None
+        assert visit.selection.survey.slug == DEMO_SLUG
+        assert visit.selection.local_authority in visit.local_authorities.all()
+    # Loading again changes nothing.
+    call_command("load_demo_data", stdout=io.StringIO())
+    assert VisitSelection.objects.count() == len({v.selection_id for v in visits})
+    client = Client()
+    client.force_login(StaffFactory.create())
+    page = client.get(f"/survey/{DEMO_SLUG}/selection/")
+    assert page.content.decode().count("Visit on ") == 37
 
 
 def test_without_the_register_loading_says_to_load_it_first_and_creates_nothing(db):
