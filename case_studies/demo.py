@@ -7,7 +7,9 @@ role only and contains no identifiers (tests/case_studies/test_demo.py scans it)
 is marked `is_illustrative`, and the pages say it is not the project's data.
 
 Four are published, one is in review and one is a draft, so the public pages, the review
-queue and the API all have something to show. Loading is idempotent.
+queue and the API all have something to show. Their dates are the project's, not the day the
+demo was loaded: written up about twelve weeks after the visit (spring to early summer 2013),
+some updated a few weeks later. Loading is idempotent.
 """
 
 import datetime as dt
@@ -448,6 +450,14 @@ def _pick_visits() -> list[Visit | None]:
     return picked
 
 
+def _demo_dates(visit: Visit, index: int) -> tuple[dt.datetime, dt.datetime]:
+    """When a demo case study was written up (published, if it is) and last updated."""
+    written = timezone.make_aware(
+        dt.datetime.combine(visit.visit_date + dt.timedelta(weeks=12), dt.time(10))
+    )
+    return written, written + dt.timedelta(days=17 * (index % 3))
+
+
 def demo_case_studies_load() -> list[CaseStudy]:
     """The illustrative case studies, made once from the demo visits (if they are loaded)."""
     existing = list(CaseStudy.objects.filter(is_illustrative=True).order_by("pk"))
@@ -461,11 +471,8 @@ def demo_case_studies_load() -> list[CaseStudy]:
             if visit is None:
                 continue
             title = demo.title.format(area=_areas_text(visit))
-            published_at = None
-            if demo.status == CaseStudyStatus.PUBLISHED:
-                published_at = timezone.make_aware(
-                    dt.datetime.combine(visit.visit_date + dt.timedelta(days=42), dt.time(10))
-                )
+            written, updated = _demo_dates(visit, index)
+            published_at = written if demo.status == CaseStudyStatus.PUBLISHED else None
             case_study = CaseStudy(
                 title=title,
                 slug=f"{slugify(title)[:80].rstrip('-')}-{index}",
@@ -490,5 +497,8 @@ def demo_case_studies_load() -> list[CaseStudy]:
                         KeyFact(case_study=case_study, label=label, value=value, order=order),
                         user=None,
                     )
+            # `updated_at` is set on every save; the demo's is its 2013 date, written after.
+            CaseStudy.objects.filter(pk=case_study.pk).update(updated_at=updated)
+            case_study.updated_at = updated
             created.append(case_study)
     return created

@@ -71,15 +71,16 @@ def _apply(
 
 
 def published_case_study_list(
-    case_study_filter: CaseStudyFilter | None = None,
+    case_study_filter: CaseStudyFilter | None = None, *, oldest_first: bool = False
 ) -> QuerySet[CaseStudy]:
-    """Published case studies with their areas and regions, newest first; two queries."""
+    """Published case studies with their areas and regions, newest first (or oldest first);
+    two queries."""
     case_study_filter = case_study_filter or CaseStudyFilter()
     matching = _apply(_published(), case_study_filter).values("pk")
     return (
         CaseStudy.objects.filter(pk__in=matching)
         .prefetch_related(_areas_with_region())
-        .order_by("-published_at", "title")
+        .order_by("published_at" if oldest_first else "-published_at", "title")
     )
 
 

@@ -84,6 +84,12 @@ class Figure:
     percent: bool = False  # values in the chart column are percentages
 
     @property
+    def is_from_visits(self) -> bool:
+        """Drawn from the visits (their records, feedback or coded evidence) rather than the
+        survey's returns: an early finding, the views of the areas visited."""
+        return self.source in (VISITS_SOURCE, FEEDBACK_SOURCE, EVIDENCE_SOURCE)
+
+    @property
     def has_headline(self) -> bool:
         return self.key in HEADLINES
 

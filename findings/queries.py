@@ -26,6 +26,7 @@ from . import sources
 from .models import (
     PUBLISHED_STATUSES,
     Clearance,
+    EditionStatus,
     Excerpt,
     Finding,
     FindingStatus,
@@ -62,6 +63,12 @@ def visible_editions(audience: Audience) -> QuerySet[ReportEdition]:
     """Published editions (and the superseded ones they replaced), for everyone: drafts are
     read on the staff pages, never as the report."""
     return ReportEdition.objects.filter(status__in=PUBLISHED_STATUSES)
+
+
+def latest_published_edition() -> ReportEdition | None:
+    """The edition that is the report now: the newest published one, not superseded (one
+    query), or None before any is published."""
+    return ReportEdition.objects.filter(status=EditionStatus.PUBLISHED).first()
 
 
 def visit_of(to: str = "") -> Coalesce:

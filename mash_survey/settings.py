@@ -283,8 +283,11 @@ LOGGING = {
 # PDF, frozen when it is published) point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000/")
 
-# Shown on every page; says the findings are early and not externally evaluated.
 SERVICE_NAME = "Multi-agency working and information sharing"
+# The service's phase, shown in the GOV.UK phase banner on every page.
+SERVICE_PHASE = "Beta"
+# Where readers ask for another format or report a problem (the accessibility statement).
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 
 # Development only: the password of the demo sign-ins (`manage.py create_demo_users`).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="") if DEBUG else ""

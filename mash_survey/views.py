@@ -1,5 +1,7 @@
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import LogoutView
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
@@ -9,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from areas.models import LocalAuthority, Region
+from findings.queries import latest_published_edition
 from mash_survey.disclosure import min_areas
 
 from . import quality
@@ -17,12 +20,14 @@ from .roles import is_staff_member
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The home page; project members also see the open data-quality problems of each data
-    set (`mash_survey.quality`)."""
+    """The home page: the report first once an edition is published (the findings by theme
+    before then); project members also see the open data-quality problems of each data set
+    (`mash_survey.quality`)."""
     return render(
         request,
         "home.html",
         {
+            "edition": latest_published_edition(),
             "region_count": Region.objects.count(),
             "authority_count": LocalAuthority.objects.count(),
             "quality": quality.summaries() if is_staff_member(request.user) else None,
@@ -50,8 +55,23 @@ def about_data(request: HttpRequest) -> HttpResponse:
     return render(request, "about_data.html", {"min_areas": min_areas()})
 
 
+#: When the accessibility statement was first prepared, and when it was last reviewed against
+#: the service: change the second whenever the statement is checked again.
+STATEMENT_PREPARED = dt.date(2026, 11, 30)
+STATEMENT_REVIEWED = dt.date(2026, 12, 7)
+
+
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "accessibility.html")
+    """The accessibility statement, in the UK public sector template's order."""
+    return render(
+        request,
+        "accessibility.html",
+        {
+            "contact_email": settings.CONTACT_EMAIL,
+            "statement_prepared": STATEMENT_PREPARED,
+            "statement_reviewed": STATEMENT_REVIEWED,
+        },
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

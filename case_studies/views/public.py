@@ -23,10 +23,25 @@ def _filter_from(request: HttpRequest) -> queries.CaseStudyFilter:
     )
 
 
+#: The list's orders (`?sort=`), by publication date; the first is the default.
+SORTS = (("newest", "Newest first"), ("oldest", "Oldest first"))
+
+
+def _sort_from(request: HttpRequest) -> str:
+    """The order from the query string; an unknown one is ignored, like an unknown filter."""
+    sort = request.GET.get("sort", "")
+    return sort if sort in dict(SORTS) else SORTS[0][0]
+
+
 def case_study_list(request: HttpRequest) -> HttpResponse:
     case_study_filter = _filter_from(request)
-    case_studies = list(queries.published_case_study_list(case_study_filter))
+    sort = _sort_from(request)
+    case_studies = list(
+        queries.published_case_study_list(case_study_filter, oldest_first=sort == "oldest")
+    )
     context = {
+        "sort": sort,
+        "sorts": SORTS,
         "case_studies": case_studies,
         "options": queries.case_study_filter_options(case_study_filter),
         "filter": case_study_filter,

@@ -1,7 +1,9 @@
 """The illustrative demo case studies: drawn from the demo visits, several models and regions,
 several hundred words each, no identifiers, mostly published, and loaded once only."""
 
+import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -109,3 +111,18 @@ def test_any_reviewer_can_publish_the_demo_case_study_in_review(demo: list[CaseS
     published = case_study_publish(case_study=in_review, user=ReviewerFactory.create())
 
     assert published.status == CaseStudyStatus.PUBLISHED
+
+
+def test_their_dates_are_the_projects_in_2013_not_the_day_they_were_loaded(
+    demo: list[CaseStudy], client: Client
+) -> None:
+    for case_study in CaseStudy.objects.filter(is_illustrative=True):
+        assert case_study.updated_at.year == 2013
+        if case_study.status == CaseStudyStatus.PUBLISHED:
+            assert case_study.published_at is not None
+            assert dt.date(2013, 3, 1) <= case_study.published_at.date() <= dt.date(2013, 8, 31)
+            assert case_study.updated_at >= case_study.published_at
+    shown = next(c for c in demo if c.status == CaseStudyStatus.PUBLISHED)
+    html = client.get(shown.get_absolute_url()).content.decode()
+    assert f'Published <time datetime="{shown.published_at:%Y-%m-%d}">' in html
+    assert re.search(r"Last updated <time datetime=\"2013-\d\d-\d\d\">", html)

@@ -139,7 +139,7 @@ def test_a_published_case_study_shows_its_facts_contents_sections_and_areas(
     assert 'href="#section-1"' in html and 'id="section-1"' in html
     assert "<strong>rated</strong>" in html
     assert f'href="{reverse("areas:authority", kwargs={"slug": area.slug})}"' in html
-    assert "Published 2 April 2013" in html
+    assert 'Published <time datetime="2013-04-02">2 April 2013</time>' in html
     assert reverse("case_studies:pdf", kwargs={"slug": case_study.slug}) in html
     assert 'media="print"' in html
 

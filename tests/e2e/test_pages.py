@@ -5,13 +5,17 @@ and the user signed in once per visitor rather than once per page; each page sti
 reports its own failure.
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.factories import UserFactory
+from case_studies.models import CaseStudyStatus
+from tests.case_studies.factories import CaseStudyFactory
+from tests.factories import LocalAuthorityFactory, UserFactory
 
 from .conftest import (
     assert_accessible,
@@ -159,3 +163,33 @@ def test_tabbing_reaches_the_map_links_and_enter_follows_them(page: Page, regist
     press_tab_until_focused(page, first_region)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(re.escape(href) + "$"))
+
+
+def test_pages_with_demo_content_its_notice_and_the_case_study_sort_are_accessible(
+    page: Page, console_errors: list[str], subtests: pytest.Subtests
+) -> None:
+    for n, month in enumerate((4, 6), start=1):
+        case_study = CaseStudyFactory.create(
+            title=f"Demo hub {n}",
+            is_illustrative=True,
+            status=CaseStudyStatus.PUBLISHED,
+            published_at=timezone.make_aware(dt.datetime(2013, month, 3, 10)),
+            local_authorities=[LocalAuthorityFactory.create()],
+        )
+    for path in [
+        "/",
+        "/case-studies/",
+        "/case-studies/?sort=oldest",
+        case_study.get_absolute_url(),
+    ]:
+        with subtests.test(path=path):
+            check_page(page, console_errors, path)
+            expect(page.get_by_role("region", name="Important")).to_contain_text(
+                "This service holds illustrative content."
+            )
+    page.goto("/case-studies/")
+    page.get_by_label("Sort by date published").select_option("Oldest first")
+    page.get_by_role("button", name="Sort").click()
+    expect(page.get_by_role("heading", level=2, name=re.compile("^Demo hub"))).to_have_text(
+        ["Demo hub 1", "Demo hub 2"]
+    )

@@ -357,7 +357,7 @@ def test_an_edition_page_takes_the_same_queries_at_two_sizes(
     count = assert_query_count_flat(
         lambda: client.get(url["value"]), grow, message="an edition's page"
     )
-    assert count <= 3
+    assert count <= 4  # the edition, its chain, its files; and whether demo content is loaded
 
 
 def test_freezing_reports_its_steps_and_publishes_nothing_when_a_step_fails(

@@ -160,7 +160,7 @@ def test_the_history_needs_as_few_queries_for_many_versions(staff_client: Client
         message="a visit's history",
     )
 
-    assert count <= 12
+    assert count <= 13  # with the layout's one question: is demo content loaded?
 
 
 def test_the_history_shows_25_versions_a_page(staff_client: Client) -> None:
