@@ -3,6 +3,9 @@
 from collections.abc import Sequence
 
 from django import template
+from django.forms.boundfield import BoundField
+
+from mash_survey.forms import AuthorityGroup, authority_groups
 
 register = template.Library()
 
@@ -17,3 +20,10 @@ def table_head(*headings: str | Sequence[str]) -> dict[str, list[tuple[str, bool
     `{% table_head report.headings %}`."""
     flat = [h for item in headings for h in ([item] if isinstance(item, str) else item)]
     return {"headings": [(h.removesuffix(NUMERIC), h.endswith(NUMERIC)) for h in flat]}
+
+
+@register.simple_tag(name="authority_groups")
+def authority_groups_tag(field: BoundField) -> list[AuthorityGroup]:
+    """The regions of a local authority picker, with their checkboxes:
+    `{% authority_groups field as groups %}` (see `mash_survey.forms.authority_groups`)."""
+    return authority_groups(field)
