@@ -189,6 +189,27 @@ class AuthorityGroup:
         return f"{self.chosen} chosen" if self.chosen else "none chosen"
 
 
+@dataclass(frozen=True)
+class AuthorityPickerContent:
+    """What the picker shows: its regions, its hint ("" for none) and its problems."""
+
+    groups: list[AuthorityGroup]
+    hint: str
+    errors: list[str]
+
+
+def authority_picker(field: BoundField, *, show_errors: bool = True) -> AuthorityPickerContent:
+    """The picker of an `AuthorityChoiceField`: its regions (`authority_groups`), a hint
+    (the field's own, and, when there is more than one region, how to see their
+    authorities), and its problems unless the form hides them (a preview)."""
+    groups = authority_groups(field)
+    hints = [str(field.help_text)] if field.help_text else []
+    if len(groups) > 1:
+        hints.append("Open a region to see its local authorities.")
+    errors = [str(message) for message in field.errors] if show_errors else []
+    return AuthorityPickerContent(groups, " ".join(hints), errors)
+
+
 def authority_groups(field: BoundField) -> list[AuthorityGroup]:
     """The authorities of an `AuthorityChoiceField` by region (regions, then authorities, by
     name). A region starts open when one of its authorities is chosen, when it is the only
