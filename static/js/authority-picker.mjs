@@ -48,7 +48,7 @@ export function enhance (picker) {
   if (!boxes.size || !firstRegion || !window.accessibleAutocomplete) return
 
   const id = picker.dataset.findId
-  const find = element('div', { class: 'govuk-form-group app-authority-picker__find' })
+  const find = element('div', { class: 'app-authority-picker__find' })
   find.append(element('label', { class: 'govuk-label', for: id }, 'Find a local authority'))
   const box = element('div', {})
   const status = element('p', { class: 'govuk-visually-hidden', role: 'status' })
