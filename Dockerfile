@@ -17,6 +17,7 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --locked --no-dev --no-install-project
 COPY . .
 COPY --from=assets /app/node_modules/govuk-frontend/dist node_modules/govuk-frontend/dist
+COPY --from=assets /app/node_modules/accessible-autocomplete/dist node_modules/accessible-autocomplete/dist
 COPY --from=assets /app/static/build static/build
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 RUN useradd --system --home /app app && mkdir -p var/media && chown -R app var

@@ -11,7 +11,13 @@ from django.utils.text import slugify
 
 from areas.models import LocalAuthority
 from mash_survey import publishing, rules
-from mash_survey.forms import GovukForm, SeenVersionField, VersionField
+from mash_survey.forms import (
+    AuthorityChoiceField,
+    AuthorityPicker,
+    GovukForm,
+    SeenVersionField,
+    VersionField,
+)
 from visits.models import Visit
 
 from .models import CaseStudy, CaseStudyModel
@@ -47,10 +53,9 @@ class CaseStudyForm(GovukForm):
         help_text="The last part of the case study's address, such as east-hub-shares-early. "
         "Leave it blank to make it from the title.",
     )
-    local_authorities = forms.ModelMultipleChoiceField(
+    local_authorities = AuthorityChoiceField(
         label="Which local authorities is it about?",
-        queryset=LocalAuthority.objects.order_by("name"),
-        widget=forms.CheckboxSelectMultiple,
+        queryset=LocalAuthority.objects.select_related("region").order_by("name"),
         error_messages={
             "required": "Select the local authorities the case study is about",
             "invalid_choice": "Select local authorities from the list",
@@ -79,8 +84,10 @@ class CaseStudyForm(GovukForm):
     version = VersionField(RELOAD)
 
     def anchor(self, name: str) -> str:
-        # The page writes its own radios and checkboxes, numbered from 0 as Django does.
-        if isinstance(self.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        # The page writes its own radios, numbered from 0 as Django does (the authority
+        # picker numbers its checkboxes as crispy-forms-gds does).
+        widget = self.fields[name].widget
+        if isinstance(widget, forms.RadioSelect) and not isinstance(widget, AuthorityPicker):
             return f"{self[name].auto_id}_0"
         return super().anchor(name)
 
@@ -231,6 +238,23 @@ class CaseStudyForms:
             if total.isdigit() and int(total) > most:
                 return True
         return False
+
+    def preview_summary(self) -> str:
+        """The summary as typed, valid or not."""
+        return str(self.main.data.get("summary", "")).replace("\r\n", "\n").strip()
+
+    def preview_facts(self) -> list[tuple[str, str]]:
+        """(label, value) of each key fact as typed, valid or not (at most MAX_FACTS); a row
+        left blank is left out."""
+        data = self.facts.data
+        rows = []
+        total = str(data.get("facts-TOTAL_FORMS", "0"))
+        for i in range(min(int(total), MAX_FACTS) if total.isdigit() else 0):
+            label = str(data.get(f"facts-{i}-label", "")).strip()
+            value = str(data.get(f"facts-{i}-value", "")).strip()
+            if label or value:
+                rows.append((label, value))
+        return rows
 
     def preview_sections(self) -> list[tuple[str, str]]:
         """(heading, Markdown) of each section as typed, valid or not (at most MAX_SECTIONS)."""

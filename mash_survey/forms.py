@@ -5,9 +5,12 @@ tag and its token; the form renders its fields, and its button if it has one), a
 the "There is a problem" summary its items (`error_links`: each message with the id of the
 input it is about). `GovukDateField` is the GOV.UK date input with messages that say which
 part is missing; `VersionField` is the hidden version an editing form started from.
+`AuthorityChoiceField` is the choice of local authorities, shown as checkboxes grouped by
+region (`includes/authority_picker.html`), which JavaScript adds a search box to.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
@@ -17,6 +20,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db.models import QuerySet
+from django.forms.boundfield import BoundField
 from django.http import HttpRequest
 
 #: A crispy `Submit`'s attributes for govuk-frontend's Button: a second click within a second
@@ -143,6 +148,95 @@ class GovukDateField(DateInputField):
             return dt.date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError(self.real_date, code="invalid") from None
+
+
+class AuthorityPicker(forms.CheckboxSelectMultiple):
+    """The checkboxes of `AuthorityChoiceField`; its page renders them grouped by region with
+    `includes/authority_picker.html` (numbered from 1 in the order shown, as crispy-forms-gds
+    numbers checkboxes, so `GovukForm.anchor` links to the first)."""
+
+
+class AuthorityChoiceField(forms.ModelMultipleChoiceField):
+    """Local authorities chosen from `queryset`: what is posted and checked is a plain
+    multiple choice; only the page groups them by region. The queryset should fetch each
+    authority's region with it (`select_related("region")`)."""
+
+    widget = AuthorityPicker
+
+
+@dataclass(frozen=True)
+class AuthorityOption:
+    """One authority's checkbox: its input id, value, name and whether it is ticked."""
+
+    id: str
+    value: str
+    label: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class AuthorityGroup:
+    """A region's section of the picker: its authorities, how many are chosen, and whether it
+    starts open."""
+
+    name: str
+    options: list[AuthorityOption]
+    chosen: int
+    open: bool
+
+    @property
+    def chosen_text(self) -> str:
+        return f"{self.chosen} chosen" if self.chosen else "none chosen"
+
+
+@dataclass(frozen=True)
+class AuthorityPickerContent:
+    """What the picker shows: its regions, its hint ("" for none) and its problems."""
+
+    groups: list[AuthorityGroup]
+    hint: str
+    errors: list[str]
+
+
+def authority_picker(field: BoundField, *, show_errors: bool = True) -> AuthorityPickerContent:
+    """The picker of an `AuthorityChoiceField`: its regions (`authority_groups`), a hint
+    (the field's own, and, when there is more than one region, how to see their
+    authorities), and its problems unless the form hides them (a preview)."""
+    groups = authority_groups(field)
+    hints = [str(field.help_text)] if field.help_text else []
+    if len(groups) > 1:
+        hints.append("Open a region to see its local authorities.")
+    errors = [str(message) for message in field.errors] if show_errors else []
+    return AuthorityPickerContent(groups, " ".join(hints), errors)
+
+
+def authority_groups(field: BoundField) -> list[AuthorityGroup]:
+    """The authorities of an `AuthorityChoiceField` by region (regions, then authorities, by
+    name). A region starts open when one of its authorities is chosen, when it is the only
+    one, or, when the field has a problem, if it is the first (where its error links)."""
+    choice = field.field
+    assert isinstance(choice, forms.ModelMultipleChoiceField)
+    queryset = choice.queryset
+    assert isinstance(queryset, QuerySet)
+    chosen = {str(value) for value in field.value() or []}
+    by_region: dict[str, list[tuple[str, str]]] = {}
+    for authority in queryset:
+        by_region.setdefault(authority.region.name, []).append(
+            (str(authority.pk), choice.label_from_instance(authority))
+        )
+    groups, number = [], 0
+    for index, name in enumerate(sorted(by_region)):
+        options = []
+        for value, label in sorted(by_region[name], key=lambda option: option[1]):
+            number += 1
+            options.append(
+                AuthorityOption(f"{field.auto_id}_{number}", value, label, value in chosen)
+            )
+        count = sum(option.checked for option in options)
+        first_with_problem = index == 0 and bool(field.errors)
+        is_open = bool(count) or len(by_region) == 1 or first_with_problem
+        groups.append(AuthorityGroup(name, options, count, is_open))
+    return groups
 
 
 class VersionField(forms.IntegerField):

@@ -144,6 +144,7 @@ STATICFILES_DIRS = [
     ("js", BASE_DIR / "static" / "js"),
     ("css", BASE_DIR / "static" / "css"),
     ("govuk-frontend", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    ("accessible-autocomplete", BASE_DIR / "node_modules" / "accessible-autocomplete" / "dist"),
 ]
 STORAGES = {
     "default": {

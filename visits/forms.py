@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 
 from areas.models import AgencyType, LocalAuthority, Region
-from mash_survey.forms import GovukDateField, GovukForm, VersionField
+from mash_survey.forms import AuthorityChoiceField, GovukDateField, GovukForm, VersionField
 from mash_survey.history import DiffLine, line_diff
 from mash_survey.roles import ROLE_GROUPS
 from surveys.models import VisitSelection
@@ -269,11 +269,10 @@ class VisitForm(RecordForm):
             "invalid_choice": "Select the region from the list",
         },
     )
-    local_authorities = forms.ModelMultipleChoiceField(
+    local_authorities = AuthorityChoiceField(
         queryset=LocalAuthority.objects.none(),
         label="Local authorities visited",
         help_text="Select all that apply.",
-        widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": "Select at least one local authority visited",
             "invalid_choice": "Select local authorities in the region you chose",
@@ -341,7 +340,9 @@ class VisitForm(RecordForm):
         selection = self.fields["selection"]
         assert isinstance(selection, forms.ModelChoiceField)
         if self.shown_region is not None:
-            authorities.queryset = LocalAuthority.objects.filter(region=self.shown_region)
+            authorities.queryset = LocalAuthority.objects.filter(
+                region=self.shown_region
+            ).select_related("region")
             selection.queryset = visit_selections_in_region(self.shown_region)
         else:
             authorities.help_text = (
@@ -369,7 +370,7 @@ class VisitForm(RecordForm):
         self.helper = self.make_helper(
             Field("visit_date", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field.select("region"),
-            Field.checkboxes("local_authorities", legend_size=Size.SMALL, small=True),
+            Field("local_authorities", template="includes/authority_picker.html"),
             Field.select("selection"),
             Field.radios("model_seen", legend_size=Size.SMALL, small=True),
             HTML(

@@ -2,8 +2,8 @@
 
 - The manage list shows every case study, whatever its status.
 - Create and edit (drafts only) carry the version the person started from: a save from an older
-  version is refused with the person's input kept in the form. "Preview" shows the sections as
-  they will look (sanitised Markdown) and saves nothing.
+  version is refused with the person's input kept in the form. "Preview" shows the summary, the
+  key facts and the sections as they will look (sanitised Markdown) and saves nothing.
 - Submit runs the identifier check; a reviewer who had no hand in the case study may let
   possible identifiers through with a reason. Reviewers publish or send back with a comment
   (not what they wrote, changed or sent for review: `mash_survey.publishing`), and withdraw
@@ -11,6 +11,7 @@
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -65,12 +66,22 @@ def case_study_manage(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What the form holds as the case study page will show it: the summary, the key facts
+    (label, value) and the sections (heading, HTML)."""
+
+    summary: str
+    facts: list[tuple[str, str]]
+    sections: list[tuple[str, str]]
+
+
 def _form_page(
     request: HttpRequest,
     forms: CaseStudyForms,
     *,
     case_study: CaseStudy | None = None,
-    preview: list[tuple[str, str]] | None = None,
+    preview: Preview | None = None,
     conflict: bool = False,
     status: int = 200,
 ) -> HttpResponse:
@@ -92,8 +103,12 @@ def _form_page(
     )
 
 
-def _preview(forms: CaseStudyForms) -> list[tuple[str, str]]:
-    return [(heading, render_markdown(body)) for heading, body in forms.preview_sections()]
+def _preview(forms: CaseStudyForms) -> Preview:
+    return Preview(
+        summary=forms.preview_summary(),
+        facts=forms.preview_facts(),
+        sections=[(heading, render_markdown(body)) for heading, body in forms.preview_sections()],
+    )
 
 
 def _post(

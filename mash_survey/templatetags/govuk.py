@@ -3,6 +3,9 @@
 from collections.abc import Sequence
 
 from django import template
+from django.forms.boundfield import BoundField
+
+from mash_survey.forms import AuthorityPickerContent, authority_picker
 
 register = template.Library()
 
@@ -17,3 +20,14 @@ def table_head(*headings: str | Sequence[str]) -> dict[str, list[tuple[str, bool
     `{% table_head report.headings %}`."""
     flat = [h for item in headings for h in ([item] if isinstance(item, str) else item)]
     return {"headings": [(h.removesuffix(NUMERIC), h.endswith(NUMERIC)) for h in flat]}
+
+
+@register.simple_tag(name="authority_picker")
+def authority_picker_tag(
+    field: BoundField, form_show_errors: object = ""
+) -> AuthorityPickerContent:
+    """The regions of a local authority picker, with their checkboxes, its hint and its
+    problems: `{% authority_picker field form_show_errors as picker %}` (see
+    `mash_survey.forms.authority_picker`). Only crispy's `form_show_errors` set to False
+    hides the problems; a page that does not set it shows them."""
+    return authority_picker(field, show_errors=form_show_errors is not False)

@@ -28,7 +28,7 @@ def test_a_form_saying_it_has_millions_of_sections_is_refused_quickly(
     page = response.content.decode()
     assert "<title>Error: " in page
     assert f"A case study can have at most {MAX_SECTIONS} of these" in page
-    assert "Preview of the sections" not in page
+    assert "Preview of the case study" not in page
     assert not CaseStudy.objects.exists()
 
 
@@ -39,5 +39,5 @@ def test_a_preview_of_as_many_sections_as_allowed_shows_them(staff_client: Clien
     data[f"sections-{MAX_SECTIONS - 1}-heading"] = "The last one"
     data[f"sections-{MAX_SECTIONS - 1}-body"] = "Its text"
     page = staff_client.post("/case-studies/new/", data).content.decode()
-    assert "Preview of the sections" in page
+    assert "Preview of the case study" in page
     assert "The last one" in page and "<title>Error: " not in page
