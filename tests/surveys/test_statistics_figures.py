@@ -18,6 +18,7 @@ from surveys import queries
 from surveys.models import Response, ResponseStatus
 from surveys.queries import ReturnFilter
 from tests.areas.pages import parse, table_rows
+from tests.queries import assert_query_count_flat
 
 from .factories import survey_with_every_kind
 from .statistics_returns import ROWS, Row, enter_rows, submitted_rows
@@ -277,3 +278,32 @@ def test_project_members_see_each_area_s_answer_on_their_own_page(
     assert len(answers) == LocalAuthority.objects.count()
     for row in submitted_rows():
         assert answers[row.area] == row.answers["Q2"]
+
+
+# ----- Query counts -----------------------------------------------------------
+
+
+def _more_returns(survey, user) -> None:
+    enter_rows(
+        survey,
+        user,
+        [
+            Row(
+                area,
+                True,
+                {"Q1": "No", "Q2": "Other", "Q3": "Health", "Q4": "7", "Q5": "2010-01-01"},
+            )
+            for area in ("Cornwall", "Plymouth", "Torbay", "Somerset")
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["/survey/arrangements/Q4.csv", "/survey/arrangements/answers-by-area/?map=Q2"]
+)
+def test_the_csv_and_the_answers_by_area_take_as_many_queries_however_many_returns(
+    staff_client, survey, staff_user, url
+):
+    assert_query_count_flat(
+        lambda: staff_client.get(url), lambda: _more_returns(survey, staff_user), message=url
+    )
