@@ -224,15 +224,15 @@ def _csv_rows(
     rows: list[list[Cell]] = [
         ["Question", f"{q.code}. {q.text}"],
         ["Areas", _filter_words(filtered_by)],
-        ["Figures as at", statistics.as_at.date() if statistics.as_at else None],
     ]
-    hidden = statistics.hidden or (d.hidden if d.answered is None else None)
-    if hidden:
-        rows.append(["Not shown", hidden.notice()])
+    hidden = d.hidden or statistics.hidden
+    if d.answered is None:  # hidden from this user
+        rows.append(["Not shown", hidden.notice() if hidden else "Not shown"])
         return rows
-    if d.hidden:
-        rows.append(["Not published", f"{d.hidden.notice()} to the public"])
+    if hidden:  # members: shown, marked
+        rows.append(["Not published", f"{hidden.notice()} to the public"])
     rows += [
+        ["Figures as at", statistics.as_at.date() if statistics.as_at else None],
         ["Submitted returns", d.returned],
         ["Areas that answered", d.answered],
         ["Areas that did not answer", d.not_answered],
@@ -289,7 +289,6 @@ def answers_by_area(request: HttpRequest, slug: str) -> HttpResponse:
             "survey": survey,
             "filter_form": filter_form,
             "filtered_by": filter_form.describe(returns) if returns.is_filtered else None,
-            "filter_params": _filter_params(returns),
             "map_form": map_form,
             "mapped_question": question,
             "area_answers": rows,

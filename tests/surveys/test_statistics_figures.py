@@ -307,3 +307,14 @@ def test_the_csv_and_the_answers_by_area_take_as_many_queries_however_many_retur
     assert_query_count_flat(
         lambda: staff_client.get(url), lambda: _more_returns(survey, staff_user), message=url
     )
+
+
+def test_members_get_the_figures_the_public_do_not_marked_as_not_published(
+    staff_client, survey, settings
+):
+    settings.DISCLOSURE_MIN_AREAS = 5
+
+    rows = _csv(staff_client, "/survey/arrangements/Q1.csv?region=E12000001")
+
+    assert ["Not published", "Fewer than 5 areas: not shown to the public"] in rows
+    assert ["Areas that answered", "3"] in rows
