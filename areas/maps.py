@@ -7,7 +7,13 @@ value. Shapes are drawn from the project's copy of the ONS outlines
 
 Colour is never the only carrier of meaning: every map is drawn beside a table,
 each shape is a link whose accessible name includes its value, and the legend is
-text.
+text. A map without figures is drawn in one neutral tone, and its key says what a
+shape is.
+
+A shape's name is written on it only where it fits inside the shape without touching
+another label; a shape too small or too crowded for its name (London, among the
+regions) gets a number instead, and the key under the map says which area each number
+is. Text widths are estimated generously, as the server cannot measure them.
 """
 
 import itertools
@@ -31,6 +37,10 @@ SEQUENTIAL_CLASSES = 5
 CATEGORICAL_CLASSES = 6
 
 
+#: The class of a shape drawn without a figure: one neutral tone.
+PLAIN = "app-map__shape--plain"
+
+
 class NoOutlinesError(ValueError):
     """None of the areas asked for has an outline to draw."""
 
@@ -45,6 +55,17 @@ class MapShape:
     href: str = ""
     css_class: str = "app-map__shape--plain"
     value_label: str = ""
+    number: int | None = None  # drawn instead of the name, which did not fit
+    label_lines: tuple[str, ...] = ()  # the name, over one line or two
+
+    @property
+    def label(self) -> tuple[tuple[str, float], ...]:
+        """What is written on the shape: each line, with its baseline."""
+        lines = (str(self.number),) if self.number is not None else self.label_lines
+        return tuple(
+            (line, round(self.label_y + i * LABEL_LINE_HEIGHT, 1))
+            for i, line in enumerate(lines or (self.name,))
+        )
 
     @property
     def accessible_name(self) -> str:
@@ -70,6 +91,16 @@ class SvgMap:
     @property
     def view_box(self) -> str:
         return f"0 0 {self.width} {self.height}"
+
+    @property
+    def numbered(self) -> list[MapShape]:
+        """The shapes labelled by a number, by number: the key to them."""
+        if not self.show_labels:
+            return []
+        return sorted(
+            (shape for shape in self.shapes if shape.number is not None),
+            key=lambda shape: shape.number or 0,
+        )
 
 
 @dataclass(frozen=True)
@@ -215,25 +246,171 @@ def _to_path(shape: _Projected, frame: _Frame) -> str:
     return "".join(parts)
 
 
-def _label_position(shape: _Projected, frame: _Frame) -> tuple[float, float]:
-    x, y = shape.label
+def _in_frame(x: float, y: float, frame: _Frame) -> tuple[float, float]:
     return (
-        round((x - frame.min_x) * frame.scale + frame.padding, 1),
-        round((y - frame.max_y) * frame.scale + frame.padding, 1),
+        (x - frame.min_x) * frame.scale + frame.padding,
+        (y - frame.max_y) * frame.scale + frame.padding,
     )
+
+
+# ----- Labels --------------------------------------------------------------
+
+#: The labels' font size (bold), in units of the view box, as the stylesheet sets it.
+LABEL_FONT_SIZE = 16
+LABEL_LINE_HEIGHT = 17
+#: A bold character's width, at most, on average over a name.
+LABEL_CHAR_WIDTH = 0.7 * LABEL_FONT_SIZE
+#: Space kept clear around a label (its white halo and a little more).
+LABEL_MARGIN = 3.0
+#: Where a label may go, from its shape's label point: there first, then further away.
+_LABEL_OFFSETS = [(0.0, 0.0)] + [
+    (round(r * math.cos(a * math.pi / 4), 1), round(r * math.sin(a * math.pi / 4), 1))
+    for r in (6, 12, 18, 26, 34, 44)
+    for a in range(8)
+]
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def label_box(x: float, y: float, lines: Sequence[str]) -> Box:
+    """The room a label centred on x, its first baseline at y, takes (margin included)."""
+    half = max(len(line) for line in lines) * LABEL_CHAR_WIDTH / 2 + LABEL_MARGIN
+    return (
+        x - half,
+        y - 0.8 * LABEL_FONT_SIZE - LABEL_MARGIN,
+        x + half,
+        y + (len(lines) - 1) * LABEL_LINE_HEIGHT + 0.25 * LABEL_FONT_SIZE + LABEL_MARGIN,
+    )
+
+
+def _label_forms(name: str) -> list[tuple[str, ...]]:
+    """A name on one line, then on two (split at the space nearest its middle)."""
+    forms: list[tuple[str, ...]] = [(name,)]
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    if spaces:
+        cut = min(spaces, key=lambda i: abs(len(name) - 2 * i))
+        forms.append((name[:cut], name[cut + 1 :]))
+    return forms
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _in_ring(x: float, y: float, ring: Sequence[tuple[float, float]]) -> bool:
+    inside = False
+    for (x0, y0), (x1, y1) in itertools.pairwise(ring):
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            inside = not inside
+    return inside
+
+
+def _in_shape(x: float, y: float, polygons: Sequence[Sequence[Ring]]) -> bool:
+    return any(
+        _in_ring(x, y, polygon[0]) and not any(_in_ring(x, y, hole) for hole in polygon[1:])
+        for polygon in polygons
+    )
+
+
+def _box_in_shape(box: Box, polygons: Sequence[Sequence[Ring]]) -> bool:
+    """Whether the box lies inside the shape: points every few units along its edges do
+    (so a neighbour's corner cannot poke in), and its centre."""
+    left, top, right, bottom = box
+    steps = max(1, math.ceil((right - left) / 6))
+    xs = [left + (right - left) * i / steps for i in range(steps + 1)]
+    ys = [top + (bottom - top) * i / 3 for i in range(4)]
+    points = [(x, y) for x in xs for y in (top, bottom)]
+    points += [(x, y) for x in (left, right) for y in ys]
+    points.append(((left + right) / 2, (top + bottom) / 2))
+    return all(_in_shape(x, y, polygons) for x, y in points)
+
+
+def _place(
+    lines: Sequence[str],
+    anchor: tuple[float, float],
+    polygons: Sequence[Sequence[Ring]],
+    placed: list[Box],
+    frame: _Frame,
+) -> tuple[float, float] | None:
+    """The first spot near `anchor` where the lines fit inside their shape and clear of every
+    label placed so far, or None. The lines are centred on the anchor."""
+    shift = (len(lines) - 1) * LABEL_LINE_HEIGHT / 2
+    for dx, dy in _LABEL_OFFSETS:
+        x, y = anchor[0] + dx, anchor[1] + dy - shift
+        box = label_box(x, y, lines)
+        if box[0] < 0 or box[1] < 0 or box[2] > frame.width or box[3] > frame.height:
+            continue
+        if any(_overlaps(box, other) for other in placed):
+            continue
+        if _box_in_shape(box, polygons):
+            placed.append(box)
+            return round(x, 1), round(y, 1)
+    return None
+
+
+Label = tuple[float, float, int | None, tuple[str, ...]]  # x, y, number, lines
+
+
+def _place_labels(
+    names: Sequence[str],
+    anchors: Sequence[tuple[float, float]],
+    shapes: Sequence[Sequence[Sequence[Ring]]],
+    frame: _Frame,
+) -> list[Label]:
+    """Each shape's label position, and its number where its name does not fit.
+
+    Names go first, largest shapes first (they have the most room); the shapes left get
+    numbers, in the order given, each placed the same way (or, failing that, at its label
+    point)."""
+    placed: list[Box] = []
+    spots: dict[int, Label] = {}
+    sizes = [
+        max((_ring_area_centroid(polygon[0])[0] for polygon in shape), default=0.0)
+        for shape in shapes
+    ]
+    for i in sorted(range(len(names)), key=lambda i: -sizes[i]):
+        for lines in _label_forms(names[i]):
+            spot = _place(lines, anchors[i], shapes[i], placed, frame)
+            if spot:
+                spots[i] = (spot[0], spot[1], None, lines)
+                break
+    number = 0
+    for i in range(len(names)):
+        if i in spots:
+            continue
+        number += 1
+        spot = _place((str(number),), anchors[i], shapes[i], placed, frame)
+        if spot is None:
+            x, y = anchors[i]
+            placed.append(label_box(x, y, (str(number),)))
+            spot = (round(x, 1), round(y, 1))
+        spots[i] = (spot[0], spot[1], number, ())
+    return [spots[i] for i in range(len(names))]
 
 
 @cache
 def _drawn(
-    layer: str, keys: tuple[str, ...], width: int
-) -> tuple[int, tuple[tuple[str, str, float, float], ...]]:
-    """The map's height, and (key, path, label x, label y) for each key, framed together."""
+    layer: str, keys: tuple[str, ...], width: int, labelled: bool
+) -> tuple[int, tuple[tuple[str, str, Label], ...]]:
+    """The map's height, and (key, path, label) for each key, framed together."""
+    outlines = region_outlines() if layer == "regions" else authority_outlines()
     projected = [_projected(layer, key) for key in keys]
     frame = _fit(projected, width)
+    framed: list[Sequence[Sequence[Ring]]] = [
+        tuple(
+            tuple(tuple(_in_frame(x, y, frame) for x, y in ring) for ring in polygon)
+            for polygon in shape.polygons
+        )
+        for shape in projected
+    ]
+    anchors = [_in_frame(*shape.label, frame) for shape in projected]
+    if labelled:
+        labels = _place_labels([outlines[key][0] for key in keys], anchors, framed, frame)
+    else:
+        labels = [(round(x, 1), round(y, 1), None, ()) for x, y in anchors]
     drawn = []
-    for key, shape in zip(keys, projected, strict=True):
-        label_x, label_y = _label_position(shape, frame)
-        drawn.append((key, _to_path(shape, frame), label_x, label_y))
+    for key, shape, label in zip(keys, projected, labels, strict=True):
+        drawn.append((key, _to_path(shape, frame), label))
     return frame.height, tuple(drawn)
 
 
@@ -257,20 +434,25 @@ def build_map(
     keys = tuple(sorted(key for key in shapes if key in outlines))
     if not keys:
         raise NoOutlinesError("a map needs at least one shape with an outline")
-    height, drawn = _drawn(layer, keys, width)
+    height, drawn = _drawn(layer, keys, width, show_labels)
     map_shapes = tuple(
         MapShape(
             key=key,
             name=outlines[key][0],
             path=path,
-            label_x=label_x,
-            label_y=label_y,
+            label_x=label[0],
+            label_y=label[1],
             href=shapes[key].href,
             css_class=shapes[key].css_class,
             value_label=shapes[key].value_label,
+            number=label[2],
+            label_lines=label[3],
         )
-        for key, path, label_x, label_y in drawn
+        for key, path, label in drawn
     )
+    if not legend and all(shape.css_class == PLAIN for shape in map_shapes):
+        # One neutral tone, which the key names, so that no colour goes unexplained.
+        legend = [LegendItem(PLAIN, "Region" if layer == "regions" else "Local authority")]
     return SvgMap(
         title=title,
         width=width,

@@ -2,30 +2,57 @@
 
 A chart is drawn from the same figures as the table printed beside it; the SVG is marked as an
 image with a text alternative that summarises it, and the table carries the detail.
+
+Each answer's label sits above its bar, wrapped over as many lines as it needs, and the
+value follows the bar's end. The picture is narrow (`WIDTH` units) and scales down with the
+page, so its text stays readable on a 320 pixel phone, and the view box is sized to hold every
+line: no label is shortened or clipped at any width. Text widths are estimated generously
+(`CHAR_WIDTH`, wider than any character of the page's fonts on average), as the server cannot
+measure them.
 """
 
+import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-LABEL_WIDTH = 220
-BAR_AREA = 300
-VALUE_WIDTH = 80
-ROW_HEIGHT = 28
+WIDTH = 360
+FONT_SIZE = 16
+#: The width of a character, at most, on average over a label: in units of the view box.
+CHAR_WIDTH = 0.62 * FONT_SIZE
+LINE_HEIGHT = 20
 BAR_HEIGHT = 18
+ROW_GAP = 14
 PADDING = 4
+VALUE_GAP = 6
+
+
+@dataclass(frozen=True)
+class ChartLine:
+    text: str
+    y: int
 
 
 @dataclass(frozen=True)
 class ChartBar:
-    label: str
+    lines: tuple[ChartLine, ...]  # the label, wrapped
     value: float
     value_label: str
-    y: int
+    y: int  # the bar's top
     width: float
 
     @property
+    def label(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+    @property
     def text_y(self) -> int:
+        """The baseline of the value beside the bar."""
         return self.y + BAR_HEIGHT - 4
+
+    @property
+    def value_x(self) -> float:
+        return PADDING + self.width + VALUE_GAP
 
 
 @dataclass(frozen=True)
@@ -36,20 +63,23 @@ class BarChart:
     bars: tuple[ChartBar, ...]
     width: int
     height: int
-    label_width: int = LABEL_WIDTH
     bar_height: int = BAR_HEIGHT
+    label_x: int = PADDING
 
     @property
     def view_box(self) -> str:
         return f"0 0 {self.width} {self.height}"
 
-    @property
-    def value_x(self) -> int:
-        return self.label_width + BAR_AREA + PADDING * 2
+
+def text_width(text: str) -> float:
+    """The widest the text can be drawn in a chart's font, in units of the view box."""
+    return len(text) * CHAR_WIDTH
 
 
-def _shorten(label: str, limit: int = 34) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+def wrap_label(label: str, width: float = WIDTH - 2 * PADDING) -> list[str]:
+    """The label in lines no wider than `width` (a word too long for a line is broken)."""
+    limit = max(1, math.floor(width / CHAR_WIDTH))
+    return textwrap.wrap(label, width=limit, break_long_words=True) or [""]
 
 
 def bar_chart(
@@ -61,26 +91,36 @@ def bar_chart(
 ) -> BarChart:
     """A horizontal bar chart of (label, value, value label) rows, longest bar = `maximum`.
 
-    Labels longer than the space are shortened in the picture only; the table beside it and
-    the text alternative carry them in full.
+    Every label is drawn in full, above its bar; the longest bar leaves room for the widest
+    value label after it.
     """
     top = maximum if maximum is not None else max((v for _, v, _ in items), default=0) or 1
-    bars = tuple(
-        ChartBar(
-            label=_shorten(label),
-            value=value,
-            value_label=value_label,
-            y=PADDING + i * ROW_HEIGHT,
-            width=round(BAR_AREA * value / top, 1) if top else 0.0,
+    value_room = max((text_width(value_label) for _, _, value_label in items), default=0)
+    bar_area = WIDTH - 2 * PADDING - VALUE_GAP - math.ceil(value_room)
+    bars = []
+    y = PADDING
+    for label, value, value_label in items:
+        lines = []
+        for text in wrap_label(label):
+            y += LINE_HEIGHT
+            lines.append(ChartLine(text=text, y=y - 5))
+        bar_y = y + 2
+        bars.append(
+            ChartBar(
+                lines=tuple(lines),
+                value=value,
+                value_label=value_label,
+                y=bar_y,
+                width=max(0.0, round(bar_area * min(value, top) / top, 1)) if top else 0.0,
+            )
         )
-        for i, (label, value, value_label) in enumerate(items)
-    )
+        y = bar_y + BAR_HEIGHT + ROW_GAP
     description = "; ".join(f"{label}: {value_label}" for label, _, value_label in items)
     return BarChart(
         id=chart_id,
         title=title,
         description=description,
-        bars=bars,
-        width=LABEL_WIDTH + BAR_AREA + VALUE_WIDTH + PADDING * 2,
-        height=PADDING * 2 + ROW_HEIGHT * len(items),
+        bars=tuple(bars),
+        width=WIDTH,
+        height=y - ROW_GAP + PADDING,
     )

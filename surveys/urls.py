@@ -8,6 +8,7 @@ urlpatterns = [
     # Public
     path("", stats.survey_index, name="index"),
     path("<slug:slug>/", stats.survey_statistics, name="detail"),
+    path("<slug:slug>/answers-by-area/", stats.answers_by_area, name="answers_by_area"),
     # Project staff: returns
     path("<slug:slug>/returns/", entry.return_list, name="return_list"),
     path(
@@ -37,6 +38,8 @@ urlpatterns = [
     ),
     path("<slug:slug>/template.<str:fmt>", imports.template_download, name="template"),
     path("<slug:slug>/returns.<str:fmt>", imports.returns_export, name="export"),
+    # Public: one question's figures (after the files above, whose names it would match)
+    path("<slug:slug>/<str:code>.csv", stats.question_csv, name="question_csv"),
     # Project staff: choosing areas to visit
     path("<slug:slug>/selection/", selection.selection_list, name="selection"),
     path("<slug:slug>/selection/add/", selection.selection_add, name="selection_add"),

@@ -8,11 +8,14 @@ filter cannot be worked out from the figures of others. Project members get ever
 each marked with whether the public see it.
 """
 
+import datetime as dt
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Max, Min, Q
+from django.db.models import Count, Max, Q
+from django.db.models.functions import ExtractYear
 
 from areas.models import LocalAuthority, Region
 from mash_survey import disclosure
@@ -28,6 +31,8 @@ from ..models import (
     ResponseStatus,
     Survey,
 )
+
+DATE = QuestionKind.DATE
 
 #: A filter as a cell of the table of filters: (region code, authority type), "" for all.
 Cell = tuple[str, str]
@@ -132,20 +137,51 @@ class Bar:
         return round(100 * self.count / self.base, 1) if self.base else 0.0
 
 
+@dataclass(frozen=True)
+class Quartiles:
+    """The numbers that cut the sorted answers into four equal parts (inclusive method, as
+    spreadsheets' QUARTILE.INC and PostgreSQL's percentile_cont)."""
+
+    lower: Decimal
+    median: Decimal
+    upper: Decimal
+
+
+def quartiles(values: list[Decimal]) -> Quartiles:
+    """The quartiles of one or more numbers (each to two decimal places, as answers are)."""
+    if len(values) == 1:
+        cuts = [values[0]] * 3
+    else:
+        cuts = statistics.quantiles(values, n=4, method="inclusive")
+    lower, median, upper = (Decimal(c).quantize(Decimal("0.01"), ROUND_HALF_UP) for c in cuts)
+    return Quartiles(lower=lower, median=median, upper=upper)
+
+
 @dataclass
 class Distribution:
     question: Question
     answered: int | None  # None: not shown (see `hidden`)
     bars: list[Bar] = field(default_factory=list)
-    # For number questions (the lowest and highest are one area's answer: members only):
+    # For number questions (the lowest and highest are one area's answer: members only; the
+    # quartiles are public over at least the minimum number of areas):
     mean: Decimal | None = None
+    quartiles: Quartiles | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     hidden: Hidden | None = None
+    #: The submitted returns the question was asked in (the filter's), answered or not.
+    returned: int | None = None
 
     @property
     def is_multiple(self) -> bool:
         return self.question.kind == QuestionKind.MULTIPLE_CHOICE
+
+    @property
+    def not_answered(self) -> int | None:
+        """The returns that left the question unanswered."""
+        if self.answered is None or self.returned is None:
+            return None
+        return max(self.returned - self.answered, 0)
 
 
 @dataclass(frozen=True)
@@ -196,6 +232,8 @@ class Statistics:
     rates: ResponseRates
     distributions: list[Distribution]
     hidden: Hidden | None  # set: the filter's areas are too few, and nothing is shown
+    #: When the latest submitted return counted last changed (None: nothing is counted).
+    as_at: dt.datetime | None = None
 
     @property
     def notice(self) -> str:
@@ -208,26 +246,41 @@ def survey_statistics(
     returns: ReturnFilter = ReturnFilter(),
     *,
     reveal: bool = False,
+    by_year: bool = False,
 ) -> Statistics:
     """Response rates and each closed or number question's answers among submitted returns
     (free text excluded), with every figure disclosure control hides left out, unless `reveal`
-    (project members), which keeps them, marked. A fixed number of aggregate queries."""
-    returned = _with_margins(
-        {
-            (row["local_authority__region__code"], row["local_authority__type"]): row["n"]
-            for row in Response.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
-            .values("local_authority__region__code", "local_authority__type")
-            .annotate(n=Count("id"))
-        }
-    )
+    (project members), which keeps them, marked. A fixed number of aggregate queries.
+    With `by_year`, date questions are counted too, by year.
+
+    The figures are as at the latest change to a return they count (of the filter's areas)."""
+    cells: dict[Cell, int] = {}
+    as_at: dt.datetime | None = None
+    for row in (
+        Response.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
+        .values("local_authority__region__code", "local_authority__type")
+        .annotate(n=Count("id"), latest=Max("updated_at"))
+    ):
+        cell = (row["local_authority__region__code"], row["local_authority__type"])
+        cells[cell] = row["n"]
+        if returns.region in (ALL, cell[0]) and returns.authority_type in (ALL, cell[1]):
+            as_at = max(as_at, row["latest"]) if as_at else row["latest"]
+    returned = _with_margins(cells)
     relations = _relations(returned)
     hidden = disclosure.suppress(returned, relations)
     return Statistics(
         rates=_response_rates(survey, returns, hidden=hidden, reveal=reveal),
         distributions=_question_distributions(
-            questions, returns, returned_hidden=hidden, relations=relations, reveal=reveal
+            questions,
+            returns,
+            returned_hidden=hidden,
+            relations=relations,
+            reveal=reveal,
+            returned=returned.get(returns.cell, 0),
+            by_year=by_year,
         ),
         hidden=hidden.get(returns.cell),
+        as_at=as_at,
     )
 
 
@@ -253,18 +306,23 @@ def _question_distributions(
     returned_hidden: dict[Cell, Hidden],
     relations: list[disclosure.Relation[Cell]],
     reveal: bool,
+    returned: int = 0,
+    by_year: bool = False,
 ) -> list[Distribution]:
-    """Each closed or number question's answers among the filter's submitted returns. Four
-    aggregate queries, however many returns there are.
+    """Each closed, number or date question's answers among the filter's submitted returns
+    (dates counted by year). Five queries, however many returns there are (a number question's
+    quartiles need its numbers, one per area: a column of numbers, whatever the database).
 
     A question's figures are hidden where its returns are, and where the areas that answered
     it are too few (or would give such a figure away)."""
-    public = [q for q in questions if q.kind in (*CLOSED_KINDS, QuestionKind.NUMBER)]
+    kinds = (*CLOSED_KINDS, QuestionKind.NUMBER, *((DATE,) if by_year else ()))
+    public = [q for q in questions if q.kind in kinds]
     answered_cells: dict[int, dict[Cell, int]] = defaultdict(dict)
     for row in (
         Answer.objects.filter(ReturnFilter().answers(), question__in=public)
         .exclude(Q(question__kind=QuestionKind.MULTIPLE_CHOICE) & ~Q(answerchoice__isnull=False))
         .exclude(question__kind=QuestionKind.NUMBER, number__isnull=True)
+        .exclude(question__kind=DATE, date__isnull=True)
         .values(
             "question_id",
             "response__local_authority__region__code",
@@ -290,29 +348,45 @@ def _question_distributions(
         .annotate(n=Count("id"))
     ):
         counts[(row["answer__question_id"], row["choice_id"])] = row["n"]
-    numbers = {
-        row["question_id"]: row
-        for row in Answer.objects.filter(
-            returns.answers(), question__in=public, number__isnull=False
-        )
-        .values("question_id")
-        .annotate(lo=Min("number"), hi=Max("number"), avg=Avg("number"))
-    }
+    years: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in (
+        Answer.objects.filter(returns.answers(), question__in=public, date__isnull=False)
+        .annotate(year=ExtractYear("date"))
+        .values("question_id", "year")
+        .annotate(n=Count("id"))
+    ):
+        years[row["question_id"]][row["year"]] = row["n"]
+    numbers: dict[int, list[Decimal]] = defaultdict(list)
+    for question_id, number in Answer.objects.filter(
+        returns.answers(), question__in=public, number__isnull=False
+    ).values_list("question_id", "number"):
+        if number is not None:  # never: filtered out above
+            numbers[question_id].append(number)
     distributions = []
     for question in public:
         answered = _with_margins(answered_cells[question.pk])
         hidden = disclosure.suppress(answered, relations, hidden=returned_hidden).get(returns.cell)
         base = answered.get(returns.cell, 0)
-        distribution = Distribution(question=question, answered=base, hidden=hidden)
+        distribution = Distribution(
+            question=question, answered=base, hidden=hidden, returned=returned
+        )
         if hidden and not reveal:
             distribution.answered = None
         elif question.kind == QuestionKind.NUMBER:
-            summary = numbers.get(question.pk)
-            if summary:
-                distribution.mean = Decimal(summary["avg"]).quantize(Decimal("0.1"))
+            given = sorted(numbers.get(question.pk, []))
+            if given:
+                mean = sum(given, Decimal(0)) / len(given)
+                distribution.mean = mean.quantize(Decimal("0.1"), ROUND_HALF_UP)
+                if reveal or len(given) >= disclosure.min_areas():
+                    distribution.quartiles = quartiles(given)
                 if reveal:
-                    distribution.minimum = summary["lo"]
-                    distribution.maximum = summary["hi"]
+                    distribution.minimum = given[0]
+                    distribution.maximum = given[-1]
+        elif question.kind == DATE:
+            distribution.bars = [
+                Bar(label=str(year), count=n, base=base)
+                for year, n in sorted(years[question.pk].items())
+            ]
         else:
             distribution.bars = [
                 Bar(label=c.value, count=counts.get((question.pk, c.pk), 0), base=base)

@@ -3,16 +3,21 @@
 Every figure comes from an aggregate query, so the page needs the same number of queries
 however many returns there are. Free-text and per-area answers are never shown to the
 public, nor figures over too few areas (`mash_survey.disclosure`); project members see
-every figure, marked where the public do not, and a map of one question's answers by area.
+every figure, marked where the public do not; the map of one question's answers by area is
+on a page of its own, for them only.
+
+Each question's figures download as CSV, with the same figures hidden as on the page.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import slugify
 
 from areas.maps import (
     LegendItem,
@@ -22,9 +27,11 @@ from areas.maps import (
     categorical_classes,
     sequential_classes,
 )
+from mash_survey.access import SAFE, member_required
 from mash_survey.charts import BarChart, bar_chart
 from mash_survey.disclosure import min_areas
 from mash_survey.roles import is_staff_member
+from mash_survey.spreadsheets import Cell, attachment, write_csv
 
 from .. import queries
 from ..forms_statistics import AnswerMapForm, StatisticsFilterForm
@@ -44,6 +51,9 @@ class QuestionFigure:
     distribution: queries.Distribution
     chart: BarChart | None = None
     mean: str = ""
+    lower_quartile: str = ""  # blank: over too few areas to publish
+    median: str = ""
+    upper_quartile: str = ""
     minimum: str = ""  # members only
     maximum: str = ""  # members only
 
@@ -55,18 +65,23 @@ def _number(value: Decimal | None) -> str:
 def _figure(distribution: queries.Distribution) -> QuestionFigure:
     question = distribution.question
     if question.kind == QuestionKind.NUMBER:
+        cuts = distribution.quartiles
         return QuestionFigure(
             distribution=distribution,
             mean=_number(distribution.mean),
+            lower_quartile=_number(cuts.lower) if cuts else "",
+            median=_number(cuts.median) if cuts else "",
+            upper_quartile=_number(cuts.upper) if cuts else "",
             minimum=_number(distribution.minimum),
             maximum=_number(distribution.maximum),
         )
     chart = None
     if distribution.answered:
+        by_year = " by year" if question.kind == QuestionKind.DATE else ""
         chart = bar_chart(
             chart_id=f"chart-{question.code}",
-            title=f"Bar chart of the answers to {question.code}, as a percentage of the "
-            f"{distribution.answered} areas that answered",
+            title=f"Bar chart of the answers to {question.code}{by_year}, as a percentage of "
+            f"the {distribution.answered} areas that answered",
             items=[
                 (bar.label, bar.percent, f"{bar.count} ({bar.percent:g}%)")
                 for bar in distribution.bars
@@ -145,45 +160,138 @@ def _answer_map(
     )
 
 
+def _statistics(
+    request: HttpRequest, survey: Survey, questions: list[Question]
+) -> tuple[StatisticsFilterForm, queries.ReturnFilter, queries.Statistics]:
+    """The figures the request's filter asks for, as the user may see them."""
+    filter_form = StatisticsFilterForm(request.GET, regions=queries.region_choices())
+    returns = filter_form.returns()
+    statistics = queries.survey_statistics(
+        survey, questions, returns, reveal=is_staff_member(request.user), by_year=True
+    )
+    return filter_form, returns, statistics
+
+
+def _filter_params(returns: queries.ReturnFilter) -> list[tuple[str, str]]:
+    return [
+        (name, value)
+        for name, value in (("region", returns.region), ("type", returns.authority_type))
+        if value
+    ]
+
+
 def survey_statistics(request: HttpRequest, slug: str) -> HttpResponse:
     survey = queries.survey_detail(slug=slug)
     questions = queries.survey_questions(survey)
-    filter_form = StatisticsFilterForm(request.GET, regions=queries.region_choices())
-    returns = filter_form.returns()
-    is_member = is_staff_member(request.user)
-    statistics = queries.survey_statistics(survey, questions, returns, reveal=is_member)
+    filter_form, returns, statistics = _statistics(request, survey, questions)
     rates = statistics.rates
-    figures = [_figure(d) for d in statistics.distributions]
     context = {
         "survey": survey,
         "filter_form": filter_form,
         "filtered_by": filter_form.describe(returns) if returns.is_filtered else None,
         "not_shown": statistics.notice,
         "min_areas": min_areas(),
+        "as_at": statistics.as_at,
         "rates": rates,
         "region_rates": [rate for rate in rates.by_region if rate.total],
         "region_map": _region_map(rates),
-        "figures": figures,
+        "figures": [_figure(d) for d in statistics.distributions],
         "free_text_count": sum(q.kind == QuestionKind.FREE_TEXT for q in questions),
         "has_sections": any(q.section for q in questions),
-        "filter_params": [
-            (name, value)
-            for name, value in (("region", returns.region), ("type", returns.authority_type))
-            if value
-        ],
-        "is_member": False,
+        "filter_query": urlencode(_filter_params(returns)),
+        "is_member": is_staff_member(request.user),
     }
-    if is_member:
-        map_form = AnswerMapForm(
-            request.GET, questions=[q for q in questions if q.kind in MAPPABLE_KINDS]
-        )
-        question = map_form.question()
-        rows = queries.area_answers(survey, question, returns) if question else []
-        context.update(
-            is_member=True,
-            map_form=map_form,
-            mapped_question=question,
-            area_answers=rows,
-            answer_map=_answer_map(survey, question, rows) if question else None,
-        )
     return render(request, "surveys/stats/detail.html", context)
+
+
+def question_csv(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """One question's figures, as on the statistics page (same filter, same figures hidden)."""
+    survey = queries.survey_detail(slug=slug)
+    questions = queries.survey_questions(survey)
+    filter_form, returns, statistics = _statistics(request, survey, questions)
+    figure = next((_figure(d) for d in statistics.distributions if d.question.code == code), None)
+    if figure is None:
+        raise Http404("No figures are published for this question")
+    rows = _csv_rows(figure, statistics, filter_form.describe(returns))
+    return attachment(write_csv(rows), "csv", f"{survey.slug}-{slugify(code)}")
+
+
+def _csv_rows(
+    figure: QuestionFigure, statistics: queries.Statistics, filtered_by: dict[str, str]
+) -> list[list[Cell]]:
+    d = figure.distribution
+    q = d.question
+    rows: list[list[Cell]] = [
+        ["Question", f"{q.code}. {q.text}"],
+        ["Areas", _filter_words(filtered_by)],
+    ]
+    hidden = d.hidden or statistics.hidden
+    if d.answered is None:  # hidden from this user
+        rows.append(["Not shown", hidden.notice() if hidden else "Not shown"])
+        return rows
+    if hidden:  # members: shown, marked
+        rows.append(["Not published", f"{hidden.notice()} to the public"])
+    rows += [
+        ["Figures as at", statistics.as_at.date() if statistics.as_at else None],
+        ["Submitted returns", d.returned],
+        ["Areas that answered", d.answered],
+        ["Areas that did not answer", d.not_answered],
+        [],
+    ]
+    if q.kind == QuestionKind.NUMBER:
+        rows.append(["Statistic", "Value"])
+        rows.append(["Mean (average)", figure.mean])
+        if figure.median:
+            rows += [
+                ["Lower quartile", figure.lower_quartile],
+                ["Median", figure.median],
+                ["Upper quartile", figure.upper_quartile],
+            ]
+        if figure.minimum:
+            rows += [
+                ["Lowest (members only)", figure.minimum],
+                ["Highest (members only)", figure.maximum],
+            ]
+        return rows
+    rows.append(["Year" if q.kind == QuestionKind.DATE else "Answer", "Areas", "Percent"])
+    rows += [[bar.label, bar.count, f"{bar.percent:g}"] for bar in d.bars]
+    return rows
+
+
+def _filter_words(filtered_by: dict[str, str]) -> str:
+    if not any(filtered_by.values()):
+        return "Every area in England"
+    words = ["Areas"]
+    if filtered_by["region"]:
+        words.append(f"in {filtered_by['region']}")
+    if filtered_by["type"]:
+        words.append(f"of type {filtered_by['type']}")
+    return " ".join(words)
+
+
+@member_required(methods=SAFE)
+def answers_by_area(request: HttpRequest, slug: str) -> HttpResponse:
+    """For project members: one yes/no or single-choice question's answer in each area, on a
+    map and in a table. Answers by area are never published."""
+    survey = queries.survey_detail(slug=slug)
+    questions = queries.survey_questions(survey)
+    filter_form = StatisticsFilterForm(request.GET, regions=queries.region_choices())
+    returns = filter_form.returns()
+    map_form = AnswerMapForm(
+        request.GET, questions=[q for q in questions if q.kind in MAPPABLE_KINDS]
+    )
+    question = map_form.question()
+    rows = queries.area_answers(survey, question, returns) if question else []
+    return render(
+        request,
+        "surveys/stats/answers_by_area.html",
+        {
+            "survey": survey,
+            "filter_form": filter_form,
+            "filtered_by": filter_form.describe(returns) if returns.is_filtered else None,
+            "map_form": map_form,
+            "mapped_question": question,
+            "area_answers": rows,
+            "answer_map": _answer_map(survey, question, rows) if question else None,
+        },
+    )

@@ -10,6 +10,7 @@ from areas.maps import (
     SvgMap,
     build_map,
     categorical_classes,
+    label_box,
     sequential_classes,
 )
 
@@ -225,3 +226,35 @@ def test_more_categories_than_colours_share_the_last_and_the_legend_says_so():
     assert len(set(css.values())) == CATEGORICAL_CLASSES
     assert len(legend) == CATEGORICAL_CLASSES
     assert legend[-1].label == ", ".join(names[CATEGORICAL_CLASSES - 1 :])
+
+
+# ----- Labels ------------------------------------------------------------------
+
+
+def test_region_labels_never_overlap_each_other(db) -> None:
+    svg_map = _regions_map()
+
+    boxes = [label_box(s.label_x, s.label_y, [line for line, _ in s.label]) for s in svg_map.shapes]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+
+
+def test_a_region_too_small_for_its_name_is_numbered_and_the_key_names_it(db) -> None:
+    svg_map = _regions_map()
+
+    london = next(s for s in svg_map.shapes if s.name == "London")
+    assert london.number is not None
+    assert london.label == ((str(london.number), london.label_y),)
+    assert [s.name for s in svg_map.numbered if s.number == london.number] == ["London"]
+    named = [s for s in svg_map.shapes if s.number is None]
+    assert named, "the larger regions keep their names"
+    for shape in named:
+        assert " ".join(line for line, _ in shape.label) == shape.name
+
+
+def test_a_map_without_figures_has_a_key_for_its_one_tone(db) -> None:
+    svg_map = _regions_map()
+
+    assert {s.css_class for s in svg_map.shapes} == {"app-map__shape--plain"}
+    assert svg_map.legend == (LegendItem("app-map__shape--plain", "Region"),)

@@ -203,7 +203,17 @@ def test_multiple_choice_percentages_are_of_areas_and_the_page_says_they_could_c
     assert "Areas could choose more than one answer" not in _by_id(page, "question-Q1").text()
 
 
-def test_a_number_question_shows_how_many_answered_and_the_mean_but_no_one_area_s_number(
+def _quartile(numbers: list[float], p: float) -> str:
+    """The textbook inclusive quartile: linear between the two nearest ranks."""
+    ordered = sorted(numbers)
+    position = (len(ordered) - 1) * p
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    value = ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    return f"{round(value, 2):g}"
+
+
+def test_a_number_question_shows_the_mean_median_and_quartiles_but_no_one_area_s_number(
     client, survey
 ):
     page = _page(client, "/survey/arrangements/")
@@ -211,7 +221,9 @@ def test_a_number_question_shows_how_many_answered_and_the_mean_but_no_one_area_
     numbers = [float(row.answers["Q4"]) for row in submitted_rows()]
     figure = _by_id(page, "question-Q4")
     mean = round(sum(numbers) / len(numbers), 1)
-    assert table_rows(figure.find("table")) == [[str(len(numbers)), f"{mean:g}"]]
+    quartiles = [_quartile(numbers, p) for p in (0.25, 0.5, 0.75)]
+    assert table_rows(figure.find("table")) == [[str(len(numbers)), f"{mean:g}", *quartiles]]
+    assert quartiles == ["43.88", "75", "150"]  # the rows' 25.5, 50, 100 and 300
     assert "Lowest" not in figure.text() and "Highest" not in figure.text()
 
 
@@ -220,8 +232,9 @@ def test_project_members_also_see_the_lowest_and_highest_number(staff_client, su
 
     numbers = [float(row.answers["Q4"]) for row in submitted_rows()]
     mean = round(sum(numbers) / len(numbers), 1)
+    quartiles = [_quartile(numbers, p) for p in (0.25, 0.5, 0.75)]
     assert table_rows(_by_id(page, "question-Q4").find("table")) == [
-        [str(len(numbers)), f"{mean:g}", f"{min(numbers):g}", f"{max(numbers):g}"]
+        [str(len(numbers)), f"{mean:g}", *quartiles, f"{min(numbers):g}", f"{max(numbers):g}"]
     ]
 
 
@@ -374,11 +387,35 @@ def test_an_unknown_survey_is_not_found(client, db):
 
 # ----- Project members: the map of answers by area -------------------------
 
+AREAS_PAGE = "/survey/arrangements/answers-by-area/"
+
+
+def test_the_statistics_page_links_members_to_the_answers_by_area_and_shows_none_itself(
+    staff_client, survey
+):
+    page = _page(staff_client, "/survey/arrangements/?region=E12000001")
+
+    links = {a.attrs.get("href") for a in page.find_all("a")}
+    assert f"{AREAS_PAGE}?region=E12000001" in links
+    assert not _has_id(page, "area-answers")
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_only_project_members_may_see_the_answers_by_area(client, survey, signed_in):
+    from tests.factories import UserFactory
+
+    if signed_in:
+        client.force_login(UserFactory.create())  # signed in, without a role
+    response = client.get(AREAS_PAGE)
+
+    assert response.status_code in (302, 403, 404)
+    assert b"Gateshead" not in response.content
+
 
 def test_project_members_see_the_map_of_answers_to_the_first_yes_no_or_choice_question(
     staff_client, survey
 ):
-    page = _page(staff_client, "/survey/arrangements/")
+    page = _page(staff_client, AREAS_PAGE)
 
     answers = {row[0]: row[2] for row in table_rows(_by_id(page, "area-answers"))}
     assert len(answers) == LocalAuthority.objects.count()
@@ -390,7 +427,7 @@ def test_project_members_see_the_map_of_answers_to_the_first_yes_no_or_choice_qu
 
 
 def test_the_answers_map_colours_each_answer_and_areas_without_a_return_grey(staff_client, survey):
-    page = _page(staff_client, "/survey/arrangements/")
+    page = _page(staff_client, AREAS_PAGE)
 
     svg = next(s for s in page.find_all("svg", "app-map__svg") if _has_id(s, "answers-map-title"))
     classes = {}
@@ -407,7 +444,7 @@ def test_the_answers_map_colours_each_answer_and_areas_without_a_return_grey(sta
 
 
 def test_project_members_can_choose_the_question_to_map(staff_client, survey):
-    page = _page(staff_client, "/survey/arrangements/?map=Q2")
+    page = _page(staff_client, f"{AREAS_PAGE}?map=Q2")
 
     answers = {row[0]: row[2] for row in table_rows(_by_id(page, "area-answers"))}
     for row in submitted_rows():
@@ -417,7 +454,7 @@ def test_project_members_can_choose_the_question_to_map(staff_client, survey):
 
 
 def test_the_map_of_answers_follows_the_filters(staff_client, survey):
-    page = _page(staff_client, "/survey/arrangements/?region=E12000001&map=Q1")
+    page = _page(staff_client, f"{AREAS_PAGE}?region=E12000001&map=Q1")
 
     names = {row[0] for row in table_rows(_by_id(page, "area-answers"))}
     assert names == set(
