@@ -145,14 +145,16 @@ class KnownValueFilter(filters.ChoiceFilter):
 
     @property
     def _spectacular_annotation(self) -> dict[str, Any]:
-        """The parameter's schema for drf-spectacular: the values as they are now."""
-        return {
-            "field": {
-                "type": "string",
-                "enum": list(dict.fromkeys(self.values())),
-                "description": str(self.extra.get("help_text", "")),
-            }
+        """The parameter's schema for drf-spectacular: the values as they are now (none
+        before the register is loaded: any value is then refused)."""
+        schema: dict[str, Any] = {
+            "type": "string",
+            "description": str(self.extra.get("help_text", "")),
         }
+        values = list(dict.fromkeys(self.values()))
+        if values:
+            schema["enum"] = values
+        return {"field": schema}
 
 
 class ApiFilterSet(filters.FilterSet):

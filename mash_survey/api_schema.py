@@ -91,6 +91,8 @@ class AutoSchema(SpectacularAutoSchema):
             if parameter.get("in") != "query":
                 continue
             schema = parameter.get("schema", {})
+            if schema.get("enum") == []:
+                del schema["enum"]  # values read from an empty database: none to list yet
             if schema.get("type") == "string" and not {"enum", "format"} & set(schema):
                 schema["pattern"] = TEXT_PATTERN
             if not parameter.get("required"):
