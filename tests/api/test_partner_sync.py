@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
-from areas.models import Region
+from areas.models import LocalAuthority, Region
 from case_studies.models import CaseStudyStatus
 from surveys.models import ResponseStatus
 from tests.case_studies.factories import CaseStudyFactory, SectionFactory
@@ -49,11 +49,16 @@ def _get(client: APIClient, url: str, params: dict[str, Any] | None = None) -> A
 
 @pytest.fixture
 def records(register: None) -> None:
+    # Authorities from the register: a factory's made-up codes could be a real one's.
+    gateshead, westminster = LocalAuthority.objects.filter(gss_code__in=["E08000037", "E09000033"])
     survey = survey_with_every_kind(slug="mash-2013")
     ResponseFactory.create(
-        survey=survey, status=ResponseStatus.SUBMITTED, submitted_at=timezone.now()
+        survey=survey,
+        local_authority=gateshead,
+        status=ResponseStatus.SUBMITTED,
+        submitted_at=timezone.now(),
     )
-    approved_feedback(approved_visit())
+    approved_feedback(approved_visit(authorities=[westminster]))
     case_study = CaseStudyFactory.create(
         status=CaseStudyStatus.PUBLISHED, published_at=timezone.now()
     )
