@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
-from mash_survey.api_filters import authority_code_q, region_q
+from mash_survey.api_filters import ApiFilterSet, KnownValueFilter, authority_code_q, region_q
 from mash_survey.api_renderers import CSVColumnsInFieldOrder
 
 from . import queries
@@ -15,7 +15,7 @@ class RegionSerializer(serializers.HyperlinkedModelSerializer):
 
     class Meta:
         model = Region
-        fields = ["url", "code", "name", "slug", "authority_count"]
+        fields = ["url", "code", "name", "slug", "authority_count", "updated_at"]
 
 
 class LocalAuthoritySerializer(serializers.HyperlinkedModelSerializer):
@@ -39,7 +39,34 @@ class LocalAuthoritySerializer(serializers.HyperlinkedModelSerializer):
             "type_label",
             "region_code",
             "region_name",
+            "updated_at",
         ]
+
+
+def region_filter(help_text: str = "A region's ONS code (E12…) or slug.") -> KnownValueFilter:
+    """The `region` filter of a list: its FilterSet's `filter_region` applies it."""
+    return KnownValueFilter(
+        values=queries.region_keys,
+        invalid="Send region as a region's ONS code (E12000001 to E12000009) or its slug, "
+        "such as london, or leave it out.",
+        method="filter_region",
+        help_text=help_text,
+    )
+
+
+def authority_filter(
+    help_text: str = "A local authority's ONS code (current or before April 2013) or DfE code.",
+    *,
+    method: str = "filter_authority",
+) -> KnownValueFilter:
+    """The local authority filter of a list: its FilterSet's `method` applies it."""
+    return KnownValueFilter(
+        values=queries.authority_codes,
+        invalid="No local authority has this code. Send a local authority's ONS code (current "
+        "or before April 2013) or DfE code, as in /api/v1/local-authorities/, or leave it out.",
+        method=method,
+        help_text=help_text,
+    )
 
 
 # A local authority as other records (visits, case studies) list it: its codes and name.
@@ -53,28 +80,30 @@ class AreaSerializer(serializers.ModelSerializer):
 
 
 class RegionViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
-    """England's nine regions (ONS E12 codes) with the number of authorities in each."""
+    """England's nine regions (ONS E12 codes) with the number of authorities in each.
+
+    The register changes rarely; `updated_since` works here as on every list, with each
+    region's `updated_at`.
+    """
 
     serializer_class = RegionSerializer
     lookup_field = "code"
-    filter_backends: list[type] = []
-    pagination_class = None
+    ordering_fields = ["code", "name", "updated_at"]
 
     def get_queryset(self) -> QuerySet[Region]:
-        return queries.region_list_with_authorities()
+        return queries.region_list_with_authorities().order_by("code")
 
 
-class LocalAuthorityFilter(filters.FilterSet):
-    region = filters.CharFilter(method="filter_region", help_text="Region ONS code (E12…) or slug.")
-    type = filters.ChoiceFilter(choices=AuthorityType.choices)
-    code = filters.CharFilter(
-        method="filter_code",
-        help_text="ONS code (current or before April 2013) or DfE LA code.",
+class LocalAuthorityFilter(ApiFilterSet):
+    region = region_filter()
+    type = filters.ChoiceFilter(choices=AuthorityType.choices, help_text="The type of authority.")
+    code = authority_filter(
+        "ONS code (current or before April 2013) or DfE LA code.", method="filter_code"
     )
 
     class Meta:
         model = LocalAuthority
-        fields = ["region", "type", "code"]
+        fields = ["region", "type", "code", "updated_since"]
 
     def filter_region(
         self, queryset: QuerySet[LocalAuthority], name: str, value: str
@@ -96,7 +125,7 @@ class LocalAuthorityViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSe
     serializer_class = LocalAuthoritySerializer
     filterset_class = LocalAuthorityFilter
     search_fields = ["name", "gss_code", "gss_code_before_april_2013", "dfe_code"]
-    ordering_fields = ["name", "gss_code", "dfe_code"]
+    ordering_fields = ["name", "gss_code", "dfe_code", "updated_at"]
     lookup_field = "gss_code"
     lookup_value_regex = "[A-Za-z0-9]+"
 

@@ -10,6 +10,7 @@ class Region(models.Model):
     code = models.CharField("ONS code", max_length=9, unique=True)
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["code"]
@@ -51,6 +52,7 @@ class LocalAuthority(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     type = models.CharField(max_length=24, choices=AuthorityType.choices)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="authorities")
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -40,3 +40,21 @@ def authority_by_code(code: str) -> LocalAuthority | None:
 def authority_by_code_or_name(value: str) -> LocalAuthority | None:
     """Find an authority by either ONS code, its DfE code or its exact name (any case)."""
     return authority_by_code(value) or authority_list().filter(name__iexact=value.strip()).first()
+
+
+def region_keys() -> list[str]:
+    """Every way the API's filters name a region: each region's ONS code, then its slug."""
+    regions = list(Region.objects.order_by("code").values_list("code", "slug"))
+    return [code for code, _ in regions] + [slug for _, slug in regions]
+
+
+def authority_codes() -> list[str]:
+    """Every code the API's filters name a local authority by: its current ONS code, its ONS
+    code before April 2013 and its DfE code."""
+    codes: list[str] = []
+    rows = LocalAuthority.objects.order_by("gss_code").values_list(
+        "gss_code", "gss_code_before_april_2013", "dfe_code"
+    )
+    for row in rows:
+        codes.extend(code for code in row if code)
+    return list(dict.fromkeys(codes))

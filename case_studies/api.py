@@ -10,12 +10,11 @@ from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
-from rest_framework.filters import OrderingFilter
 
-from areas.api import AreaSerializer
+from areas.api import AreaSerializer, authority_filter, region_filter
 from areas.models import LocalAuthority
 from mash_survey.api_auth import ReadOnly, is_staff_request
-from mash_survey.api_filters import authority_code_q, region_q
+from mash_survey.api_filters import ApiFilterSet, authority_code_q, region_q
 from mash_survey.api_renderers import CSVCellsMixin, CSVColumnsInFieldOrder, FlatForCSV
 from mash_survey.api_schema import NamedEnumField
 from mash_survey.markdown import render_markdown
@@ -44,7 +43,9 @@ class KeyFactSerializer(serializers.ModelSerializer):
 
 
 class SectionSerializer(serializers.ModelSerializer):
-    csv_cell = "{heading}"
+    # In CSV, all the sections are one cell: each heading, then its text, in Markdown.
+    csv_cell = "## {heading}\n\n{body}"
+    csv_separator = "\n\n"
     body = serializers.CharField(read_only=True, help_text="The section, in Markdown.")
     body_html = serializers.SerializerMethodField(
         help_text="The section as sanitised HTML with GOV.UK classes."
@@ -100,14 +101,10 @@ class CaseStudySerializer(CSVCellsMixin, serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class CaseStudyFilter(filters.FilterSet):
-    region = filters.CharFilter(
-        method="filter_region", help_text="A region's ONS code (E12…) or slug."
-    )
-    authority = filters.CharFilter(
-        method="filter_authority",
-        help_text="A local authority covered: its ONS code (current or before April 2013) or "
-        "DfE code.",
+class CaseStudyFilter(ApiFilterSet):
+    region = region_filter()
+    authority = authority_filter(
+        "A local authority covered: its ONS code (current or before April 2013) or DfE code."
     )
     model = filters.ChoiceFilter(choices=CaseStudyModel.choices, help_text="The model.")
 
@@ -142,7 +139,6 @@ class CaseStudyViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyMode
 
     serializer_class = CaseStudySerializer
     filterset_class = CaseStudyFilter
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
     ordering_fields = ["published_at", "updated_at", "title"]
     permission_classes = [ReadOnly]
     lookup_field = "slug"

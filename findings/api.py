@@ -36,11 +36,16 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from areas.api import AreaSerializer
+from areas.api import AreaSerializer, region_filter
 from areas.models import Region
 from mash_survey.api_auth import ReadOnly, StaffOrPartnerKey, is_staff_request
-from mash_survey.api_filters import region_q
-from mash_survey.api_renderers import CSVCellsMixin, CSVColumnsInFieldOrder, FlatForCSV
+from mash_survey.api_filters import ApiFilterSet, KnownValueFilter, region_q
+from mash_survey.api_renderers import (
+    CSVCellsMixin,
+    CSVColumnsInFieldOrder,
+    FlatForCSV,
+    Pagination,
+)
 from mash_survey.api_schema import NamedEnumField
 from mash_survey.markdown import render_markdown
 from visits.models import ModelSeen
@@ -127,6 +132,9 @@ class ThemeSerializer(CSVCellsMixin, serializers.ModelSerializer):
     finding_count = serializers.IntegerField(
         read_only=True, help_text="How many agreed findings it has."
     )
+    updated_at = serializers.DateTimeField(
+        read_only=True, help_text="When it last changed (see the `updated_since` filter)."
+    )
     is_illustrative = serializers.BooleanField(
         read_only=True, help_text="Made up to show how the service works: not the project's data."
     )
@@ -143,6 +151,7 @@ class ThemeSerializer(CSVCellsMixin, serializers.ModelSerializer):
             "status",
             *COUNTS,
             "finding_count",
+            "updated_at",
             "is_illustrative",
         ]
         extra_kwargs = {
@@ -150,7 +159,16 @@ class ThemeSerializer(CSVCellsMixin, serializers.ModelSerializer):
         }
 
 
-class ThemeFilter(filters.FilterSet):
+def theme_filter(help_text: str, **kwargs: Any) -> KnownValueFilter:
+    return KnownValueFilter(
+        values=queries.theme_slugs,
+        invalid="Send theme as a theme's slug, as in /api/v1/themes/, or leave it out.",
+        help_text=help_text,
+        **kwargs,
+    )
+
+
+class ThemeFilter(ApiFilterSet):
     status = filters.ChoiceFilter(choices=ThemeStatus.choices, help_text="The theme's status.")
 
     class Meta:
@@ -164,7 +182,7 @@ class ThemeViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelVie
 
     serializer_class = ThemeSerializer
     filterset_class = ThemeFilter
-    filter_backends = [filters.DjangoFilterBackend]
+    ordering_fields = ["order", "name", "updated_at"]
     permission_classes = [ReadOnly]
     lookup_field = "slug"
 
@@ -227,6 +245,9 @@ class FindingSerializer(CSVCellsMixin, serializers.ModelSerializer):
     questions = serializers.SerializerMethodField(
         help_text="The survey questions it cites: their answers are its quantitative evidence."
     )
+    updated_at = serializers.DateTimeField(
+        read_only=True, help_text="When it last changed (see the `updated_since` filter)."
+    )
     is_illustrative = serializers.BooleanField(
         read_only=True, help_text="Made up to show how the service works: not the project's data."
     )
@@ -247,6 +268,7 @@ class FindingSerializer(CSVCellsMixin, serializers.ModelSerializer):
             *COUNTS,
             "quotes",
             "questions",
+            "updated_at",
             "is_illustrative",
         ]
 
@@ -289,17 +311,14 @@ REGION_HELP = (
 )
 
 
-class FindingFilter(filters.FilterSet):
-    theme = filters.CharFilter(field_name="theme__slug", help_text="A theme's slug.")
+class FindingFilter(ApiFilterSet):
+    theme = theme_filter("A theme's slug.", field_name="theme__slug")
     status = filters.ChoiceFilter(
         choices=FindingStatus.choices,
         help_text="The status. Anyone but a signed-in project member sees agreed findings "
         "only, so any other gives none.",
     )
-    region = filters.CharFilter(
-        method="filter_region",
-        help_text="Findings citing evidence from this region. " + REGION_HELP,
-    )
+    region = region_filter("Findings citing evidence from this region. " + REGION_HELP)
     model = filters.ChoiceFilter(
         choices=ModelSeen.choices,
         method="filter_model",
@@ -331,7 +350,7 @@ class FindingViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelV
 
     serializer_class = FindingSerializer
     filterset_class = FindingFilter
-    filter_backends = [filters.DjangoFilterBackend]
+    ordering_fields = ["agreed_at", "updated_at"]
     permission_classes = [ReadOnly]
 
     def get_queryset(self) -> QuerySet[Finding]:
@@ -396,6 +415,9 @@ class ExcerptSerializer(CSVCellsMixin, serializers.ModelSerializer):
         "reopened or withdrawn); empty when it stands. Partner keys see standing excerpts only."
     )
     coded_at = serializers.DateTimeField(read_only=True, help_text="When it was coded.")
+    updated_at = serializers.DateTimeField(
+        read_only=True, help_text="When it last changed (see the `updated_since` filter)."
+    )
     is_illustrative = serializers.BooleanField(
         read_only=True, help_text="Made up to show how the service works: not the project's data."
     )
@@ -421,6 +443,7 @@ class ExcerptSerializer(CSVCellsMixin, serializers.ModelSerializer):
             "memo",
             "stale",
             "coded_at",
+            "updated_at",
             "is_illustrative",
         ]
 
@@ -482,17 +505,13 @@ class ExcerptSerializer(CSVCellsMixin, serializers.ModelSerializer):
         return str(excerpt.stale)  # type: ignore[attr-defined]  # annotated
 
 
-class ExcerptFilter(filters.FilterSet):
-    theme = filters.CharFilter(
-        method="filter_theme", help_text="Excerpts coded to the theme with this slug."
-    )
+class ExcerptFilter(ApiFilterSet):
+    theme = theme_filter("Excerpts coded to the theme with this slug.", method="filter_theme")
     source_type = filters.ChoiceFilter(
         choices=SourceType.choices, method="filter_source_type", help_text="The source type."
     )
     clearance = filters.ChoiceFilter(choices=Clearance.choices, help_text="The clearance.")
-    region = filters.CharFilter(
-        method="filter_region", help_text="Excerpts from this region. " + REGION_HELP
-    )
+    region = region_filter("Excerpts from this region. " + REGION_HELP)
     model = filters.ChoiceFilter(
         choices=ModelSeen.choices,
         method="filter_model",
@@ -531,7 +550,7 @@ class ExcerptViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelV
 
     serializer_class = ExcerptSerializer
     filterset_class = ExcerptFilter
-    filter_backends = [filters.DjangoFilterBackend]
+    ordering_fields = ["coded_at", "updated_at"]
     permission_classes = [ReadOnly, StaffOrPartnerKey]
 
     def get_queryset(self) -> QuerySet[Excerpt]:
@@ -677,9 +696,14 @@ class FigureViewSet(viewsets.ViewSet):
 
     A row over fewer areas than the disclosure threshold, or one that would let such a row be
     worked out, has null values and says why in `not_shown`. Figures keyed `question:<code>`
-    are the answers to a closed question of the current survey."""
+    are the answers to a closed question of the current survey.
+
+    Paginated like every list. Figures are computed from the data when asked and have no
+    `updated_at`, so this list takes no `updated_since` or `ordering` (they come in the
+    report's order): fetch them again to sync."""
 
     permission_classes = [ReadOnly]
+    pagination_class = Pagination
     lookup_field = "key"
     lookup_value_regex = r"[^/]+"
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
@@ -693,13 +717,16 @@ class FigureViewSet(viewsets.ViewSet):
     )
     def list(self, request: Request, format: str | None = None) -> Response:
         slug = request.query_params.get("edition")
-        if slug is not None:
+        if slug:
             frozen = FrozenFigures(slug)
-            return Response(
-                FigureSerializer(frozen.all(), many=True, context=frozen.context(request)).data
-            )
-        return Response(
-            FigureSerializer(figures.figure_list(), many=True, context={"request": request}).data
+            items, context = frozen.all(), frozen.context(request)
+        else:
+            items, context = list(figures.figure_list()), {"request": request}
+        paginator = Pagination()
+        # The paginator takes any sequence, as a list of figures here, not only a queryset.
+        page: list[Any] = paginator.paginate_queryset(items, request, view=self) or []  # type: ignore[arg-type]
+        return paginator.get_paginated_response(
+            FigureSerializer(page, many=True, context=context).data
         )
 
     @extend_schema(
@@ -711,7 +738,7 @@ class FigureViewSet(viewsets.ViewSet):
     )
     def retrieve(self, request: Request, key: str, format: str | None = None) -> Response:
         slug = request.query_params.get("edition")
-        if slug is not None:
+        if slug:
             frozen = FrozenFigures(slug)
             return Response(FigureSerializer(frozen.get(key), context=frozen.context(request)).data)
         try:

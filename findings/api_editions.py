@@ -137,6 +137,11 @@ class ReportEditionSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="When this edition was published."
     )
+    updated_at = serializers.DateTimeField(
+        read_only=True,
+        help_text="When it last changed, as when a correction superseded it (see the "
+        "`updated_since` filter).",
+    )
     first_published_at = serializers.SerializerMethodField(
         help_text="When the first edition of this report (the one its line of corrections "
         "starts with) was published."
@@ -292,7 +297,7 @@ class ReportEditionViewSet(
     permission_classes = [ReadOnly]
     lookup_field = "slug"
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
-    filter_backends: list[Any] = []
+    ordering_fields = ["published_at", "updated_at"]
 
     def get_queryset(self) -> QuerySet[ReportEdition]:
         editions = ReportEdition.objects.select_related("amends").prefetch_related("files")

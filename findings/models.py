@@ -50,6 +50,7 @@ class Theme(Versioned):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    updated_at = models.DateTimeField(auto_now=True)
     history = Audited()
 
     class Meta:
@@ -156,6 +157,7 @@ class Excerpt(Versioned):
     )
     coded_at = models.DateTimeField()
     is_illustrative = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
     history = Audited()
 
     class Meta:
@@ -238,6 +240,7 @@ class Finding(Marked, Versioned):
     )
     agreed_at = models.DateTimeField(null=True, blank=True)
     is_illustrative = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
     history = Audited()
 
     class Meta:
@@ -385,6 +388,7 @@ class ReportEdition(Marked, Versioned):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     is_illustrative = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
     history = Audited()
 
     class Meta:

@@ -149,6 +149,12 @@ def codebook(*, include_retired: bool = True) -> list[Theme]:
     return ordered
 
 
+def theme_slugs() -> list[str]:
+    """Every theme's slug, retired ones too, in codebook order: what the API's `theme`
+    filters accept."""
+    return list(Theme.objects.order_by("order", "name").values_list("slug", flat=True))
+
+
 def theme_detail(slug: str) -> Theme:
     return get_object_or_404(
         Theme.objects.select_related("parent", "merged_into").annotate(

@@ -5,14 +5,16 @@ excerpts that still stand), signed-in project members everything."""
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from areas.models import Region
+from areas.queries import region_keys
 from visits.models import ModelSeen
 
 from . import search
@@ -34,7 +36,9 @@ class SearchParameters(serializers.Serializer):
     type = serializers.ChoiceField(
         choices=[], required=False, help_text="One type of record (see `counts` for the types)."
     )
-    region = serializers.CharField(required=False, help_text="A region's ONS code (E12…) or slug.")
+    region = serializers.ChoiceField(
+        choices=[], required=False, help_text="A region's ONS code (E12…) or slug."
+    )
     model = serializers.ChoiceField(
         choices=ModelSeen.choices, required=False, help_text="The model seen."
     )
@@ -48,6 +52,21 @@ class SearchParameters(serializers.Serializer):
         type_field.error_messages["invalid_choice"] = (
             f"Send a type of {', '.join(kinds)} (or none for all)."
         )
+        region_field: Any = self.fields["region"]
+        region_field.choices = region_keys()
+        region_field.error_messages["invalid_choice"] = "Send a region's ONS code (E12…) or slug."
+
+    def to_internal_value(self, data: Any) -> Any:
+        """As on every list: a filter sent empty is one left out, and a region's code or slug
+        may come in any case."""
+        params = {name: value for name, value in data.items() if value != "" or name == "q"}
+        region = params.get("region")
+        if isinstance(region, str):
+            region = region.strip()
+            params["region"] = (
+                region.upper() if region.upper().startswith("E12") else region.lower()
+            )
+        return super().to_internal_value(params)
 
     def validate_region(self, value: str) -> int:
         region = Region.objects.filter(region_q(value, path="")).first()
@@ -71,25 +90,28 @@ class SearchResultSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(result.entry.url)
 
 
+# One page of results, not a list of them: the schema must not wrap it in an array.
+@extend_schema_serializer(many=False, component_name="SearchResults")
+class SearchResultsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Results of each type (before the type filter).",
+    )
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SearchResultSerializer(many=True)
+
+
 class SearchViewSet(viewsets.ViewSet):
     """Search across the service, best match first, 20 a page, with the number of results of
     each type. Nothing the caller may not read is found, counted or quoted."""
 
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+
     @extend_schema(
         parameters=[SearchParameters],
-        responses=inline_serializer(
-            "SearchResults",
-            {
-                "count": serializers.IntegerField(),
-                "counts": serializers.DictField(
-                    child=serializers.IntegerField(),
-                    help_text="Results of each type (before the type filter).",
-                ),
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-                "results": SearchResultSerializer(many=True),
-            },
-        ),
+        responses=SearchResultsSerializer,
     )
     def list(self, request: Request, format: str | None = None) -> Response:
         audience = audience_of(request)

@@ -233,13 +233,13 @@ REST_FRAMEWORK = {
         "mash_survey.api_renderers.PaginatedCSVRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "mash_survey.api_filters.FilterBackend",
+        "mash_survey.api_filters.Search",
+        "mash_survey.api_filters.Ordering",
     ],
     "DEFAULT_PAGINATION_CLASS": "mash_survey.api_renderers.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "mash_survey.api_schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "mash_survey.api_auth.AnonymousThrottle",
         "mash_survey.api_auth.PartnerKeyThrottle",

@@ -114,6 +114,13 @@ class SignOutView(LogoutView):
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # An address under the API that names no endpoint (a code with characters no code
+        # has): the API's own error body, as every other API error, not a web page.
+        return JsonResponse(
+            {"detail": "No endpoint is at this address: the API's endpoints are at /api/v1/."},
+            status=404,
+        )
     return render(request, "404.html", status=404)
 
 

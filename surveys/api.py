@@ -14,15 +14,19 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
+from areas.api import authority_filter, region_filter
 from areas.models import AuthorityType
 from mash_survey.api_auth import ReadOnly, StaffOrPartnerKey
-from mash_survey.api_filters import authority_code_q, region_q
-from mash_survey.api_renderers import CSVColumnsInFieldOrder
+from mash_survey.api_filters import (
+    ApiFilterSet,
+    KnownValueFilter,
+    authority_code_q,
+    region_q,
+)
+from mash_survey.api_renderers import CSVCellsMixin, CSVColumnsInFieldOrder
 from mash_survey.audience import audience_of
 from mash_survey.disclosure import Hidden, is_small, min_areas
 from mash_survey.rules import EARLIEST_DATE
@@ -30,9 +34,6 @@ from mash_survey.rules import EARLIEST_DATE
 from . import queries
 from .models import Choice, Question, QuestionKind, Response, ResponseStatus, Survey
 from .values import latest_date
-
-JSON_ONLY = [JSONRenderer, BrowsableAPIRenderer]
-
 
 # ----- Surveys and questions (public) --------------------------------------
 
@@ -65,6 +66,7 @@ class SurveySerializer(serializers.HyperlinkedModelSerializer):
             "submitted_count",
             "questions_url",
             "statistics_url",
+            "updated_at",
         ]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
@@ -73,7 +75,7 @@ class SurveySerializer(serializers.HyperlinkedModelSerializer):
         return None if is_small(count) else count
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(CSVCellsMixin, serializers.ModelSerializer):
     choices = serializers.SlugRelatedField[Choice](
         many=True,
         read_only=True,
@@ -257,22 +259,117 @@ class StatisticsSerializer(serializers.Serializer):
     )
 
 
+#: The statistics as CSV: one row per figure. `measure` says which: response_rate (all the
+#: areas of the filter), response_rate_by_region, answer (one choice of a closed question)
+#: or mean (a number question's).
+STATISTICS_CSV_COLUMNS = [
+    "survey",
+    "region_filter",
+    "type_filter",
+    "measure",
+    "code",
+    "name",
+    "value",
+    "count",
+    "total",
+    "percent",
+    "mean",
+    "multiple",
+    "not_shown",
+]
+
+
+def statistics_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The statistics (as `StatisticsSerializer` gives them) as the CSV's rows."""
+    base = {
+        "survey": data["survey"],
+        "region_filter": data["filters"]["region"],
+        "type_filter": data["filters"]["type"],
+    }
+    overall = data["response_rate"]
+    rows = [
+        {
+            **base,
+            "measure": "response_rate",
+            "name": "All areas",
+            "count": overall["returned"],
+            "total": overall["total"],
+            "percent": overall["percent"],
+            "not_shown": overall["not_shown"] or data["not_shown"],
+        }
+    ]
+    for rate in data["response_rate_by_region"]:
+        rows.append(
+            {
+                **base,
+                "measure": "response_rate_by_region",
+                "code": rate["code"],
+                "name": rate["name"],
+                "count": rate["returned"],
+                "total": rate["total"],
+                "percent": rate["percent"],
+                "not_shown": rate["not_shown"],
+            }
+        )
+    for question in data["questions"]:
+        about = {**base, "code": question["code"], "name": question["text"]}
+        shared = {"total": question["answered"], "multiple": question["multiple"]}
+        for bar in question["choices"]:
+            rows.append(
+                {
+                    **about,
+                    **shared,
+                    "measure": "answer",
+                    "value": bar["value"],
+                    "count": bar["count"],
+                    "percent": bar["percent"],
+                }
+            )
+        if question["kind"] == QuestionKind.NUMBER:
+            rows.append(
+                {
+                    **about,
+                    **shared,
+                    "measure": "mean",
+                    "mean": question["mean"],
+                    "not_shown": question["not_shown"],
+                }
+            )
+        elif not question["choices"]:
+            rows.append(
+                {**about, **shared, "measure": "answer", "not_shown": question["not_shown"]}
+            )
+    return rows
+
+
 class SurveyViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     """The surveys sent to the areas, with the number of questions and submitted returns."""
 
     serializer_class = SurveySerializer
     lookup_field = "slug"
-    filter_backends: list[type] = []
+    ordering_fields = ["sent_on", "title", "updated_at"]
 
     def get_queryset(self) -> QuerySet[Survey]:
         return queries.survey_list()
 
+    def get_renderer_context(self) -> dict[str, Any]:
+        context = super().get_renderer_context()
+        if self.action == "questions":
+            context["header"] = list(QuestionSerializer().fields)
+        elif self.action == "statistics":
+            context["header"] = STATISTICS_CSV_COLUMNS
+        return context
+
     @extend_schema(responses=QuestionSerializer(many=True))
-    @action(detail=True, pagination_class=None, renderer_classes=JSON_ONLY)
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def questions(self, request: Request, slug: str, format: str | None = None) -> ApiResponse:
-        """The survey's questions in order, with their choices."""
+        """The survey's questions in order, with their choices: all of them, one survey's
+        worth, so not paginated. As CSV, a question's choices are one cell, separated by "; "."""
         survey = self.get_object()
-        return ApiResponse(QuestionSerializer(queries.survey_questions(survey), many=True).data)
+        context = {"flat": request.accepted_renderer.format == "csv"}
+        return ApiResponse(
+            QuestionSerializer(queries.survey_questions(survey), many=True, context=context).data
+        )
 
     @extend_schema(
         parameters=[StatisticsFiltersSerializer],
@@ -281,7 +378,7 @@ class SurveyViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
             400: OpenApiResponse(description="A filter has a value it does not know."),
         },
     )
-    @action(detail=True, pagination_class=None, renderer_classes=JSON_ONLY)
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def statistics(self, request: Request, slug: str, format: str | None = None) -> ApiResponse:
         """Response rates, overall and by region, and the answers to each yes/no, choice and
         number question, counted over submitted returns: the figures of the statistics page.
@@ -289,6 +386,9 @@ class SurveyViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
         Free-text answers and anything by area are never published. A figure over fewer than
         `minimum_areas` areas, or one that would let such a figure be worked out, is null
         (choices empty) with the reason in `not_shown`.
+
+        As CSV, one row per figure (see `statistics_rows`): the response rates, then each
+        question's answers and mean.
         """
         survey = self.get_object()
         params = StatisticsFiltersSerializer(data=request.query_params)
@@ -307,20 +407,27 @@ class SurveyViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
             "by_region": [rate for rate in statistics.rates.by_region if rate.total],
             "questions": statistics.distributions,
         }
-        return ApiResponse(StatisticsSerializer(figures).data)
+        data = StatisticsSerializer(figures).data
+        if request.accepted_renderer.format == "csv":
+            return ApiResponse(statistics_rows(data))
+        return ApiResponse(data)
 
 
 # ----- Returns (partner keys and project members) --------------------------
 
 
-class SurveyResponseFilter(filters.FilterSet):
-    survey = filters.CharFilter(field_name="survey__slug", help_text="The survey's slug.")
-    region = filters.CharFilter(method="filter_region", help_text="Region ONS code (E12…) or slug.")
-    authority = filters.CharFilter(
-        method="filter_authority",
-        help_text="The local authority's ONS code (current or before April 2013) or DfE code.",
+class SurveyResponseFilter(ApiFilterSet):
+    survey = KnownValueFilter(
+        values=queries.survey_slugs,
+        invalid="Send survey as a survey's slug, as in /api/v1/surveys/, or leave it out.",
+        field_name="survey__slug",
+        help_text="The survey's slug.",
     )
-    status = filters.ChoiceFilter(choices=ResponseStatus.choices)
+    region = region_filter()
+    authority = authority_filter(
+        "The local authority's ONS code (current or before April 2013) or DfE code."
+    )
+    status = filters.ChoiceFilter(choices=ResponseStatus.choices, help_text="The status.")
 
     class Meta:
         model = Response
@@ -384,7 +491,6 @@ class SurveyResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = SurveyResponseSerializer
     filterset_class = SurveyResponseFilter
     permission_classes = [ReadOnly, StaffOrPartnerKey]
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
     ordering_fields = ["local_authority__name", "submitted_at", "updated_at"]
 
     def get_queryset(self) -> QuerySet[Response]:

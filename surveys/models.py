@@ -20,6 +20,7 @@ class Survey(models.Model):
         default=False, help_text="Demonstration content: pages say it is not the project's data."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-sent_on", "title"]

@@ -8,18 +8,18 @@ As CSV, each field is one column in field order; a list (the areas, the agencies
 staffing) is joined into one cell, its items separated by "; ".
 """
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
-from rest_framework.filters import OrderingFilter
 
-from areas.api import AreaSerializer
+from areas.api import AreaSerializer, authority_filter, region_filter
 from areas.models import LocalAuthority
 from mash_survey.api_auth import ReadOnly, StaffOrPartnerKey, is_staff_request
-from mash_survey.api_filters import authority_code_q, region_q
+from mash_survey.api_filters import ApiFilterSet, authority_code_q, region_q
 from mash_survey.api_renderers import CSVCellsMixin, CSVColumnsInFieldOrder, FlatForCSV
 from mash_survey.api_schema import NamedEnumField
 from mash_survey.markdown import render_markdown
@@ -169,16 +169,14 @@ class FeedbackSerializer(CSVCellsMixin, serializers.ModelSerializer):
 # ----- Filters -------------------------------------------------------------
 
 
-class _VisitFilterSet(filters.FilterSet):
+class _VisitFilterSet(ApiFilterSet):
     """The filters visits and feedback share; `visit_path` is the path from the row to its visit."""
 
     visit_path = ""
 
-    region = filters.CharFilter(method="filter_region", help_text="Region ONS code (E12…) or slug.")
-    authority = filters.CharFilter(
-        method="filter_authority",
-        help_text="A local authority visited: its ONS code (current or before April 2013) or "
-        "DfE code.",
+    region = region_filter()
+    authority = authority_filter(
+        "A local authority visited: its ONS code (current or before April 2013) or DfE code."
     )
     model = filters.ChoiceFilter(
         choices=ModelSeen.choices, method="filter_model", help_text="The model seen."
@@ -204,10 +202,10 @@ class _VisitFilterSet(filters.FilterSet):
     def filter_model(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(**{self._path("model_seen"): value})
 
-    def filter_date_from(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+    def filter_date_from(self, queryset: QuerySet[Any], name: str, value: dt.date) -> QuerySet[Any]:
         return queryset.filter(**{self._path("visit_date__gte"): value})
 
-    def filter_date_to(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+    def filter_date_to(self, queryset: QuerySet[Any], name: str, value: dt.date) -> QuerySet[Any]:
         return queryset.filter(**{self._path("visit_date__lte"): value})
 
 
@@ -241,7 +239,6 @@ class FeedbackFilter(_VisitFilterSet):
 
 class _InternalViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadOnly, StaffOrPartnerKey]
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
 
     def approved_only(self) -> bool:
         """Partner keys (and anything but a signed-in project member) see approved records."""

@@ -40,7 +40,7 @@ from .statistics import (
     region_choices,
     survey_statistics,
 )
-from .survey import survey_detail, survey_list, survey_questions
+from .survey import survey_detail, survey_list, survey_questions, survey_slugs
 
 __all__ = [
     "VISITS_PLANNED_PER_REGION",
@@ -76,6 +76,7 @@ __all__ = [
     "survey_detail",
     "survey_list",
     "survey_questions",
+    "survey_slugs",
     "survey_statistics",
     "visible_responses",
     "visit_selection_by_region",

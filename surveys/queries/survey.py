@@ -7,6 +7,11 @@ from django.shortcuts import get_object_or_404
 from ..models import Choice, Question, ResponseStatus, Survey
 
 
+def survey_slugs() -> list[str]:
+    """The surveys' slugs, newest first: the values the API's `survey` filter accepts."""
+    return list(Survey.objects.order_by("-sent_on", "slug").values_list("slug", flat=True))
+
+
 def survey_list() -> QuerySet[Survey]:
     # Both counts join from the survey, so each needs distinct: without it every return would
     # be counted once per question.

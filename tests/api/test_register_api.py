@@ -44,7 +44,7 @@ def test_the_api_root_lists_the_register_endpoints(api_client, register):
 
 
 def test_regions_list_the_9_regions_with_their_authority_counts(api_client, register):
-    regions = _get(api_client, "/api/v1/regions/")
+    regions = _get(api_client, "/api/v1/regions/")["results"]
 
     assert {region["name"]: region["authority_count"] for region in regions} == README_COUNTS
     london = next(region for region in regions if region["name"] == "London")
@@ -71,19 +71,30 @@ def test_a_page_size_returns_every_authority_on_one_page(api_client, register):
     assert sorted(_names(data)) == sorted(row["name"] for row in authority_rows())
 
 
-def test_the_page_size_is_capped_at_500(api_client, register):
+def test_a_page_holds_up_to_500(api_client, register):
     add_authorities(Region.objects.get(code="E12000007"), 400)
 
-    data = _get(api_client, AUTHORITIES, {"page_size": 1000})
+    data = _get(api_client, AUTHORITIES, {"page_size": 500})
 
     assert data["count"] == 552
     assert len(data["results"]) == 500
     assert data["next"] is not None
 
 
+@pytest.mark.parametrize("page_size", ["1000", "0", "ten"])
+def test_a_page_size_outside_1_to_500_is_a_bad_request(api_client, register, page_size):
+    response = api_client.get(AUTHORITIES, {"page_size": page_size})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "page_size": ["Send page_size as a whole number from 1 to 500, or leave it out."]
+    }
+
+
 def test_an_authority_carries_its_codes_region_and_type(api_client, register):
     data = _get(api_client, AUTHORITIES, {"search": "Gateshead"})
 
+    assert data["results"][0].pop("updated_at")
     assert data["results"] == [
         {
             "url": "http://testserver/api/v1/local-authorities/E08000037/",
@@ -108,8 +119,16 @@ def test_authorities_filter_by_region_code_or_slug(api_client, register, region)
     assert {row["region_name"] for row in data["results"]} == {"London"}
 
 
-def test_an_unknown_region_filters_to_nothing(api_client, register):
-    assert _get(api_client, AUTHORITIES, {"region": "E12000099"})["count"] == 0
+def test_an_unknown_region_is_a_bad_request_saying_what_to_send(api_client, register):
+    response = api_client.get(AUTHORITIES, {"region": "E12000099"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "region": [
+            "Send region as a region's ONS code (E12000001 to E12000009) or its slug, such as "
+            "london, or leave it out."
+        ]
+    }
 
 
 @pytest.mark.parametrize("authority_type", ["county", "unitary", "london_borough"])

@@ -199,7 +199,7 @@ def test_the_edition_keeps_its_values_when_the_data_change(
     assert client.get(url).json()["headline"] == 7
     assert client.get(url, {"edition": published.slug}).json() == frozen
     assert frozen["url"].endswith(f"{url}?edition={published.slug}")
-    listed = client.get("/api/v1/figures/", {"edition": published.slug}).json()
+    listed = client.get("/api/v1/figures/", {"edition": published.slug}).json()["results"]
     assert next(f for f in listed if f["key"] == "visits-by-region") == frozen
 
 
