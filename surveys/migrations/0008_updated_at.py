@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("surveys", "0006_demo_question_rules"),
+        ("surveys", "0007_question_message_and_reopened"),
     ]
 
     operations = [
