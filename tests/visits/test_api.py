@@ -340,7 +340,10 @@ def test_visits_filter_by_region_code_or_slug(staff_api, gateshead, camden):
     assert _ids(staff_api, VISITS, {"region": "E12000001"}) == [in_the_north_east.pk]
     assert _ids(staff_api, VISITS, {"region": "london"}) == [in_london.pk]
     assert _ids(staff_api, VISITS, {"region": "e12000007"}) == [in_london.pk]
-    assert _ids(staff_api, VISITS, {"region": "nowhere"}) == []
+    # A region that does not exist is a mistake to fix, not an empty list.
+    unknown = staff_api.get(VISITS, {"region": "nowhere"})
+    assert unknown.status_code == 400
+    assert "Send region as a region's ONS code" in unknown.json()["region"][0]
 
 
 def test_visits_filter_by_any_code_of_an_area_visited(staff_api, gateshead, sunderland, camden):
@@ -351,7 +354,9 @@ def test_visits_filter_by_any_code_of_an_area_visited(staff_api, gateshead, sund
     for code in ("E08000037", "E08000020", "390", "e08000037"):
         assert _ids(staff_api, VISITS, {"authority": code}) == [both.pk], code
     assert _ids(staff_api, VISITS, {"authority": "394"}) == [both.pk, sunderland_only.pk]
-    assert _ids(staff_api, VISITS, {"authority": "999"}) == []
+    unknown = staff_api.get(VISITS, {"authority": "999"})
+    assert unknown.status_code == 400
+    assert unknown.json()["authority"][0].startswith("No local authority has this code.")
 
 
 def test_visits_filter_by_model_and_date_range(staff_api, gateshead):
