@@ -20,8 +20,9 @@ problems) and keeps the summaries the home page shows project members (`register
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -334,8 +335,8 @@ class EarlierMark:
     value: str
     reason: str
     by: str
-    at: object
-    removed: bool = field(default=False)
+    at: dt.datetime
+    removed: bool = False
 
 
 def _earlier_marks(problem: Problem) -> list[EarlierMark]:
