@@ -1,4 +1,8 @@
 # The web app under gunicorn. Build: docker compose build. Assets are compiled in a Node stage.
+# gunicorn: WEB_CONCURRENCY sync workers (about 2 per core less one is a fair start: each holds one
+# database connection, kept for CONN_MAX_AGE seconds); a worker silent for GUNICORN_TIMEOUT
+# seconds is restarted (the slowest page, a first PDF, takes a few); each worker is replaced after
+# about 2,000 requests so that memory cannot creep.
 FROM node:20-bookworm-slim AS assets
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -23,4 +27,4 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 RUN useradd --system --home /app app && mkdir -p var/media && chown -R app var
 USER app
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_register && gunicorn mash_survey.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_register && gunicorn mash_survey.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --timeout ${GUNICORN_TIMEOUT:-60} --max-requests 2000 --max-requests-jitter 200 --access-logfile -"]

@@ -89,7 +89,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Each worker keeps its database connection for CONN_MAX_AGE seconds instead of opening one
+# per request (most of a small request's time on PostgreSQL), and checks it is still alive
+# before reusing it, so a restarted database costs one failed check, not an error page.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent saves queue instead of failing with "database is locked": every transaction
     # takes the write lock when it starts (BEGIN IMMEDIATE, Django 5.1+), and waits up to
@@ -106,7 +110,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# In-process memory by default (one process: `make run`). With several app servers or workers,
+# CACHE_URL names a shared cache (Redis: API throttling and sign-in limits then count across
+# all of them), and sessions are kept there as well as in the database.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+_cache_is_shared = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+# A per-process cache must not hold sessions: signing out in one worker would leave the session
+# alive in another's memory.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _cache_is_shared
+    else "django.contrib.sessions.backends.db"
+)
 
 # Background jobs (publishing a report edition: findings/editions/jobs.py) go on the Redis at
 # REDIS_URL, run by `manage.py rqworker editions` (django-rq). Without it they run at once in

@@ -6,10 +6,18 @@ on the classes the API uses, keeping the production relation between them (a sig
 user's allowance equals a partner key's).
 """
 
+import json
+import os
+import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from pytest_django.fixtures import Settings
@@ -146,3 +154,61 @@ def test_behind_one_trusted_proxy_the_caller_is_the_right_most_entry(
     # Another caller through the same proxy has an allowance of its own.
     for _ in range(ANONYMOUS_ALLOWANCE):
         assert proxy.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 200
+
+
+# ----- Several app servers sharing one Redis cache --------------------------------------------
+
+APP_SERVER = """
+import json, os, sys
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+client = Client(REMOTE_ADDR=sys.argv[1])
+codes = [client.get("/api/v1/").status_code for _ in range(int(sys.argv[2]))]
+database = settings.DATABASES["default"]
+print(json.dumps({
+    "session_engine": settings.SESSION_ENGINE,
+    "connection": [database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]],
+    "codes": codes,
+}))
+"""
+
+
+def run_app_server(address: str, requests: int, tmp_path: Path) -> dict[str, Any]:
+    """A separate process configured as a deployed app server with CACHE_URL set to Redis."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(settings.BASE_DIR),
+        "DJANGO_SETTINGS_MODULE": "mash_survey.settings",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
+        "CACHE_URL": "redis://127.0.0.1:6379/14",
+        "API_THROTTLE_ANON": f"{ANONYMOUS_ALLOWANCE}/minute",
+    }
+    done = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-W", "ignore", "-c", APP_SERVER, address, str(requests)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_app_servers_sharing_a_redis_cache_count_one_allowance_and_keep_sessions_there(
+    tmp_path: Path,
+) -> None:
+    # A fresh address each run: the Redis database outlives the test.
+    address = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+    first = run_app_server(address, ANONYMOUS_ALLOWANCE - 1, tmp_path)
+    second = run_app_server(address, 2, tmp_path)
+
+    assert first["codes"] == [200] * (ANONYMOUS_ALLOWANCE - 1)
+    assert second["codes"] == [200, 429]
+    assert second["session_engine"] == "django.contrib.sessions.backends.cached_db"
+    # Deployed defaults: each worker keeps its database connection, checked before reuse.
+    assert second["connection"] == [60, True]
