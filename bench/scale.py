@@ -20,10 +20,9 @@ more areas of England.
 - **Fast**: written with `bulk_create`, which sends no signals and keeps no history, then
   put in the search index with `mash_survey.search.index_all` (timed apart: `Scaled` has
   both). Nothing else that listens to saves runs: these rows have no history versions.
-- **Copies of a survey**: an area answers a survey once, so the answers' copies are answers
-  to copies of the demo survey (its free-text questions only; "… (copy 2)"), one return
-  per area that had answered in text. Those questions are searchable too: n times the demo's
-  free-text questions, not n times its closed ones.
+- **Copies of a survey**: an area answers a survey once, so the returns' copies are returns
+  to copies of the demo survey ("… (copy 2)"), with every question, choice, answer and
+  ticked choice: 100x is 100 surveys of the demo's returns. Free-text answers are reworded.
 - Deterministic: the same `seed` and `factor` make the same rows.
 
 Not part of `make test`. `bench/search.py` uses it; so can any bench that sets up a
@@ -48,7 +47,15 @@ from case_studies.models import CaseStudy, KeyFact, Section
 from findings.models import Coding, Excerpt, Finding, FindingEvidence
 from mash_survey import search
 from mash_survey.models import SearchEntry
-from surveys.models import Answer, Question, QuestionKind, Response, Survey
+from surveys.models import (
+    Answer,
+    AnswerChoice,
+    Choice,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+)
 from visits.models import AgencyInvolvement, DetailedFeedback, FeedbackStaffing, Visit
 
 M = TypeVar("M", bound=models.Model)
@@ -259,40 +266,54 @@ def _write(factor: int, seed: int, scaled: Scaled) -> dict[type[models.Model], l
         lambda s, k: _clone(s, feedback_id=copies.of(DetailedFeedback, s.feedback_id, k).pk),
     )
 
-    # Free-text answers, as answers to copies of their survey.
-    texts = list(
-        Answer.objects.filter(question__kind=QuestionKind.FREE_TEXT)
-        .exclude(text="")
-        .select_related("question", "response")
-    )
-    surveys = Survey.objects.filter(pk__in={a.question.survey_id for a in texts})
+    # Every survey in full, as copies: its questions and their choices, its returns, their
+    # answers and ticked choices. Free-text answers are reworded; the copies' returns are
+    # searchable as the originals are.
     copies.create(
-        surveys,
+        Survey.objects.all(),
         ks,
         lambda s, k: _clone(
             s, slug=f"{s.slug}-copy-{k + 1}"[:100], title=f"{s.title} (copy {k + 1})"
         ),
     )
-    questions = Question.objects.filter(pk__in={a.question_id for a in texts})
     new[Question] = copies.create(
-        questions,
+        Question.objects.all(),
         ks,
         lambda q, k: _clone(q, survey_id=copies.of(Survey, q.survey_id, k).pk),
     )
-    responses = Response.objects.filter(pk__in={a.response_id for a in texts})
     copies.create(
-        responses,
+        Choice.objects.all(),
+        ks,
+        lambda c, k: _clone(c, question_id=copies.of(Question, c.question_id, k).pk),
+    )
+    copies.create(
+        Response.objects.all(),
         ks,
         lambda r, k: _clone(r, survey_id=copies.of(Survey, r.survey_id, k).pk, version=1),
     )
-    new[Answer] = copies.create(
-        texts,
+    answers = list(Answer.objects.select_related("question"))
+    copies.create(
+        answers,
         ks,
         lambda a, k: _clone(
             a,
             response_id=copies.of(Response, a.response_id, k).pk,
             question_id=copies.of(Question, a.question_id, k).pk,
-            text=variations[k].text(a.text),
+            choice_id=a.choice_id and copies.of(Choice, a.choice_id, k).pk,
+            text=variations[k].text(a.text) if a.text else a.text,
+        ),
+    )
+    free_text = {a.pk for a in answers if a.question.kind == QuestionKind.FREE_TEXT and a.text}
+    new[Answer] = [copies.of(Answer, pk, k) for pk in free_text for k in ks]
+    copies.link(
+        AnswerChoice,
+        (
+            AnswerChoice(
+                answer_id=copies.of(Answer, ticked.answer_id, k).pk,
+                choice_id=copies.of(Choice, ticked.choice_id, k).pk,
+            )
+            for ticked in AnswerChoice.objects.all()
+            for k in ks
         ),
     )
 

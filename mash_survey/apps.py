@@ -11,5 +11,6 @@ class MashSurveyConfig(AppConfig):
         autodiscover_modules("search")  # each app's kinds of record in search
         from . import (
             api_schema,  # noqa: F401  (registers the schema extension)
+            page_cache,  # noqa: F401  (watches every connection's writes)
             sign_in_limits,  # noqa: F401  (counts failed sign-ins)
         )

@@ -123,3 +123,15 @@ class CheckedWarning(models.Model):
 
     def __str__(self) -> str:
         return f"Checked {self.rule} on {self.field}: {self.value}"
+
+
+class DataGeneration(models.Model):
+    """One row: a number that goes up whenever a transaction that wrote to the service's
+    data commits, so a page kept for visitors who are not signed in is known to be current
+    (`mash_survey.page_cache`). Written by SQL there, never through this model."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Data generation {self.number}"

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mash_survey.page_cache.PublicPageCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,6 +123,10 @@ SESSION_ENGINE = (
     if _cache_is_shared
     else "django.contrib.sessions.backends.db"
 )
+
+# Pages for visitors who are not signed in are kept until the data changes, at most this
+# many seconds (mash_survey/page_cache.py); 0 renders every request.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 
 # Background jobs (publishing a report edition: findings/editions/jobs.py) go on the Redis at
 # REDIS_URL, run by `manage.py rqworker editions` (django-rq). Without it they run at once in

@@ -24,6 +24,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Most tests change data and look again inside one transaction that never commits, so the
+# data's generation would not move: pages are rendered every time, except in the tests of
+# the page cache itself (tests/mash_survey/test_page_cache.py), which commit.
+PAGE_CACHE_SECONDS = 0
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {

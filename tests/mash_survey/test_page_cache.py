@@ -1,0 +1,96 @@
+"""Pages for visitors who are not signed in are sent from the cache until the data changes,
+and any committed change shows on the next request, however it was written."""
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+from pytest_django.fixtures import Settings
+
+from areas.models import Region
+from mash_survey.page_cache import generation
+from tests.factories import RegionFactory, StaffFactory
+
+# The cache's point is what happens when transactions commit: these tests commit.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings: Settings) -> None:
+    settings.PAGE_CACHE_SECONDS = 3600
+
+
+@pytest.fixture
+def region() -> Region:
+    return RegionFactory.create(name="North East")
+
+
+def test_a_second_visit_is_sent_from_the_cache_with_one_query(
+    region: Region, client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    first = client.get("/areas/")
+    with django_assert_num_queries(1):  # the data's generation
+        second = client.get("/areas/")
+
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert b"North East" in second.content
+
+
+def test_a_saved_change_shows_on_the_next_request(region: Region, client: Client) -> None:
+    client.get("/areas/")
+    region.name = "North East England"
+    region.save()
+
+    assert b"North East England" in client.get("/areas/").content
+
+
+def test_a_bulk_update_shows_too(region: Region, client: Client) -> None:
+    client.get("/areas/")
+    Region.objects.filter(pk=region.pk).update(name="The North East")
+
+    assert b"The North East" in client.get("/areas/").content
+
+
+def test_a_change_that_was_rolled_back_keeps_the_kept_page(region: Region, client: Client) -> None:
+    client.get("/areas/")
+    before = generation()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Region.objects.filter(pk=region.pk).update(name="Never saved")
+        raise RuntimeError
+
+    assert generation() == before
+    assert b"Never saved" not in client.get("/areas/").content
+
+
+def test_a_transaction_moves_the_generation_once_however_much_it_writes(region: Region) -> None:
+    before = generation()
+    with transaction.atomic():
+        for name in ("One", "Two", "Three"):
+            Region.objects.filter(pk=region.pk).update(name=name)
+
+    assert generation() == before + 1
+
+
+def test_signed_in_members_always_get_the_page_rendered_for_them(
+    region: Region, client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    client.get("/areas/")
+    client.force_login(StaffFactory.create())
+
+    page = client.get("/areas/")
+    with django_assert_max_num_queries(100) as queries:
+        client.get("/areas/")
+
+    assert b"Sign out" in page.content
+    assert len(queries) > 1
+
+
+def test_api_answers_are_never_kept(
+    region: Region, client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    client.get("/api/v1/regions/")
+    with django_assert_max_num_queries(100) as queries:
+        client.get("/api/v1/regions/")
+
+    assert len(queries) > 1
