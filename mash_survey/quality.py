@@ -31,7 +31,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,10 +40,9 @@ from . import history, pii
 from .access import signed_in_user
 from .forms import GovukForm
 from .models import CheckedWarning
+from .pagination import page_of
 from .rules import Breach
 
-#: Problems on one page of a report.
-PER_PAGE = 50
 REASON_LIMIT = 1_000
 
 
@@ -195,7 +193,6 @@ def report_page(
     show = request.GET.get("show", "open")
     if show not in SHOW:
         show = "open"
-    pages = Paginator(_shown(checked, show), PER_PAGE, allow_empty_first_page=True)
     return render(
         request,
         "quality/report.html",
@@ -211,7 +208,7 @@ def report_page(
                 ("check", SHOW["check"], len(checked.to_check)),
                 ("checked", SHOW["checked"], len(checked.checked)),
             ],
-            "page": pages.get_page(request.GET.get("page")),
+            "page": page_of(request, _shown(checked, show)),
             "check_url": check_url,
             "breadcrumbs": breadcrumbs,
         },

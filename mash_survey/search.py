@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection, models, transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
@@ -35,6 +35,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .audience import Audience
 from .models import SearchEntry
+from .pagination import paginate
 
 FTS_TABLE = "mash_survey_search_fts"
 ENTRY_TABLE = SearchEntry._meta.db_table
@@ -507,10 +508,8 @@ def search(
         if query
         else entries.order_by("id")
     )
-    paginator = Paginator(ranked, PAGE_SIZE)
     filtered_total = sum(n for k, n in counts if not filters.kind or k.key == filters.kind)
-    paginator.count = filtered_total  # already counted above: one query fewer
-    current = paginator.get_page(page)
+    current = paginate(ranked, page, per_page=PAGE_SIZE, count=filtered_total)
     rows: list[SearchEntry] = list(current.object_list)
     marks = engine.highlights([e.pk for e in rows], query) if rows else {}
     results = []

@@ -238,6 +238,10 @@ SENT_FORM_DAYS = env.int("SENT_FORM_DAYS", default=30)
 if SENT_FORM_DAYS < 1:
     raise ImproperlyConfigured("SENT_FORM_DAYS must be 1 or more")
 
+# Rows a page on every list page (visits, case studies, surveys, returns, findings, the
+# data-quality reports): mash_survey/pagination.py reads it.
+LIST_PAGE_SIZE = 50
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 

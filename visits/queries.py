@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from areas.models import LocalAuthority, Region
@@ -33,16 +33,7 @@ def _areas_by_name() -> Prefetch:
     return Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name"))
 
 
-def visit_list(visit_filter: VisitFilter | None = None) -> QuerySet[Visit]:
-    """Visits with their region, areas and feedback, and `has_feedback`; three queries, any
-    number of visits."""
-    visit_filter = visit_filter or VisitFilter()
-    visits = (
-        Visit.objects.select_related("region", "feedback")
-        .prefetch_related(_areas_by_name())
-        .annotate(has_feedback=Exists(DetailedFeedback.objects.filter(visit=OuterRef("pk"))))
-        .order_by("visit_date", "pk")
-    )
+def _filtered(visits: QuerySet[Visit], visit_filter: VisitFilter) -> QuerySet[Visit]:
     if visit_filter.region:
         visits = visits.filter(region__code=visit_filter.region)
     if visit_filter.model:
@@ -53,6 +44,47 @@ def visit_list(visit_filter: VisitFilter | None = None) -> QuerySet[Visit]:
         month = visit_filter.month
         visits = visits.filter(visit_date__year=month.year, visit_date__month=month.month)
     return visits
+
+
+def visit_list(visit_filter: VisitFilter | None = None) -> QuerySet[Visit]:
+    """Visits with their region, areas and feedback, and `has_feedback`; three queries, any
+    number of visits."""
+    visits = (
+        Visit.objects.select_related("region", "feedback")
+        .prefetch_related(_areas_by_name())
+        .annotate(has_feedback=Exists(DetailedFeedback.objects.filter(visit=OuterRef("pk"))))
+        .order_by("visit_date", "pk")
+    )
+    return _filtered(visits, visit_filter or VisitFilter())
+
+
+@dataclass(frozen=True)
+class VisitCounts:
+    """How many visits the list has, by status, with feedback and illustrative."""
+
+    total: int
+    by_status: dict[str, int]
+    with_feedback: int
+    illustrative: int
+
+
+def visit_list_counts(visit_filter: VisitFilter | None = None) -> VisitCounts:
+    """The counts over every visit `visit_filter` lets through, not just a page of them, in
+    one query."""
+    visits = _filtered(Visit.objects.order_by(), visit_filter or VisitFilter())
+    by_status = {f"status_{value}": Count("pk", filter=Q(status=value)) for value in ReviewStatus}
+    counts = visits.aggregate(
+        total=Count("pk"),
+        with_feedback=Count("pk", filter=Q(feedback__isnull=False)),
+        illustrative=Count("pk", filter=Q(is_illustrative=True)),
+        **by_status,
+    )
+    return VisitCounts(
+        total=counts["total"],
+        by_status={value: counts[f"status_{value}"] for value in ReviewStatus},
+        with_feedback=counts["with_feedback"],
+        illustrative=counts["illustrative"],
+    )
 
 
 def visit_months() -> list[dt.date]:

@@ -32,6 +32,7 @@ from mash_survey.identifiers import (
     saved_hits,
 )
 from mash_survey.markdown import render_markdown
+from mash_survey.pagination import page_of
 from mash_survey.redaction import RedactPage, redact_page
 from mash_survey.roles import is_reviewer
 
@@ -56,11 +57,13 @@ def _status_words(case_study: CaseStudy) -> str:
 @member_required(methods=SAFE)
 def case_study_manage(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
+    page = page_of(request, queries.case_studies_for_manage())
     return render(
         request,
         "case_studies/authoring/manage.html",
         {
-            "rows": queries.case_study_list_for_manage(user=user),
+            "page": page,
+            "rows": queries.manage_rows(page.object_list, user=user),
             "reviewer": is_reviewer(user),
         },
     )

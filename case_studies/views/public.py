@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from areas.models import AuthorityType
 from mash_survey.markdown import render_markdown
+from mash_survey.pagination import page_of
 from mash_survey.pdf import render_pdf
 from mash_survey.roles import is_staff_member
 
@@ -36,12 +37,15 @@ def _sort_from(request: HttpRequest) -> str:
 def case_study_list(request: HttpRequest) -> HttpResponse:
     case_study_filter = _filter_from(request)
     sort = _sort_from(request)
-    case_studies = list(
-        queries.published_case_study_list(case_study_filter, oldest_first=sort == "oldest")
+    page = page_of(
+        request,
+        queries.published_case_study_list(case_study_filter, oldest_first=sort == "oldest"),
     )
+    case_studies = list(page.object_list)
     context = {
         "sort": sort,
         "sorts": SORTS,
+        "page": page,
         "case_studies": case_studies,
         "options": queries.case_study_filter_options(case_study_filter),
         "filter": case_study_filter,

@@ -29,6 +29,7 @@ from mash_survey.identifiers import (
     saved_hits,
 )
 from mash_survey.markdown import render_markdown
+from mash_survey.pagination import page_of
 from mash_survey.roles import is_reviewer
 
 from .. import queries, services
@@ -252,10 +253,11 @@ def theme_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 @member_required(methods=SAFE)
 def finding_manage(request: HttpRequest) -> HttpResponse:
+    page = page_of(request, queries.finding_list_for_manage())
     return render(
         request,
         "findings/manage/findings.html",
-        {"findings": queries.finding_list_for_manage()},
+        {"page": page, "findings": page.object_list},
     )
 
 

@@ -1,10 +1,13 @@
 """GOV.UK Design System pieces for templates: `{% load govuk %}`."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from django import template
+from django.core.paginator import Page
 from django.forms.boundfield import BoundField
 
+from mash_survey import pagination
 from mash_survey.forms import AuthorityPickerContent, authority_picker
 
 register = template.Library()
@@ -31,3 +34,10 @@ def authority_picker_tag(
     `mash_survey.forms.authority_picker`). Only crispy's `form_show_errors` set to False
     hides the problems; a page that does not set it shows them."""
     return authority_picker(field, show_errors=form_show_errors is not False)
+
+
+@register.simple_tag(name="showing")
+def showing_tag(page: Page[Any], singular: str, plural: str) -> str:
+    """A list's count over its rows: `{% showing page "visit" "visits" %}` gives "Showing
+    51 to 100 of 3,700 visits" (see `mash_survey.pagination.showing`)."""
+    return pagination.showing(page, singular, plural)

@@ -22,6 +22,7 @@ from mash_survey.errors import StaleEditError
 from mash_survey.forms import seen_version
 from mash_survey.history import Part
 from mash_survey.identifiers import FieldHit, saved_hits
+from mash_survey.pagination import page_of
 from mash_survey.redaction import RedactPage, redact_page
 from mash_survey.roles import is_reviewer, is_staff_member
 from mash_survey.spreadsheets import attachment, write_csv
@@ -155,6 +156,7 @@ def return_list(request: HttpRequest, slug: str) -> HttpResponse:
     form, in_region, listed = _listed(request, survey)
     region = form.selected_region()
     counts = Counter(s.state for s in in_region)
+    page = page_of(request, listed)
     base = {"region": region} if region else {}
     return render(
         request,
@@ -162,7 +164,8 @@ def return_list(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "survey": survey,
             "form": form,
-            "statuses": listed,
+            "page": page,
+            "statuses": page.object_list,
             "state": form.selected_state(),
             "counts": [
                 (state.label, counts[state], f"?{urlencode(base | {'status': state.value})}")

@@ -30,6 +30,7 @@ from areas.maps import (
 from mash_survey.access import SAFE, member_required
 from mash_survey.charts import BarChart, bar_chart
 from mash_survey.disclosure import min_areas
+from mash_survey.pagination import page_of
 from mash_survey.roles import is_staff_member
 from mash_survey.spreadsheets import Cell, attachment, write_csv
 
@@ -41,7 +42,9 @@ MAPPABLE_KINDS = (QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE)
 
 
 def survey_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "surveys/index.html", {"surveys": list(queries.survey_list())})
+    # The key breaks ties between surveys sent the same day, so no survey is on two pages.
+    page = page_of(request, queries.survey_list().order_by("-sent_on", "pk"))
+    return render(request, "surveys/index.html", {"page": page, "surveys": page.object_list})
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """The visit pages: the list of visits (filtered), what needs a person's attention, one visit
 and its detailed feedback. Project members only; reviewer actions are in review.py."""
 
-from collections import Counter
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -12,6 +11,7 @@ from django.urls import reverse
 from mash_survey import identifiers, publishing
 from mash_survey.access import SAFE, member_required, signed_in_user
 from mash_survey.markdown import render_markdown
+from mash_survey.pagination import paginate
 from mash_survey.roles import is_reviewer
 
 from .. import queries, rules
@@ -110,18 +110,20 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, regions=queries.visit_regions(), months=queries.visit_months()
     )
     visit_filter = form.visit_filter()
-    visits = list(queries.visit_list(visit_filter))
-    counts = Counter(v.status for v in visits)
+    counts = queries.visit_list_counts(visit_filter)
+    page = paginate(queries.visit_list(visit_filter), request.GET.get("page"), count=counts.total)
     return render(
         request,
         "visits/index.html",
         {
             "form": form,
-            "visits": visits,
+            "page": page,
+            "visits": page.object_list,
             "filtered_by": form.describe(visit_filter),
-            "counts": [(label, counts[value]) for value, label in ReviewStatus.choices],
-            "with_feedback": len([v for v in visits if getattr(v, "has_feedback", False)]),
-            "illustrative": len([v for v in visits if v.is_illustrative]),
+            "counts": [(label, counts.by_status[value]) for value, label in ReviewStatus.choices],
+            "total": counts.total,
+            "with_feedback": counts.with_feedback,
+            "illustrative": counts.illustrative,
             "attention_count": queries.needs_attention_count(user=user, reviewer=is_reviewer(user)),
         },
     )
