@@ -25,7 +25,7 @@ WeasyPrint. `forget_pdfs(record)` deletes a record's stored PDFs (on withdrawal,
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from importlib.metadata import version
 from typing import Any
@@ -119,6 +119,10 @@ def _html(
 #: metadata, options or finisher), so PDFs stored before are made again.
 STORED_FORMAT = "1"
 CONTENT_TYPE = "application/pdf"
+#: When a record's PDF is stored, its other stored PDFs go, unless stored this recently: the
+#: key holds the site's address, and a site reached at two addresses keeps one for each
+#: rather than each request deleting the other's.
+KEEP_OTHERS = timedelta(hours=1)
 
 
 def serve_pdf(
@@ -139,9 +143,9 @@ def serve_pdf(
 
     Only for what anyone may read as it is (a published record): the caller checks that, and
     the response may be cached publicly for five minutes. A record's older PDFs are deleted
-    when a newer one is stored. It answers conditional requests: the ETag is the key, and
-    Last-Modified when the PDF was stored. `filename` goes in the Content-Disposition,
-    inline unless `as_attachment`."""
+    when a newer one is stored (`KEEP_OTHERS`). It answers conditional requests: the ETag is
+    the key, and Last-Modified when the PDF was stored. `filename` goes in the
+    Content-Disposition, inline unless `as_attachment`."""
     key = _key(
         _html(template_name, context, request, illustrative),
         request.build_absolute_uri("/"),
@@ -168,8 +172,8 @@ def serve_pdf(
     if stored_at is None:
         made = render()
         stored.put(name, made)
-        stored.delete_folder(folder, keep=name)
-        stored_at = timezone.now()
+        stored_at = stored.stored_at(name) or timezone.now()
+        stored.delete_folder(folder, keep=name, stored_before=stored_at - KEEP_OTHERS)
 
     def content() -> bytes:
         if made is not None:

@@ -39,16 +39,20 @@ def stored_at(name: str) -> datetime | None:
         return None
 
 
-def delete_folder(folder: str, *, keep: str = "") -> None:
-    """Delete every file directly in `folder` except `keep` (a full name)."""
+def delete_folder(folder: str, *, keep: str = "", stored_before: datetime | None = None) -> None:
+    """Delete every file directly in `folder` except `keep` (a full name), or only those
+    stored before `stored_before`."""
     try:
         _, names = default_storage.listdir(folder)
     except FileNotFoundError:
         return
     for file_name in names:
         name = f"{folder}/{file_name}"
-        if name != keep:
-            default_storage.delete(name)
+        if name == keep:
+            continue
+        if stored_before is not None and (stored_at(name) or stored_before) >= stored_before:
+            continue
+        default_storage.delete(name)
 
 
 def serve(

@@ -2,6 +2,8 @@
 a repeated request gets 304, any other the stored bytes without WeasyPrint, and a change to
 anything the PDF shows makes a new one. A withdrawn case study's PDFs are deleted."""
 
+import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -167,6 +169,30 @@ def test_a_change_to_anything_the_pdf_shows_makes_a_new_one(client: Client, chan
     assert before.status_code == after.status_code == 200
     assert after["ETag"] != before["ETag"]
     assert made.call_count == 2
+
+
+def test_a_newer_pdf_replaces_one_stored_over_an_hour_before_but_not_a_recent_one(
+    client: Client, media: Path
+) -> None:
+    """The key holds the site's address: a site reached at two addresses keeps a PDF for
+    each, rather than each request deleting the other's and making its own again."""
+    case_study = published()
+    with mock.patch("mash_survey.pdf.render_pdf", return_value=b"%PDF-1.7\n%%EOF\n") as made:
+        client.get(pdf_url(case_study))
+        [older] = stored_files(media)
+        two_hours_ago = time.time() - 2 * 3600
+        os.utime(older, (two_hours_ago, two_hours_ago))
+
+        client.get(pdf_url(case_study), HTTP_HOST="localhost")
+        [at_localhost] = stored_files(media)
+        assert at_localhost != older  # the one from two hours before is gone
+
+        client.get(pdf_url(case_study))  # made again at the first address
+        client.get(pdf_url(case_study), HTTP_HOST="localhost")
+        client.get(pdf_url(case_study))
+
+    assert stored_files(media) == sorted([older, at_localhost])
+    assert made.call_count == 3
 
 
 def test_a_withdrawn_case_studys_stored_pdf_is_deleted_and_never_served(
