@@ -11,6 +11,7 @@ from areas.models import LocalAuthority
 from mash_survey import history, identifiers, publishing, slugs
 from mash_survey.errors import ServiceError
 from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
+from mash_survey.pdf import forget_pdfs
 from visits.models import Visit
 
 from .models import CaseStudy, CaseStudyStatus, KeyFact, Section
@@ -109,7 +110,8 @@ def case_study_send_back(
 def case_study_withdraw(
     *, case_study: CaseStudy, user: User, notice: str, seen_version: int | None = None
 ) -> CaseStudy:
-    """Withdraw a published case study: its address stays, showing `notice` instead."""
+    """Withdraw a published case study: its address stays, showing `notice` instead; its
+    stored PDFs are deleted."""
     CaseStudyError.unless_reviewer(user, "withdraw a case study")
     notice = CaseStudyError.required(
         notice, "Enter the notice readers will see in place of the case study."
@@ -123,6 +125,7 @@ def case_study_withdraw(
     case_study.status = CaseStudyStatus.WITHDRAWN
     case_study.withdrawal_notice = notice
     history.save(case_study, user=user, reason=f"Withdrawn: {notice}")
+    transaction.on_commit(lambda: forget_pdfs(case_study))
     return case_study
 
 

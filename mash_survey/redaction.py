@@ -6,7 +6,8 @@ copies other records keep of them (a coded excerpt's quote), and all their histo
 (including each version's reason). The passage becomes "[redacted]"
 wherever it was. The record takes a new version, so a form still open on the old text cannot
 put it back, and its history says who redacted, when, why and from which versions; the
-`Redaction` log keeps the same, never the passage itself.
+`Redaction` log keeps the same, never the passage itself. PDFs stored for the record
+(`mash_survey.pdf.serve_pdf`) are deleted, so none keeps the passage.
 
 Views use `redact_page` (the one "Redact a passage" page) with the record's `Part`s.
 """
@@ -32,6 +33,7 @@ from . import history, pii, search
 from .errors import ServiceError
 from .forms import GovukForm, VersionField
 from .models import Redaction
+from .pdf import forget_pdfs
 
 REDACTED = "[redacted]"
 MIN_PASSAGE = 3
@@ -182,6 +184,7 @@ def redact(
         user=user,
         reason=f"Passage redacted from {entry.versions_text}: {reason}",
     )
+    transaction.on_commit(lambda: forget_pdfs(record))
     return entry
 
 

@@ -52,8 +52,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, compressed at build time: nothing below touches them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages for visitors who are not signed in, kept until the data changes (compressed, as
+    # sent: it sits above gzip).
     "mash_survey.page_cache.PublicPageCache",
+    # gzip for clients that accept it (Django's GZipMiddleware, with its "Heal the BREACH"
+    # random padding, Django 4.2+), skipping formats compressed already. Above everything that
+    # reads or changes the body, so it compresses the final one.
+    "mash_survey.compression.Compress",
+    # An ETag from the content for any GET response without one (not streamed ones), and 304
+    # for a request that has it; below gzip, so the ETag is of the uncompressed body (gzip
+    # makes it weak). Responses from `mash_survey.conditional` keep their own ETag.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

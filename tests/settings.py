@@ -3,7 +3,10 @@
 DATABASE_URL still chooses the database, so the same suite runs on SQLite and PostgreSQL.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
@@ -19,8 +22,16 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Files the service stores (a case study's PDF made once) go to a folder of the run's own,
+# removed when it ends, never into var/media.
+_MEDIA = tempfile.mkdtemp(prefix="mash-survey-test-media-")
+atexit.register(shutil.rmtree, _MEDIA, ignore_errors=True)
 STORAGES = {
     **STORAGES,
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": _MEDIA},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,12 +1,12 @@
 """The public side of case studies: the list, one case study's page and its PDF."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 from areas.models import AuthorityType
 from mash_survey.markdown import render_markdown
 from mash_survey.pagination import page_of
-from mash_survey.pdf import render_pdf
+from mash_survey.pdf import serve_pdf
 from mash_survey.roles import is_staff_member
 
 from .. import queries
@@ -94,16 +94,17 @@ def case_study_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "case_studies/public/detail.html", context)
 
 
-def case_study_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """One published case study as an A4 PDF, titled with the case study's title."""
+def case_study_pdf(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """One published case study as an A4 PDF, titled with the case study's title: made once
+    for each version of what it shows and stored (`mash_survey.pdf.serve_pdf`), with an ETag.
+    Nothing is served for a case study that is not published, stored or not."""
     case_study = queries.published_case_study_for_pdf(slug)
-    pdf = render_pdf(
+    return serve_pdf(
+        request,
         "case_studies/public/pdf.html",
         _page_context(case_study),
-        request=request,
+        record=case_study,
+        filename=f"{case_study.slug}.pdf",
         title=case_study.title,
         illustrative=case_study.is_illustrative,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case_study.slug}.pdf"'
-    return response

@@ -1,7 +1,7 @@
 """Freezing a published edition: every file rendered once, stored in the default storage under
 `editions/<slug>/<path>` with its SHA-256 (an `EditionFile` row), and listed in the edition's
 manifest (`manifest.json`: each file's path, size, content type and SHA-256). Nothing writes a
-stored file again. Served files answer conditional requests (`mash_survey.conditional`).
+stored file again. Stored, read and served (ETag, 304) through `mash_survey.stored`.
 
 `freeze(edition, …)` publishes: it renders every file from one snapshot and stores them, in
 one transaction with the edition locked."""
@@ -11,11 +11,10 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 
-from mash_survey.conditional import conditional
+from mash_survey import stored as files_stored
 
 from ..models import EditionFile, ReportEdition
 
@@ -53,7 +52,7 @@ def write(edition: ReportEdition, files: Files, *, at: datetime) -> list[Edition
         name = storage_name(edition, path)
         if default_storage.exists(name):
             default_storage.delete(name)  # left by an attempt that failed: never published
-        default_storage.save(name, ContentFile(content))
+        files_stored.put(name, content)
         rows.append(
             EditionFile(
                 edition=edition,
@@ -76,22 +75,21 @@ def stored(edition: ReportEdition, path: str) -> EditionFile:
 
 
 def read(file: EditionFile) -> bytes:
-    with default_storage.open(storage_name(file.edition, file.path), "rb") as handle:
-        content: bytes = handle.read()
-    return content
+    return files_stored.read(storage_name(file.edition, file.path))
 
 
 def serve(request: HttpRequest, file: EditionFile, *, download_name: str = "") -> HttpResponseBase:
     """The stored file as it was frozen, with its SHA-256 as ETag (304 when the caller has
     it); `download_name` makes it an attachment with that file name."""
 
-    def respond() -> HttpResponse:
-        response = HttpResponse(read(file), content_type=file.content_type)
-        if download_name:
-            response.headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
-        return response
-
-    return conditional(request, etag=file.sha256, last_modified=file.created_at, respond=respond)
+    return files_stored.serve(
+        request,
+        content=lambda: read(file),
+        content_type=file.content_type,
+        etag=file.sha256,
+        last_modified=file.created_at,
+        filename=download_name,
+    )
 
 
 def first_published(edition: ReportEdition) -> datetime | None:
