@@ -4,6 +4,7 @@ from rest_framework import serializers, viewsets
 
 from mash_survey.api_filters import ApiFilterSet, KnownValueFilter, authority_code_q, region_q
 from mash_survey.api_renderers import CSVColumnsInFieldOrder
+from mash_survey.page_cache import KeptList
 
 from . import queries
 from .models import AuthorityType, LocalAuthority, Region
@@ -79,7 +80,7 @@ class AreaSerializer(serializers.ModelSerializer):
         fields = ["gss_code", "dfe_code", "name"]
 
 
-class RegionViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(KeptList, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     """England's nine regions (ONS E12 codes) with the number of authorities in each.
 
     The register changes rarely; `updated_since` works here as on every list, with each
@@ -116,7 +117,7 @@ class LocalAuthorityFilter(ApiFilterSet):
         return queryset.filter(authority_code_q(value))
 
 
-class LocalAuthorityViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
+class LocalAuthorityViewSet(KeptList, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     """The 152 upper-tier local authorities with children's services in 2013.
 
     Look one up by its current ONS code, its ONS code before April 2013 or its DfE code.

@@ -335,10 +335,8 @@ def measure(
             assert status == 200, f"{target.path} answered {status} from gunicorn"
         for target in [t for t in pages if t.kind == "api"]:
             first = f"{base}{target.path}?page=1"
-            count = int(
-                re.search(rb'"count":\s*(\d+)', get(first, creds.headers("api"))[1]).group(1)
-            )  # type: ignore[union-attr]
-            last = max(1, -(-count // 50))
+            counted = re.search(rb'"count":\s*(\d+)', get(first, creds.headers("api"))[1])
+            last = max(1, -(-int(counted.group(1)) // 50)) if counted else 1
             if last > 1:
                 deepest = f"{base}{target.path}?page={last}"
                 extra[f"deepest/first {target.name}"] = latency(

@@ -18,6 +18,7 @@ from mash_survey.api_filters import ApiFilterSet, authority_code_q, region_q
 from mash_survey.api_renderers import CSVCellsMixin, CSVColumnsInFieldOrder, FlatForCSV
 from mash_survey.api_schema import NamedEnumField
 from mash_survey.markdown import render_markdown
+from mash_survey.page_cache import KeptList
 
 from . import queries
 from .models import CaseStudy, CaseStudyModel, CaseStudyStatus, KeyFact, Section
@@ -130,7 +131,7 @@ def _covering(queryset: QuerySet[CaseStudy], areas: Q) -> QuerySet[CaseStudy]:
     return queryset.filter(pk__in=matching)
 
 
-class CaseStudyViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
+class CaseStudyViewSet(KeptList, FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     """Case studies of local areas whose arrangements others could learn from.
 
     Anyone may read published case studies; signed-in project members see every case study

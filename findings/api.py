@@ -48,6 +48,7 @@ from mash_survey.api_renderers import (
 )
 from mash_survey.api_schema import NamedEnumField
 from mash_survey.markdown import render_markdown
+from mash_survey.page_cache import KeptList
 from visits.models import ModelSeen
 
 from . import figures, queries, reports, sources
@@ -176,7 +177,7 @@ class ThemeFilter(ApiFilterSet):
         fields = ["status"]
 
 
-class ThemeViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
+class ThemeViewSet(KeptList, FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     """The codebook: each theme with its definition and how much evidence is coded to it
     (excerpts, and the distinct visits, local authorities and regions they come from)."""
 
@@ -340,7 +341,7 @@ class FindingFilter(ApiFilterSet):
         return queryset.filter(pk__in=evidence.values("cited_by__finding"))
 
 
-class FindingViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
+class FindingViewSet(KeptList, FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     """What the project concludes, theme by theme, with how much evidence each finding rests
     on and its quotes cleared for publication.
 
@@ -539,7 +540,7 @@ class ExcerptFilter(ApiFilterSet):
         return queryset.filter(pk__in=reports.excerpts_where(Q(model=value)).values("pk"))
 
 
-class ExcerptViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
+class ExcerptViewSet(KeptList, FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     """The passages coded from the project's sources, with their themes and clearance.
 
     Project members see every excerpt, stale ones included, with its quote, places and memo.
@@ -689,7 +690,7 @@ class FrozenFigures:
         return snapshot.frozen_figure(self.figures[key])
 
 
-class FigureViewSet(viewsets.ViewSet):
+class FigureViewSet(KeptList, viewsets.ViewSet):
     """The report's figures with their current values, computed from the data: each a table
     of rows (a label and one value a column), what it is out of, and a sentence saying it.
     With `?edition=<slug>`, the values frozen in that published edition instead.

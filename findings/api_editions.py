@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from mash_survey.api_auth import ReadOnly, is_staff_request
 from mash_survey.api_schema import NamedEnumField
+from mash_survey.page_cache import KeptList
 
 from .editions import store
 from .editions.data import PDF_CONTENT_TYPE, ZIP, edition_links
@@ -286,7 +287,7 @@ class FrozenFindingsSerializer(serializers.Serializer):
 
 
 class ReportEditionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    KeptList, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """The editions of the findings report: published and superseded ones for everyone, with
     their dates, corrections and reasons, links to the page, PDF and open data release, and

@@ -16,6 +16,9 @@ set, no form's CSRF token in it and nothing that forbids caching (`private`, `no
 `/healthz` and static files.
 A kept page answers a conditional request (its ETag or Last-Modified) with 304.
 
+API lists (`KeptList`, on every list viewset) are kept the same way, per audience, after
+the caller is authenticated and counted against its allowance.
+
 `PAGE_CACHE_SECONDS` (default an hour; 0 turns it off) bounds how long an unchanged page
 is kept. Several app servers share their pages when `CACHE_URL` names a shared cache;
 each keeps its own otherwise, and the generation, being in the database, is always shared.
@@ -37,6 +40,10 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
+from rest_framework.request import Request
+from rest_framework.response import Response as ApiResponse
+
+from .audience import audience_of
 
 #: The apps whose tables hold what the pages show.
 DATA_APPS = ("areas", "surveys", "visits", "case_studies", "findings", "mash_survey")
@@ -178,4 +185,28 @@ class PublicPageCache:
         response = self.get_response(request)
         if request.method == "GET" and _cacheable_response(request, response):
             default_cache.set(key, response, seconds)
+        return response
+
+
+# ----- API lists ---------------------------------------------------------------------------
+
+
+class KeptList:
+    """For an API viewset: its list's data kept under the data's generation, for each
+    audience (what a caller may see depends only on it: `mash_survey.audience`) and address
+    (page, filters and format). The caller is still authenticated and counted against its
+    allowance first; only the reading and serialising are saved."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds:
+            return super().list(request, *args, **kwargs)  # type: ignore[misc]
+        where = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        key = f"api:{generation()}:{audience_of(request).name}:{where}"
+        data = default_cache.get(key)
+        if data is not None:
+            return ApiResponse(data)
+        response: ApiResponse = super().list(request, *args, **kwargs)  # type: ignore[misc]
+        if response.status_code == 200:
+            default_cache.set(key, response.data, seconds)
         return response

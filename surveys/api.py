@@ -29,6 +29,7 @@ from mash_survey.api_filters import (
 from mash_survey.api_renderers import CSVCellsMixin, CSVColumnsInFieldOrder
 from mash_survey.audience import audience_of
 from mash_survey.disclosure import Hidden, is_small, min_areas
+from mash_survey.page_cache import KeptList
 from mash_survey.rules import EARLIEST_DATE
 
 from . import queries
@@ -342,7 +343,7 @@ def statistics_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-class SurveyViewSet(CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
+class SurveyViewSet(KeptList, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     """The surveys sent to the areas, with the number of questions and submitted returns."""
 
     serializer_class = SurveySerializer
@@ -480,7 +481,7 @@ class SurveyResponseSerializer(serializers.ModelSerializer):
         return answers.get(response.pk, {})
 
 
-class SurveyResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class SurveyResponseViewSet(KeptList, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The areas' returns with their answers, for partner systems (an API key) and project
     members. Partner keys see submitted returns only.
 

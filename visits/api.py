@@ -23,6 +23,7 @@ from mash_survey.api_filters import ApiFilterSet, authority_code_q, region_q
 from mash_survey.api_renderers import CSVCellsMixin, CSVColumnsInFieldOrder, FlatForCSV
 from mash_survey.api_schema import NamedEnumField
 from mash_survey.markdown import render_markdown
+from mash_survey.page_cache import KeptList
 
 from . import queries
 from .models import (
@@ -237,7 +238,7 @@ class FeedbackFilter(_VisitFilterSet):
 # ----- Viewsets ------------------------------------------------------------
 
 
-class _InternalViewSet(FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
+class _InternalViewSet(KeptList, FlatForCSV, CSVColumnsInFieldOrder, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadOnly, StaffOrPartnerKey]
 
     def approved_only(self) -> bool:

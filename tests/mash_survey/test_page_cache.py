@@ -4,11 +4,14 @@ and any committed change shows on the next request, however it was written."""
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
 
 from areas.models import Region
+from case_studies.models import CaseStudyStatus
 from mash_survey.page_cache import generation
+from tests.case_studies.factories import CaseStudyFactory
 from tests.factories import RegionFactory, StaffFactory
 
 # The cache's point is what happens when transactions commit: these tests commit.
@@ -86,11 +89,49 @@ def test_signed_in_members_always_get_the_page_rendered_for_them(
     assert len(queries) > 1
 
 
-def test_api_answers_are_never_kept(
+def test_an_api_list_is_read_once_until_the_data_changes(
     region: Region, client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
-    client.get("/api/v1/regions/")
-    with django_assert_max_num_queries(100) as queries:
+    with django_assert_max_num_queries(100) as first:
         client.get("/api/v1/regions/")
+    with django_assert_max_num_queries(100) as second:
+        kept = client.get("/api/v1/regions/")
+    Region.objects.filter(pk=region.pk).update(name="The North East")
 
-    assert len(queries) > 1
+    assert [row["name"] for row in kept.json()["results"]] == ["North East"]
+    assert len(second) < len(first)
+    assert [r["name"] for r in client.get("/api/v1/regions/").json()["results"]] == [
+        "The North East"
+    ]
+
+
+@pytest.mark.django_db  # no commit needed: the data does not change
+def test_each_audience_gets_its_own_api_list(client: Client, staff_client: Client) -> None:
+    CaseStudyFactory.create(
+        title="Published", status=CaseStudyStatus.PUBLISHED, published_at=timezone.now()
+    )
+    CaseStudyFactory.create(title="Draft", status=CaseStudyStatus.DRAFT)
+
+    def titles(asking: Client) -> set[str]:
+        return {row["title"] for row in asking.get("/api/v1/case-studies/").json()["results"]}
+
+    assert titles(client) == {"Published"}
+    assert titles(staff_client) == {"Published", "Draft"}
+    assert titles(client) == {"Published"}
+
+
+def test_a_kept_api_list_still_counts_against_the_callers_allowance(
+    region: Region, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rest_framework.settings import api_settings
+
+    for throttle in api_settings.DEFAULT_THROTTLE_CLASSES:
+        monkeypatch.setattr(
+            throttle,
+            "THROTTLE_RATES",
+            {"anon": "2/minute", "partner": "2/minute", "user": "2/minute"},
+        )
+
+    codes = [client.get("/api/v1/regions/").status_code for _ in range(3)]
+
+    assert codes == [200, 200, 429]
