@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 from django.shortcuts import get_object_or_404
 
 from areas.models import LocalAuthority
 from mash_survey import history
+from mash_survey.aggregates import subquery_count
 from mash_survey.audience import Audience
 from mash_survey.spreadsheets import Cell
 from surveys.models import Question
@@ -29,6 +30,7 @@ from .models import (
     EditionStatus,
     Excerpt,
     Finding,
+    FindingEvidence,
     FindingStatus,
     ReportEdition,
     Theme,
@@ -105,20 +107,34 @@ def _visited_areas() -> QuerySet[Visit, Any]:
     return Visit.objects.filter(status=ReviewStatus.APPROVED).values("local_authorities")
 
 
-def evidence_counts(to: str) -> dict[str, Count]:
+#: From an excerpt to the model whose evidence `evidence_counts` counts.
+OF_THEME = "codings__theme"
+OF_FINDING = "cited_by__finding"
+
+
+def evidence_counts(of: str) -> dict[str, Subquery]:
     """Excerpts, distinct visits, distinct areas (all, and those among the areas visited:
-    the "14 of 37 areas visited") and distinct regions, through `to` (the path from the
-    annotated model to its excerpts, ending "__")."""
-    area = area_of(to)
+    the "14 of 37 areas visited") and distinct regions of the excerpts of each annotated row,
+    `of` being the path from an excerpt to it (`OF_THEME`, `OF_FINDING`).
+
+    Each count is its own subquery over the row's excerpts: counted together, the areas of
+    every excerpt would multiply with its regions and with whatever else the row counts."""
+    excerpts = Excerpt.objects.filter(**{of: OuterRef("pk")})
+    area = area_of()
     return {
-        "excerpt_count": Count(f"{to[:-2]}", distinct=True),
-        "visit_count": Count(visit_of(to), distinct=True),
-        "area_count": Count(area, distinct=True),
-        "visited_area_count": Count(
-            Case(When(In(area, _visited_areas()), then=area)), distinct=True
+        "excerpt_count": subquery_count(excerpts, distinct=True),
+        "visit_count": subquery_count(excerpts, visit_of(), distinct=True),
+        "area_count": subquery_count(excerpts, area, distinct=True),
+        "visited_area_count": subquery_count(
+            excerpts, Case(When(In(area, _visited_areas()), then=area)), distinct=True
         ),
-        "region_count": Count(region_of(to), distinct=True),
+        "region_count": subquery_count(excerpts, region_of(), distinct=True),
     }
+
+
+def agreed_finding_count() -> Subquery:
+    """How many agreed findings a theme has (annotating themes)."""
+    return subquery_count(Finding.objects.filter(theme=OuterRef("pk"), status=FindingStatus.AGREED))
 
 
 def areas_visited() -> int:
@@ -132,10 +148,8 @@ def codebook(*, include_retired: bool = True) -> list[Theme]:
     """Every theme with its evidence counts (all coded excerpts), main themes each followed by
     their sub-themes. Two queries."""
     themes = Theme.objects.annotate(
-        **evidence_counts("codings__excerpt__"),
-        finding_count=Count(
-            "findings", filter=Q(findings__status=FindingStatus.AGREED), distinct=True
-        ),
+        **evidence_counts(OF_THEME),
+        finding_count=agreed_finding_count(),
     ).select_related("parent", "merged_into")
     if not include_retired:
         themes = themes.filter(status=ThemeStatus.ACTIVE)
@@ -157,9 +171,7 @@ def theme_slugs() -> list[str]:
 
 def theme_detail(slug: str) -> Theme:
     return get_object_or_404(
-        Theme.objects.select_related("parent", "merged_into").annotate(
-            **evidence_counts("codings__excerpt__")
-        ),
+        Theme.objects.select_related("parent", "merged_into").annotate(**evidence_counts(OF_THEME)),
         slug=slug,
     )
 
@@ -214,7 +226,7 @@ def excerpt_detail(pk: int) -> Excerpt:
 def findings_of_theme(theme: Theme, *, agreed_only: bool) -> list[Finding]:
     findings = (
         Finding.objects.filter(theme=theme)
-        .annotate(**evidence_counts("evidence__excerpt__"))
+        .annotate(**evidence_counts(OF_FINDING))
         .select_related("created_by", "agreed_by")
         .prefetch_related(
             Prefetch("evidence__excerpt", queryset=sources.with_state(excerpts_with_sources())),
@@ -340,7 +352,9 @@ def finding_list_for_manage() -> QuerySet[Finding]:
     """Every finding, whatever its status, with how much evidence it cites."""
     return (
         Finding.objects.select_related("theme", "created_by", "agreed_by")
-        .annotate(evidence_count=Count("evidence", distinct=True))
+        .annotate(
+            evidence_count=subquery_count(FindingEvidence.objects.filter(finding=OuterRef("pk")))
+        )
         .order_by("theme__order", "theme__name", "order", "pk")
     )
 
@@ -349,7 +363,7 @@ def finding_for_manage(pk: int) -> Finding:
     """One finding with its counts and its evidence (each excerpt with its stale state)."""
     return get_object_or_404(
         Finding.objects.select_related("theme", "created_by", "agreed_by")
-        .annotate(**evidence_counts("evidence__excerpt__"))
+        .annotate(**evidence_counts(OF_FINDING))
         .prefetch_related(
             Prefetch("evidence__excerpt", queryset=sources.with_state(excerpts_with_sources())),
             "evidence__question__survey",
@@ -407,10 +421,8 @@ def public_themes() -> list[Theme]:
     return list(
         Theme.objects.filter(pk__in=agreed)
         .annotate(
-            **evidence_counts("codings__excerpt__"),
-            finding_count=Count(
-                "findings", filter=Q(findings__status=FindingStatus.AGREED), distinct=True
-            ),
+            **evidence_counts(OF_THEME),
+            finding_count=agreed_finding_count(),
         )
         .order_by("order", "name")
     )
@@ -420,7 +432,7 @@ def public_theme(slug: str) -> tuple[Theme, list[PublicFinding]]:
     """A theme's public page: only a theme with agreed findings has one."""
     agreed = visible_findings(Audience.PUBLIC).values("theme")
     theme = get_object_or_404(
-        Theme.objects.filter(pk__in=agreed).annotate(**evidence_counts("codings__excerpt__")),
+        Theme.objects.filter(pk__in=agreed).annotate(**evidence_counts(OF_THEME)),
         slug=slug,
     )
     return theme, public_findings(findings_of_theme(theme, agreed_only=True))
