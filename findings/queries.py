@@ -107,28 +107,29 @@ def _visited_areas() -> QuerySet[Visit, Any]:
     return Visit.objects.filter(status=ReviewStatus.APPROVED).values("local_authorities")
 
 
-#: From an excerpt to the model whose evidence `evidence_counts` counts.
-OF_THEME = "codings__theme"
-OF_FINDING = "cited_by__finding"
+#: The path from a theme, or a finding, to the excerpts `evidence_counts` counts.
+OF_THEME = "codings__excerpt__"
+OF_FINDING = "evidence__excerpt__"
 
 
-def evidence_counts(of: str) -> dict[str, Subquery]:
+def evidence_counts(to: str) -> dict[str, Count]:
     """Excerpts, distinct visits, distinct areas (all, and those among the areas visited:
-    the "14 of 37 areas visited") and distinct regions of the excerpts of each annotated row,
-    `of` being the path from an excerpt to it (`OF_THEME`, `OF_FINDING`).
+    the "14 of 37 areas visited") and distinct regions, through `to` (`OF_THEME`,
+    `OF_FINDING`: the path from the annotated model to its excerpts, ending "__").
 
-    Each count is its own subquery over the row's excerpts: counted together, the areas of
-    every excerpt would multiply with its regions and with whatever else the row counts."""
-    excerpts = Excerpt.objects.filter(**{of: OuterRef("pk")})
-    area = area_of()
+    One join, from the row to its excerpts and their places: the rows counted. Anything else
+    counted beside these over another to-many relation goes in a subquery (as
+    `agreed_finding_count` does), or it would multiply them. Per-row subqueries for these
+    would be slower: each would join every excerpt's sources again for each row."""
+    area = area_of(to)
     return {
-        "excerpt_count": subquery_count(excerpts, distinct=True),
-        "visit_count": subquery_count(excerpts, visit_of(), distinct=True),
-        "area_count": subquery_count(excerpts, area, distinct=True),
-        "visited_area_count": subquery_count(
-            excerpts, Case(When(In(area, _visited_areas()), then=area)), distinct=True
+        "excerpt_count": Count(f"{to[:-2]}", distinct=True),
+        "visit_count": Count(visit_of(to), distinct=True),
+        "area_count": Count(area, distinct=True),
+        "visited_area_count": Count(
+            Case(When(In(area, _visited_areas()), then=area)), distinct=True
         ),
-        "region_count": subquery_count(excerpts, region_of(), distinct=True),
+        "region_count": Count(region_of(to), distinct=True),
     }
 
 

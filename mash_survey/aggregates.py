@@ -16,13 +16,22 @@ from django.db.models import Count, Expression, F, IntegerField, QuerySet, Subqu
 
 
 def subquery_count(
-    queryset: QuerySet[Any, Any], expression: str | Expression = "pk", *, distinct: bool = False
+    queryset: QuerySet[Any, Any],
+    expression: str | Expression | None = None,
+    *,
+    distinct: bool = False,
 ) -> Subquery:
     """How many rows `queryset` has (filtered on `OuterRef`s to the annotated row), or with
     `expression` how many non-null values of it (`distinct`: different values): 0 for none.
 
-    Grouped by a constant, which the database does not group by: one row whatever matches."""
-    counted = expression if isinstance(expression, Expression) else F(expression)
+    Grouped by a constant, which the database does not group by: one row whatever matches.
+    Without `expression` it is COUNT(*), which an index on the filtered columns answers
+    alone."""
+    counted: Any
+    if expression is None:
+        counted = "*"
+    else:
+        counted = expression if isinstance(expression, Expression) else F(expression)
     return Subquery(
         queryset.order_by()
         .annotate(_all=Value(1))
