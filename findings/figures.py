@@ -20,10 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, OuterRef, Q
 
 from areas.models import Region
 from mash_survey import disclosure
+from mash_survey.aggregates import subquery_count
 from mash_survey.disclosure import Hidden
 from surveys import queries as survey_queries
 from surveys.models import CLOSED_KINDS, Question, Survey
@@ -174,12 +175,11 @@ APPROVED = Q(status=ReviewStatus.APPROVED)
 def _visits_by_region(figure: Figure) -> FigureResult:
     regions = list(
         Region.objects.annotate(
-            visit_count=Count(
-                "visits", filter=Q(visits__status=ReviewStatus.APPROVED), distinct=True
-            ),
-            area_count=Count(
-                "visits__local_authorities",
-                filter=Q(visits__status=ReviewStatus.APPROVED),
+            # Each its own subquery: joined, every visit would be counted once per area.
+            visit_count=subquery_count(Visit.objects.filter(APPROVED, region=OuterRef("pk"))),
+            area_count=subquery_count(
+                Visit.objects.filter(APPROVED, region=OuterRef("pk")),
+                "local_authorities",
                 distinct=True,
             ),
         ).order_by("name")
@@ -233,7 +233,8 @@ def _agency_involvement(figure: Figure) -> FigureResult:
         for row in AgencyInvolvement.objects.filter(approved)
         .values("involvement")
         .annotate(
-            agencies=Count("id"),
+            # distinct: the join to the visit's areas repeats an agency once per area.
+            agencies=Count("id", distinct=True),
             visits=Count("visit", distinct=True),
             areas=Count("visit__local_authorities", distinct=True),
         )

@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 from django.shortcuts import get_object_or_404
 
 from areas.models import LocalAuthority
 from mash_survey import history
+from mash_survey.aggregates import subquery_count
 from mash_survey.audience import Audience
 from mash_survey.spreadsheets import Cell
 from surveys.models import Question
@@ -29,6 +30,7 @@ from .models import (
     EditionStatus,
     Excerpt,
     Finding,
+    FindingEvidence,
     FindingStatus,
     ReportEdition,
     Theme,
@@ -105,10 +107,20 @@ def _visited_areas() -> QuerySet[Visit, Any]:
     return Visit.objects.filter(status=ReviewStatus.APPROVED).values("local_authorities")
 
 
+#: The path from a theme, or a finding, to the excerpts `evidence_counts` counts.
+OF_THEME = "codings__excerpt__"
+OF_FINDING = "evidence__excerpt__"
+
+
 def evidence_counts(to: str) -> dict[str, Count]:
     """Excerpts, distinct visits, distinct areas (all, and those among the areas visited:
-    the "14 of 37 areas visited") and distinct regions, through `to` (the path from the
-    annotated model to its excerpts, ending "__")."""
+    the "14 of 37 areas visited") and distinct regions, through `to` (`OF_THEME`,
+    `OF_FINDING`: the path from the annotated model to its excerpts, ending "__").
+
+    One join, from the row to its excerpts and their places: the rows counted. Anything else
+    counted beside these over another to-many relation goes in a subquery (as
+    `agreed_finding_count` does), or it would multiply them. Per-row subqueries for these
+    would be slower: each would join every excerpt's sources again for each row."""
     area = area_of(to)
     return {
         "excerpt_count": Count(f"{to[:-2]}", distinct=True),
@@ -119,6 +131,11 @@ def evidence_counts(to: str) -> dict[str, Count]:
         ),
         "region_count": Count(region_of(to), distinct=True),
     }
+
+
+def agreed_finding_count() -> Subquery:
+    """How many agreed findings a theme has (annotating themes)."""
+    return subquery_count(Finding.objects.filter(theme=OuterRef("pk"), status=FindingStatus.AGREED))
 
 
 def areas_visited() -> int:
@@ -132,10 +149,8 @@ def codebook(*, include_retired: bool = True) -> list[Theme]:
     """Every theme with its evidence counts (all coded excerpts), main themes each followed by
     their sub-themes. Two queries."""
     themes = Theme.objects.annotate(
-        **evidence_counts("codings__excerpt__"),
-        finding_count=Count(
-            "findings", filter=Q(findings__status=FindingStatus.AGREED), distinct=True
-        ),
+        **evidence_counts(OF_THEME),
+        finding_count=agreed_finding_count(),
     ).select_related("parent", "merged_into")
     if not include_retired:
         themes = themes.filter(status=ThemeStatus.ACTIVE)
@@ -157,9 +172,7 @@ def theme_slugs() -> list[str]:
 
 def theme_detail(slug: str) -> Theme:
     return get_object_or_404(
-        Theme.objects.select_related("parent", "merged_into").annotate(
-            **evidence_counts("codings__excerpt__")
-        ),
+        Theme.objects.select_related("parent", "merged_into").annotate(**evidence_counts(OF_THEME)),
         slug=slug,
     )
 
@@ -214,7 +227,7 @@ def excerpt_detail(pk: int) -> Excerpt:
 def findings_of_theme(theme: Theme, *, agreed_only: bool) -> list[Finding]:
     findings = (
         Finding.objects.filter(theme=theme)
-        .annotate(**evidence_counts("evidence__excerpt__"))
+        .annotate(**evidence_counts(OF_FINDING))
         .select_related("created_by", "agreed_by")
         .prefetch_related(
             Prefetch("evidence__excerpt", queryset=sources.with_state(excerpts_with_sources())),
@@ -340,7 +353,9 @@ def finding_list_for_manage() -> QuerySet[Finding]:
     """Every finding, whatever its status, with how much evidence it cites."""
     return (
         Finding.objects.select_related("theme", "created_by", "agreed_by")
-        .annotate(evidence_count=Count("evidence", distinct=True))
+        .annotate(
+            evidence_count=subquery_count(FindingEvidence.objects.filter(finding=OuterRef("pk")))
+        )
         .order_by("theme__order", "theme__name", "order", "pk")
     )
 
@@ -349,7 +364,7 @@ def finding_for_manage(pk: int) -> Finding:
     """One finding with its counts and its evidence (each excerpt with its stale state)."""
     return get_object_or_404(
         Finding.objects.select_related("theme", "created_by", "agreed_by")
-        .annotate(**evidence_counts("evidence__excerpt__"))
+        .annotate(**evidence_counts(OF_FINDING))
         .prefetch_related(
             Prefetch("evidence__excerpt", queryset=sources.with_state(excerpts_with_sources())),
             "evidence__question__survey",
@@ -407,10 +422,8 @@ def public_themes() -> list[Theme]:
     return list(
         Theme.objects.filter(pk__in=agreed)
         .annotate(
-            **evidence_counts("codings__excerpt__"),
-            finding_count=Count(
-                "findings", filter=Q(findings__status=FindingStatus.AGREED), distinct=True
-            ),
+            **evidence_counts(OF_THEME),
+            finding_count=agreed_finding_count(),
         )
         .order_by("order", "name")
     )
@@ -420,7 +433,7 @@ def public_theme(slug: str) -> tuple[Theme, list[PublicFinding]]:
     """A theme's public page: only a theme with agreed findings has one."""
     agreed = visible_findings(Audience.PUBLIC).values("theme")
     theme = get_object_or_404(
-        Theme.objects.filter(pk__in=agreed).annotate(**evidence_counts("codings__excerpt__")),
+        Theme.objects.filter(pk__in=agreed).annotate(**evidence_counts(OF_THEME)),
         slug=slug,
     )
     return theme, public_findings(findings_of_theme(theme, agreed_only=True))

@@ -19,6 +19,7 @@ from django.db.models import (
     CharField,
     Count,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -30,6 +31,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from areas.models import Region
+from mash_survey.aggregates import subquery_count
 from mash_survey.audience import Audience
 from visits.models import ModelSeen
 
@@ -40,7 +42,6 @@ from .models import (
     Excerpt,
     Finding,
     FindingEvidence,
-    FindingStatus,
     SourceType,
     Theme,
 )
@@ -174,8 +175,12 @@ def findings_report(themes: list[Theme]) -> Report:
     findings = (
         Finding.objects.select_related("theme")
         .annotate(
-            **queries.evidence_counts("evidence__excerpt__"),
-            question_count=Count("evidence__question", distinct=True),
+            **queries.evidence_counts(queries.OF_FINDING),
+            question_count=subquery_count(
+                FindingEvidence.objects.filter(finding=OuterRef("pk"), question__isnull=False),
+                "question",
+                distinct=True,
+            ),
         )
         .order_by("theme__order", "theme__name", "order", "pk")
     )
@@ -450,10 +455,8 @@ def theme_list_for_api() -> QuerySet[Theme]:
     return (
         Theme.objects.select_related("parent")
         .annotate(
-            **queries.evidence_counts("codings__excerpt__"),
-            finding_count=Count(
-                "findings", filter=Q(findings__status=FindingStatus.AGREED), distinct=True
-            ),
+            **queries.evidence_counts(queries.OF_THEME),
+            finding_count=queries.agreed_finding_count(),
         )
         .order_by("order", "name")
     )
@@ -464,7 +467,7 @@ def finding_list_for_api(*, agreed_only: bool) -> QuerySet[Finding]:
     and places, for `queries.public_quote`)."""
     findings = (
         Finding.objects.select_related("theme")
-        .annotate(**queries.evidence_counts("evidence__excerpt__"))
+        .annotate(**queries.evidence_counts(queries.OF_FINDING))
         .prefetch_related(
             Prefetch(
                 "evidence",

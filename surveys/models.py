@@ -291,6 +291,11 @@ class Response(Versioned, Marked):
 
     class Meta:
         ordering = ["survey", "local_authority__name"]
+        indexes = [
+            # A survey's submitted returns, counted from the index alone (the survey list,
+            # its statistics' response rates).
+            models.Index(fields=["survey", "status"], name="response_survey_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["survey", "local_authority"], name="one_response_per_area"

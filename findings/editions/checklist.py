@@ -40,7 +40,7 @@ from ..models import (
     FindingStatus,
     ReportEdition,
 )
-from ..queries import evidence_counts
+from ..queries import OF_FINDING, evidence_counts
 from ..shortcodes import SHORTCODE, render_with_shortcodes
 from . import snapshot
 
@@ -93,7 +93,7 @@ def check(edition: ReportEdition) -> Checklist:
         Finding.objects.filter(
             pk__in=EditionFinding.objects.filter(edition=edition).values("finding")
         )
-        .annotate(**evidence_counts("evidence__excerpt__"))
+        .annotate(**evidence_counts(OF_FINDING))
         .select_related("theme")
         .order_by("theme__order", "order", "pk")
     )

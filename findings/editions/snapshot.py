@@ -37,7 +37,7 @@ from case_studies.models import CaseStudy
 from .. import figures, queries, sources
 from ..figures import Figure, FigureError, FigureResult, FigureRow
 from ..models import EditionCaseStudy, EditionFinding, EditionTheme, Finding, ReportEdition
-from ..queries import evidence_counts
+from ..queries import OF_FINDING, evidence_counts
 
 Snapshot = dict[str, Any]
 FORMAT = 1
@@ -95,7 +95,7 @@ def _themes(edition: ReportEdition) -> list[dict[str, Any]]:
     included = EditionFinding.objects.filter(edition=edition)
     findings = (
         Finding.objects.filter(pk__in=included.values("finding"))
-        .annotate(**evidence_counts("evidence__excerpt__"))
+        .annotate(**evidence_counts(OF_FINDING))
         .prefetch_related(
             Prefetch(
                 "evidence__excerpt",

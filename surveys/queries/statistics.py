@@ -14,11 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q
 from django.db.models.functions import ExtractYear
 
 from areas.models import LocalAuthority, Region
 from mash_survey import disclosure
+from mash_survey.aggregates import subquery_count
 from mash_survey.disclosure import Hidden
 
 from ..models import (
@@ -72,22 +73,17 @@ def _response_rates(
     the totals; every region is still listed (with a total of 0 outside it). A region's count
     is that of the filter's cell for the region; `hidden` ones are None unless `reveal`.
     """
-    areas = Q()
-    if returns is not None and returns.region:
-        areas &= Q(code=returns.region)
-    if returns is not None and returns.authority_type:
-        areas &= Q(authorities__type=returns.authority_type)
+    # Two subqueries per region: joined, every area's returns to every survey would be read.
+    authorities = LocalAuthority.objects.filter(returns.areas())
     regions = list(
         Region.objects.annotate(
-            total=Count("authorities", filter=areas, distinct=True),
-            returned=Count(
-                "authorities__survey_responses",
-                filter=areas
-                & Q(
-                    authorities__survey_responses__survey=survey,
-                    authorities__survey_responses__status=ResponseStatus.SUBMITTED,
-                ),
-                distinct=True,
+            total=subquery_count(authorities.filter(region=OuterRef("pk"))),
+            returned=subquery_count(
+                Response.objects.filter(
+                    survey=survey,
+                    status=ResponseStatus.SUBMITTED,
+                    local_authority__in=authorities.filter(region=OuterRef(OuterRef("pk"))),
+                )
             ),
         ).order_by("code")
     )
@@ -271,6 +267,7 @@ def survey_statistics(
     return Statistics(
         rates=_response_rates(survey, returns, hidden=hidden, reveal=reveal),
         distributions=_question_distributions(
+            survey,
             questions,
             returns,
             returned_hidden=hidden,
@@ -300,6 +297,7 @@ def _relations(counts: dict[Cell, int]) -> list[disclosure.Relation[Cell]]:
 
 
 def _question_distributions(
+    survey: Survey,
     questions: list[Question],
     returns: ReturnFilter,
     *,
@@ -317,10 +315,17 @@ def _question_distributions(
     it are too few (or would give such a figure away)."""
     kinds = (*CLOSED_KINDS, QuestionKind.NUMBER, *((DATE,) if by_year else ()))
     public = [q for q in questions if q.kind in kinds]
+    # Only this survey's returns: the database then reads them by the (survey, status) index
+    # rather than every survey's returns, whose answers the questions already rule out.
+    mine = Q(response__survey=survey)
     answered_cells: dict[int, dict[Cell, int]] = defaultdict(dict)
+    # A multiple-choice answer counts when a choice is ticked: looked up among the ticks of
+    # this survey's multiple-choice questions only, not every tick of every survey.
+    multiple = [q.pk for q in public if q.kind == QuestionKind.MULTIPLE_CHOICE]
+    ticked = AnswerChoice.objects.filter(answer__question__in=multiple).values("answer_id")
     for row in (
-        Answer.objects.filter(ReturnFilter().answers(), question__in=public)
-        .exclude(Q(question__kind=QuestionKind.MULTIPLE_CHOICE) & ~Q(answerchoice__isnull=False))
+        Answer.objects.filter(ReturnFilter().answers(), mine, question__in=public)
+        .filter(~Q(question__in=multiple) | Q(pk__in=ticked))
         .exclude(question__kind=QuestionKind.NUMBER, number__isnull=True)
         .exclude(question__kind=DATE, date__isnull=True)
         .values(
@@ -337,20 +342,24 @@ def _question_distributions(
         answered_cells[row["question_id"]][cell] = row["n"]
     counts: dict[tuple[int, int], int] = {}
     for row in (
-        Answer.objects.filter(returns.answers(), question__in=public, choice__isnull=False)
+        Answer.objects.filter(returns.answers(), mine, question__in=public, choice__isnull=False)
         .values("question_id", "choice_id")
         .annotate(n=Count("id"))
     ):
         counts[(row["question_id"], row["choice_id"])] = row["n"]
     for row in (
-        AnswerChoice.objects.filter(returns.prefixed("answer__"), answer__question__in=public)
+        AnswerChoice.objects.filter(
+            returns.prefixed("answer__"),
+            answer__response__survey=survey,
+            answer__question__in=public,
+        )
         .values("answer__question_id", "choice_id")
         .annotate(n=Count("id"))
     ):
         counts[(row["answer__question_id"], row["choice_id"])] = row["n"]
     years: dict[int, dict[int, int]] = defaultdict(dict)
     for row in (
-        Answer.objects.filter(returns.answers(), question__in=public, date__isnull=False)
+        Answer.objects.filter(returns.answers(), mine, question__in=public, date__isnull=False)
         .annotate(year=ExtractYear("date"))
         .values("question_id", "year")
         .annotate(n=Count("id"))
@@ -358,7 +367,7 @@ def _question_distributions(
         years[row["question_id"]][row["year"]] = row["n"]
     numbers: dict[int, list[Decimal]] = defaultdict(list)
     for question_id, number in Answer.objects.filter(
-        returns.answers(), question__in=public, number__isnull=False
+        returns.answers(), mine, question__in=public, number__isnull=False
     ).values_list("question_id", "number"):
         if number is not None:  # never: filtered out above
             numbers[question_id].append(number)

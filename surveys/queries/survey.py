@@ -1,10 +1,12 @@
 """The surveys themselves: the list, one survey by its slug, and its questions. Every job
 below (statistics, returns, selection, imports) starts from these."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from ..models import Choice, Question, ResponseStatus, Survey
+from mash_survey.aggregates import subquery_count
+
+from ..models import Choice, Question, Response, ResponseStatus, Survey
 
 
 def survey_slugs() -> list[str]:
@@ -13,13 +15,13 @@ def survey_slugs() -> list[str]:
 
 
 def survey_list() -> QuerySet[Survey]:
-    # Both counts join from the survey, so each needs distinct: without it every return would
-    # be counted once per question.
+    # Each count is its own subquery: joined together, returns and questions would multiply
+    # (every return once per question) before being counted.
     return Survey.objects.annotate(
-        submitted_count=Count(
-            "responses", filter=Q(responses__status=ResponseStatus.SUBMITTED), distinct=True
+        submitted_count=subquery_count(
+            Response.objects.filter(survey=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
         ),
-        question_count=Count("questions", distinct=True),
+        question_count=subquery_count(Question.objects.filter(survey=OuterRef("pk"))),
     ).order_by("-sent_on")
 
 

@@ -4,10 +4,11 @@ visits, distinct areas and distinct regions, across every kind of source."""
 import pytest
 from django.contrib.auth.models import User
 
-from findings import queries, services, sources
+from findings import queries, reports, services, sources
 from tests.factories import LocalAuthorityFactory, RegionFactory
 from tests.queries import assert_query_count_flat
 
+from .coded import NOTES, agreed, code, draft
 from .factories import (
     ThemeFactory,
     approved_feedback,
@@ -71,3 +72,51 @@ def test_the_codebook_takes_the_same_queries_however_much_is_coded(staff_user: U
     assert_query_count_flat(queries.codebook, grow=grow)
     theme = themes[0]
     assert_query_count_flat(lambda: queries.excerpts_of_theme(theme), grow=grow)
+
+
+def test_a_finding_counts_two_visits_to_one_area_as_one_area_and_its_question_once(
+    staff_user: User,
+) -> None:
+    area = LocalAuthorityFactory.create()
+    theme = ThemeFactory.create()
+    excerpts = [
+        code(
+            sources.visit_source(approved_visit(authorities=[area], notes=NOTES)), staff_user, theme
+        )
+        for _ in range(2)
+    ]
+    question = submitted_answer(TEXT, authority=area).question
+    finding = draft(theme, staff_user, excerpts)
+    services.finding_cite(finding=finding, user=staff_user, excerpts=excerpts, questions=[question])
+
+    row = next(r for r in reports.findings_report([]).rows if r.label == finding.headline)
+
+    # Excerpts, visits, areas, regions, survey questions.
+    assert row.cells[2:] == [2, 2, 1, 1, 1]
+    shown = queries.finding_for_manage(finding.pk)
+    assert (shown.excerpt_count, shown.visit_count, shown.area_count) == (2, 2, 1)  # type: ignore[attr-defined]
+
+
+def test_a_theme_counts_its_agreed_findings_once_however_much_evidence_they_cite(
+    staff_user: User,
+) -> None:
+    theme = ThemeFactory.create()
+    excerpts = [
+        code(
+            sources.visit_source(
+                approved_visit(authorities=[LocalAuthorityFactory.create()], notes=NOTES)
+            ),
+            staff_user,
+            theme,
+        )
+        for _ in range(3)
+    ]
+    agreed(theme, staff_user, excerpts, headline="First")
+    agreed(theme, staff_user, excerpts[:2], headline="Second")
+    draft(theme, staff_user, excerpts, headline="Not agreed yet")
+
+    (listed,) = [t for t in queries.codebook() if t.pk == theme.pk]
+
+    assert (listed.excerpt_count, listed.area_count, listed.finding_count) == (3, 3, 2)  # type: ignore[attr-defined]
+    (public,) = queries.public_themes()
+    assert (public.excerpt_count, public.finding_count) == (3, 2)  # type: ignore[attr-defined]

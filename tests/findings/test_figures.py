@@ -162,6 +162,16 @@ def test_agency_involvement(known: Known) -> None:
     assert rows["Not involved"] == (None, None)
 
 
+def test_an_agency_at_a_joint_visit_is_counted_once_not_once_per_area(known: Known) -> None:
+    joint = approved_visit(authorities=[known.areas["b1"], known.areas["c1"]])
+    AgencyInvolvement.objects.create(
+        visit=joint, agency_type=AgencyType.HEALTH, involvement=Involvement.CO_LOCATED
+    )
+
+    # Agencies, visits: police at a1 and a2, health at the visit to b1 and c1.
+    assert _rows("agency-involvement")["Co-located"] == (3, 3)
+
+
 def test_rag_timescales_and_referral_volumes_use_approved_feedback(known: Known) -> None:
     rag = _rows("rag-timescales")
     assert rag["Red"] == (3.0, 2)

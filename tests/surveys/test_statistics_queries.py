@@ -15,7 +15,7 @@ from surveys.queries import ReturnFilter
 from tests.queries import count_queries
 
 from .factories import survey_with_every_kind
-from .statistics_returns import ROWS, enter_return, enter_rows, submitted_rows
+from .statistics_returns import ROWS, Row, enter_return, enter_rows, submitted_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +155,27 @@ def test_response_answers_by_code_gives_display_values_in_question_order(survey)
         ("Q4", "100"),
         ("Q6", ROWS[0].answers["Q6"]),
     ]
+
+
+def test_a_survey_with_questions_and_no_submitted_return_lists_none_returned(survey, staff_user):
+    survey_with_every_kind(slug="unanswered")
+    drafts_only = survey_with_every_kind(slug="drafts-only")
+    enter_rows(drafts_only, staff_user, [row for row in ROWS if not row.submitted])
+
+    listed = {s.slug: (s.submitted_count, s.question_count) for s in queries.survey_list()}  # type: ignore[attr-defined]
+
+    assert listed == {
+        "arrangements": (len(submitted_rows()), 6),
+        "unanswered": (0, 6),
+        "drafts-only": (0, 6),
+    }
+
+
+def test_another_survey_s_ticked_choices_do_not_count_as_answers_to_this_one(survey, staff_user):
+    other = survey_with_every_kind(slug="other")
+    enter_rows(other, staff_user, [Row(row.area, True, row.answers) for row in ROWS])
+
+    q3 = next(d for d in _distributions(survey) if d.question.code == "Q3")
+
+    assert q3.answered == len([row for row in submitted_rows() if "Q3" in row.answers])
+    assert _rates(survey).overall.returned == len(submitted_rows())
