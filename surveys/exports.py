@@ -1,10 +1,13 @@
-"""The survey's files for download: a blank template to fill in, and the returns as a table.
+"""The survey's files for download: a blank template to fill in, and the returns as a table
+(`returns_sheets`: rows read from the database as they are written, for a streamed download).
 
 Both are built from the same columns the import reads, so a filled-in template and an
 export both import back (an export unchanged).
 """
 
-from mash_survey.spreadsheets import Cell, write_csv, write_xlsx
+from collections.abc import Iterator
+
+from mash_survey.spreadsheets import Cell, Rows, write_csv, write_xlsx
 
 from .imports import (
     AREA_COLUMN,
@@ -15,7 +18,7 @@ from .imports import (
     STATUS_COLUMN,
 )
 from .models import Question, QuestionKind, Survey
-from .queries import response_list, response_values, survey_questions
+from .queries import returns_with_answers, survey_questions
 from .values import AnswerValue, allowed_values
 
 AREA_ALLOWED = "The area's ONS code (such as E08000037), DfE code (such as 390) or exact name"
@@ -74,44 +77,35 @@ def _cell(question: Question, value: AnswerValue | None) -> Cell:
     return value.display()
 
 
-def returns_rows(survey: Survey, questions: list[Question]) -> list[list[Cell]]:
-    """One row per return: the area, its status, then each question's answer (`questions`:
-    the survey's, in order, with their choices)."""
-    responses = list(response_list(survey).order_by("local_authority__name"))
-    values = response_values(responses)
-    rows: list[list[Cell]] = [
-        [
-            AREA_COLUMN,
-            DFE_CODE_COLUMN,
-            NAME_COLUMN,
-            REGION_COLUMN,
-            STATUS_COLUMN,
-            *(q.code for q in questions),
-        ]
+def returns_rows(survey: Survey, questions: list[Question]) -> Iterator[list[Cell]]:
+    """The header, then one row per return, by area name: the area, its status, then each
+    question's answer (`questions`: the survey's, in order). Read from the database as the
+    rows are used, a return at a time."""
+    yield [
+        AREA_COLUMN,
+        DFE_CODE_COLUMN,
+        NAME_COLUMN,
+        REGION_COLUMN,
+        STATUS_COLUMN,
+        *(q.code for q in questions),
     ]
-    for response in responses:
-        authority = response.local_authority
-        answers = values.get(response.pk, {})
-        rows.append(
-            [
-                authority.gss_code,
-                authority.dfe_code,
-                authority.name,
-                authority.region.name,
-                response.get_status_display(),
-                *(_cell(q, answers.get(q.pk)) for q in questions),
-            ]
-        )
-    return rows
+    for row in returns_with_answers(survey, questions):
+        answers = row.answers
+        yield [
+            row.gss_code,
+            row.dfe_code,
+            row.name,
+            row.region,
+            row.status,
+            *(_cell(q, answers.get(q.pk)) for q in questions),
+        ]
 
 
-def returns_csv(survey: Survey) -> bytes:
-    return write_csv(returns_rows(survey, survey_questions(survey)))
-
-
-def returns_xlsx(survey: Survey) -> bytes:
-    """The returns on the first sheet, and what each question asks on a second."""
+def returns_sheets(survey: Survey) -> list[tuple[str, Rows]]:
+    """The returns on the first sheet (the CSV's rows), and what each question asks on a
+    second (XLSX only)."""
     questions = survey_questions(survey)
-    return write_xlsx(
-        [("Returns", returns_rows(survey, questions)), ("Questions", _questions_sheet(questions))]
-    )
+    return [
+        ("Returns", returns_rows(survey, questions)),
+        ("Questions", _questions_sheet(questions)),
+    ]

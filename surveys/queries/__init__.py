@@ -6,6 +6,7 @@ from .imports import ImportBatchSummary, import_batch_list
 from .returns import (
     AreaReturn,
     AreaStatus,
+    ReturnAnswers,
     SurveyReturn,
     area_return,
     area_statuses,
@@ -16,6 +17,7 @@ from .returns import (
     response_list_for_api,
     response_values,
     returns_for_area,
+    returns_with_answers,
     visible_responses,
 )
 from .selection import (
@@ -55,6 +57,7 @@ __all__ = [
     "Rate",
     "RegionSelection",
     "ResponseRates",
+    "ReturnAnswers",
     "ReturnChange",
     "ReturnFilter",
     "Statistics",
@@ -73,6 +76,7 @@ __all__ = [
     "response_list_for_api",
     "response_values",
     "returns_for_area",
+    "returns_with_answers",
     "survey_detail",
     "survey_list",
     "survey_questions",
