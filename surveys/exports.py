@@ -5,7 +5,7 @@ Both are built from the same columns the import reads, so a filled-in template a
 export both import back (an export unchanged).
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from mash_survey.spreadsheets import Cell, Rows, write_csv, write_xlsx
 
@@ -18,8 +18,8 @@ from .imports import (
     STATUS_COLUMN,
 )
 from .models import Question, QuestionKind, Survey
-from .queries import returns_with_answers, survey_questions
-from .values import AnswerValue, allowed_values
+from .queries import StoredAnswer, returns_with_answers, survey_questions
+from .values import MULTIPLE_SEPARATOR, allowed_values
 
 AREA_ALLOWED = "The area's ONS code (such as E08000037), DfE code (such as 390) or exact name"
 
@@ -67,14 +67,32 @@ def template_xlsx(survey: Survey) -> bytes:
     return write_xlsx([("Returns", [header]), ("Allowed values", _questions_sheet(questions))])
 
 
-def _cell(question: Question, value: AnswerValue | None) -> Cell:
-    if value is None or value.is_empty:
+_MULTIPLE = QuestionKind.MULTIPLE_CHOICE.value
+_NUMBER = QuestionKind.NUMBER.value
+_DATE = QuestionKind.DATE.value
+
+
+def stored_cell(kind: str, stored: StoredAnswer | None, ticked: Sequence[str]) -> Cell:
+    """An answer read as values (`ticked`: a multiple-choice answer's choices), as the export
+    writes it: a number or a date typed, anything else as a person reads it, and no answer
+    as "". The same cell as `AnswerValue.display` of `services.stored_value_of`, without
+    making either for each of the export's answers."""
+    if stored is None:
         return ""
-    if question.kind == QuestionKind.NUMBER:
-        return value.number
-    if question.kind == QuestionKind.DATE:
-        return value.date
-    return value.display()
+    if kind == _MULTIPLE:
+        return f"{MULTIPLE_SEPARATOR} ".join(ticked)
+    choice, number, date, text = stored
+    if choice is not None:
+        return None if kind in (_NUMBER, _DATE) else choice
+    if number is None and date is None and not text:
+        return ""
+    if kind == _NUMBER:
+        return number
+    if kind == _DATE:
+        return date
+    if number is not None:
+        return f"{number.normalize():f}"
+    return date.isoformat() if date is not None else text
 
 
 def returns_rows(survey: Survey, questions: list[Question]) -> Iterator[list[Cell]]:
@@ -89,15 +107,17 @@ def returns_rows(survey: Survey, questions: list[Question]) -> Iterator[list[Cel
         STATUS_COLUMN,
         *(q.code for q in questions),
     ]
-    for row in returns_with_answers(survey, questions):
-        answers = row.answers
+    columns = [(q.pk, q.kind) for q in questions]
+    no_ticks: list[str] = []
+    for row in returns_with_answers(survey):
+        answers, ticked = row.answers, row.ticked
         yield [
             row.gss_code,
             row.dfe_code,
             row.name,
             row.region,
             row.status,
-            *(_cell(q, answers.get(q.pk)) for q in questions),
+            *(stored_cell(kind, answers.get(pk), ticked.get(pk, no_ticks)) for pk, kind in columns),
         ]
 
 

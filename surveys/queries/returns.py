@@ -1,10 +1,12 @@
 """The survey's returns, for entry, export and the API, and one area's return with its answers.
 No read here issues more queries when there are more returns."""
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain, groupby
+from decimal import Decimal
+from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -167,29 +169,33 @@ def _typed_answers(rows: Iterable[AnswerRow]) -> dict[Any, AnswerValue]:
     return values
 
 
+#: A stored answer read as values: its single choice's value, its number, date and text.
+StoredAnswer = tuple[str | None, Decimal | None, dt.date | None, str]
+
+
 class ReturnAnswers(NamedTuple):
-    """A return as the export writes it: its area, its status and its answers."""
+    """A return as the export writes it: its area, its status and its answers, read as
+    values (`services.stored_value_of` says what they mean)."""
 
     gss_code: str
     dfe_code: str
     name: str
     region: str
     status: str  # as a person reads it: Draft, Submitted
-    answers: dict[int, AnswerValue]  # question id → typed answer
+    answers: dict[int, StoredAnswer]  # question id → the answer's values
+    ticked: dict[int, list[str]]  # question id → a multiple-choice answer's choices, in order
 
 
 def returns_with_answers(
-    survey: Survey, questions: Iterable[Question], *, chunk_size: int = EXPORT_CHUNK_ROWS
+    survey: Survey, *, chunk_size: int = EXPORT_CHUNK_ROWS
 ) -> Iterator[ReturnAnswers]:
-    """The survey's returns by area name, each with its answers to `questions` (the
-    survey's), read as they are used.
+    """The survey's returns by area name, each with its answers, read as they are used.
 
     One query over the returns and their answers (values, no model instance per answer),
     read `chunk_size` rows at a time: a return with no answers is one row, an answer a row,
     a multiple-choice answer a row for each ticked choice. Memory holds one return at a time,
     however many there are; one query is one snapshot, so a return and its answers agree.
     """
-    kinds = {q.pk: q.kind for q in questions}
     statuses = dict(ResponseStatus.choices)
     rows = (
         Response.objects.filter(survey=survey)
@@ -211,14 +217,17 @@ def returns_with_answers(
         .iterator(chunk_size=chunk_size)
     )
     for _, group in groupby(rows, key=itemgetter(0)):
-        first = next(group)
-        _, gss_code, dfe_code, name, region, status = first[:6]
-        answers = _typed_answers(
-            (question_id, kinds[question_id], *rest)
-            for _, _, _, _, _, _, question_id, *rest in chain([first], group)
-            if question_id in kinds
-        )
-        yield ReturnAnswers(gss_code, dfe_code, name, region, statuses[status], answers)
+        answers: dict[int, StoredAnswer] = {}
+        ticked: dict[int, list[str]] = {}
+        for row in group:
+            question_id = row[6]
+            if question_id is None:  # a return with no answers
+                continue
+            answers[question_id] = row[7:11]
+            if row[11] is not None:
+                ticked.setdefault(question_id, []).append(row[11])
+        _, gss_code, dfe_code, name, region, status = row[:6]
+        yield ReturnAnswers(gss_code, dfe_code, name, region, statuses[status], answers, ticked)
 
 
 def question_codes(*, survey: str = "") -> list[str]:
