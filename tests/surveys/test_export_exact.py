@@ -11,7 +11,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from surveys.services import response_save_draft
+from surveys.exports import stored_cell
+from surveys.models import QuestionKind
+from surveys.services import response_save_draft, stored_value_of
 from surveys.values import parse_answer
 
 from ..factories import LocalAuthorityFactory, RegionFactory
@@ -164,3 +166,38 @@ def test_the_xlsx_export_has_exactly_these_cells(staff_client, returns):
     }
     question_widths = [questions_sheet.column_dimensions[c].width for c in "ABCDE"]
     assert question_widths == [15, 30, 19, 10, 60]
+
+
+STORED = [
+    # (choice, number, date, text, ticked): what an answer row can hold
+    (None, None, None, "", []),
+    ("Yes", None, None, "", []),
+    (None, None, None, "", ["Police", "Health"]),
+    (None, Decimal("120.00"), None, "", []),
+    (None, Decimal("-2.50"), None, "", []),
+    (None, None, dt.date(2012, 10, 1), "", []),
+    (None, None, None, "=formula, or words", []),
+]
+
+
+@pytest.mark.parametrize("kind", list(QuestionKind))
+@pytest.mark.parametrize("stored", STORED)
+def test_an_answer_s_cell_from_its_values_is_the_cell_of_its_typed_value(kind, stored):
+    """The export writes each answer from its values in one step; the cell must be the one
+    the typed value (`stored_value_of`) gives: typed for a number or date question, as a
+    person reads it otherwise, "" when there is nothing."""
+    choice, number, date, text, ticked = stored
+    value = stored_value_of(
+        kind=kind, choice=choice, number=number, date=date, text=text, ticked=ticked
+    )
+    if value.is_empty:
+        expected: object = ""
+    elif kind == QuestionKind.NUMBER:
+        expected = value.number
+    elif kind == QuestionKind.DATE:
+        expected = value.date
+    else:
+        expected = value.display()
+
+    assert stored_cell(kind, (choice, number, date, text), ticked) == expected
+    assert stored_cell(kind, None, []) == ""
