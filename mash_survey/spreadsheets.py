@@ -23,7 +23,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from .api_renderers import neutralise_formula
+from .api_renderers import FORMULA_PREFIXES, neutralise_formula
 
 Cell = str | int | Decimal | dt.date | None
 Rows = Iterable[Sequence[Cell]]
@@ -65,7 +65,15 @@ def csv_chunks(rows: Rows) -> Iterator[bytes]:
     piece = ["\ufeff"]
     size = 1
     for row in rows:
-        line: str = writer.writerow([_csv_text(cell) for cell in row])
+        line: str = writer.writerow(
+            [
+                # Most cells are plain text: written as they are, without a call.
+                cell
+                if type(cell) is str and not cell.startswith(FORMULA_PREFIXES)
+                else _csv_text(cell)
+                for cell in row
+            ]
+        )
         piece.append(line)
         size += len(line)
         if size >= CSV_CHUNK_CHARS:
