@@ -22,12 +22,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_http_methods
 
 from .roles import is_reviewer, is_staff_member
 
 P = ParamSpec("P")
-R = TypeVar("R", bound=HttpResponse)
+R = TypeVar("R", bound=HttpResponseBase)  # a page, or a streamed file
 View = Callable[Concatenate[HttpRequest, P], R]
 Check = Callable[[AbstractBaseUser | AnonymousUser], bool]
 

@@ -1,10 +1,13 @@
-"""The survey's files for download: a blank template to fill in, and the returns as a table.
+"""The survey's files for download: a blank template to fill in, and the returns as a table
+(`returns_sheets`: rows read from the database as they are written, for a streamed download).
 
 Both are built from the same columns the import reads, so a filled-in template and an
 export both import back (an export unchanged).
 """
 
-from mash_survey.spreadsheets import Cell, write_csv, write_xlsx
+from collections.abc import Iterator, Sequence
+
+from mash_survey.spreadsheets import Cell, Rows, write_csv, write_xlsx
 
 from .imports import (
     AREA_COLUMN,
@@ -15,8 +18,8 @@ from .imports import (
     STATUS_COLUMN,
 )
 from .models import Question, QuestionKind, Survey
-from .queries import response_list, response_values, survey_questions
-from .values import AnswerValue, allowed_values
+from .queries import StoredAnswer, returns_with_answers, survey_questions
+from .values import MULTIPLE_SEPARATOR, allowed_values
 
 AREA_ALLOWED = "The area's ONS code (such as E08000037), DfE code (such as 390) or exact name"
 
@@ -64,54 +67,65 @@ def template_xlsx(survey: Survey) -> bytes:
     return write_xlsx([("Returns", [header]), ("Allowed values", _questions_sheet(questions))])
 
 
-def _cell(question: Question, value: AnswerValue | None) -> Cell:
-    if value is None or value.is_empty:
+_MULTIPLE = QuestionKind.MULTIPLE_CHOICE.value
+_NUMBER = QuestionKind.NUMBER.value
+_DATE = QuestionKind.DATE.value
+
+
+def stored_cell(kind: str, stored: StoredAnswer | None, ticked: Sequence[str]) -> Cell:
+    """An answer read as values (`ticked`: a multiple-choice answer's choices), as the export
+    writes it: a number or a date typed, anything else as a person reads it, and no answer
+    as "". The same cell as `AnswerValue.display` of `services.stored_value_of`, without
+    making either for each of the export's answers."""
+    if stored is None:
         return ""
-    if question.kind == QuestionKind.NUMBER:
-        return value.number
-    if question.kind == QuestionKind.DATE:
-        return value.date
-    return value.display()
+    if kind == _MULTIPLE:
+        return f"{MULTIPLE_SEPARATOR} ".join(ticked)
+    choice, number, date, text = stored
+    if choice is not None:
+        return None if kind in (_NUMBER, _DATE) else choice
+    if number is None and date is None and not text:
+        return ""
+    if kind == _NUMBER:
+        return number
+    if kind == _DATE:
+        return date
+    if number is not None:
+        return f"{number.normalize():f}"
+    return date.isoformat() if date is not None else text
 
 
-def returns_rows(survey: Survey, questions: list[Question]) -> list[list[Cell]]:
-    """One row per return: the area, its status, then each question's answer (`questions`:
-    the survey's, in order, with their choices)."""
-    responses = list(response_list(survey).order_by("local_authority__name"))
-    values = response_values(responses)
-    rows: list[list[Cell]] = [
-        [
-            AREA_COLUMN,
-            DFE_CODE_COLUMN,
-            NAME_COLUMN,
-            REGION_COLUMN,
-            STATUS_COLUMN,
-            *(q.code for q in questions),
-        ]
+def returns_rows(survey: Survey, questions: list[Question]) -> Iterator[list[Cell]]:
+    """The header, then one row per return, by area name: the area, its status, then each
+    question's answer (`questions`: the survey's, in order). Read from the database as the
+    rows are used, a return at a time."""
+    yield [
+        AREA_COLUMN,
+        DFE_CODE_COLUMN,
+        NAME_COLUMN,
+        REGION_COLUMN,
+        STATUS_COLUMN,
+        *(q.code for q in questions),
     ]
-    for response in responses:
-        authority = response.local_authority
-        answers = values.get(response.pk, {})
-        rows.append(
-            [
-                authority.gss_code,
-                authority.dfe_code,
-                authority.name,
-                authority.region.name,
-                response.get_status_display(),
-                *(_cell(q, answers.get(q.pk)) for q in questions),
-            ]
-        )
-    return rows
+    columns = [(q.pk, q.kind) for q in questions]
+    no_ticks: list[str] = []
+    for row in returns_with_answers(survey):
+        answers, ticked = row.answers, row.ticked
+        yield [
+            row.gss_code,
+            row.dfe_code,
+            row.name,
+            row.region,
+            row.status,
+            *(stored_cell(kind, answers.get(pk), ticked.get(pk, no_ticks)) for pk, kind in columns),
+        ]
 
 
-def returns_csv(survey: Survey) -> bytes:
-    return write_csv(returns_rows(survey, survey_questions(survey)))
-
-
-def returns_xlsx(survey: Survey) -> bytes:
-    """The returns on the first sheet, and what each question asks on a second."""
+def returns_sheets(survey: Survey) -> list[tuple[str, Rows]]:
+    """The returns on the first sheet (the CSV's rows), and what each question asks on a
+    second (XLSX only)."""
     questions = survey_questions(survey)
-    return write_xlsx(
-        [("Returns", returns_rows(survey, questions)), ("Questions", _questions_sheet(questions))]
-    )
+    return [
+        ("Returns", returns_rows(survey, questions)),
+        ("Questions", _questions_sheet(questions)),
+    ]

@@ -1,6 +1,8 @@
 """Every write to the survey with a rule in it: entering returns, submitting, reopening."""
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -60,11 +62,33 @@ def _choices_by_question(questions: list[Question]) -> dict[int, dict[str, Choic
 
 def stored_value(answer: Answer, multiple: list[str]) -> AnswerValue:
     """The typed value of a stored answer (`multiple`: its ticked choices, in order)."""
-    if answer.question.kind == QuestionKind.MULTIPLE_CHOICE:
-        return AnswerValue(choices=tuple(multiple))
-    if answer.choice is not None:
-        return AnswerValue(choices=(answer.choice.value,))
-    return AnswerValue(number=answer.number, date=answer.date, text=answer.text)
+    return stored_value_of(
+        kind=answer.question.kind,
+        choice=answer.choice.value if answer.choice is not None else None,
+        number=answer.number,
+        date=answer.date,
+        text=answer.text,
+        ticked=multiple,
+    )
+
+
+def stored_value_of(
+    *,
+    kind: str,
+    choice: str | None,
+    number: Decimal | None,
+    date: dt.date | None,
+    text: str,
+    ticked: Sequence[str],
+) -> AnswerValue:
+    """The typed value of a stored answer read as values: its question's kind, its single
+    choice's value, number, date and text, and its ticked choices in order (for a
+    multiple-choice answer). What `stored_value` reads from a model instance."""
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return AnswerValue(choices=tuple(ticked))
+    if choice is not None:
+        return AnswerValue(choices=(choice,))
+    return AnswerValue(number=number, date=date, text=text)
 
 
 def write_answers(

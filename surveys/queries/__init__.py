@@ -6,6 +6,8 @@ from .imports import ImportBatchSummary, import_batch_list
 from .returns import (
     AreaReturn,
     AreaStatus,
+    ReturnAnswers,
+    StoredAnswer,
     SurveyReturn,
     area_return,
     area_statuses,
@@ -16,6 +18,7 @@ from .returns import (
     response_list_for_api,
     response_values,
     returns_for_area,
+    returns_with_answers,
     visible_responses,
 )
 from .selection import (
@@ -55,9 +58,11 @@ __all__ = [
     "Rate",
     "RegionSelection",
     "ResponseRates",
+    "ReturnAnswers",
     "ReturnChange",
     "ReturnFilter",
     "Statistics",
+    "StoredAnswer",
     "SurveyReturn",
     "answers_by_area",
     "area_answers",
@@ -73,6 +78,7 @@ __all__ = [
     "response_list_for_api",
     "response_values",
     "returns_for_area",
+    "returns_with_answers",
     "survey_detail",
     "survey_list",
     "survey_questions",

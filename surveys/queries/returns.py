@@ -1,8 +1,14 @@
 """The survey's returns, for entry, export and the API, and one area's return with its answers.
 No read here issues more queries when there are more returns."""
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 
@@ -19,8 +25,11 @@ from ..models import (
     ReturnState,
     Survey,
 )
-from ..services import stored_value
-from ..values import AnswerValue
+from ..services import stored_value, stored_value_of
+from ..values import EMPTY, AnswerValue
+
+#: How many rows an export reads from the database at a time.
+EXPORT_CHUNK_ROWS = 2000
 
 # ----- Returns, for entry, export and the API ------------------------------
 
@@ -103,20 +112,122 @@ def response_list_for_api(audience: Audience) -> QuerySet[Response]:
 def response_answers_by_code(responses: list[Response]) -> dict[int, dict[str, str]]:
     """Response id → question code → the answer as a person reads it, in question order.
 
-    Two queries however many returns: the answers with their questions and single choices,
-    and the ticked choices of multiple-choice answers.
+    One query however many returns, read as values (no model instance per answer): each
+    answer with its question and single choice, a row for each ticked choice of a
+    multiple-choice answer.
     """
-    answers = (
-        Answer.objects.filter(response__in=responses)
-        .select_related("question", "choice")
-        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order")))
-        .order_by("response_id", "question__order")
+    rows = (
+        Answer.objects.filter(response__in=[r.pk for r in responses])
+        .order_by("response_id", "question__order", "question_id", "choices__order")
+        .values_list(
+            "response_id",
+            "question__code",
+            "question__kind",
+            "choice__value",
+            "number",
+            "date",
+            "text",
+            "choices__value",
+        )
     )
     by_code: dict[int, dict[str, str]] = {r.pk: {} for r in responses}
-    for answer in answers:
-        value = stored_value(answer, [c.value for c in answer.choices.all()])
-        by_code[answer.response_id][answer.question.code] = value.display()
+    for response_id, answers in groupby(rows, key=itemgetter(0)):
+        values = _typed_answers((code, kind, *rest) for _, code, kind, *rest in answers)
+        by_code[response_id] = {code: value.display() for code, value in values.items()}
     return by_code
+
+
+#: An answer read as values: its key (question id or code), its question's kind, its single
+#: choice's value, number, date and text, and one ticked choice (a row for each, in order).
+AnswerRow = tuple[Any, ...]
+
+
+def _typed_answers(rows: Iterable[AnswerRow]) -> dict[Any, AnswerValue]:
+    """One return's answers by key, typed, in the order of `rows` (a multiple-choice answer
+    is as many rows as it has ticked choices, or one row with None)."""
+    values: dict[Any, AnswerValue] = {}
+    ticked: dict[Any, list[str]] = {}
+    for key, kind, choice, number, date, text, tick in rows:
+        if kind == QuestionKind.MULTIPLE_CHOICE:
+            values.setdefault(key, EMPTY)  # keeps its place; its choices follow
+            chosen = ticked.setdefault(key, [])
+            if tick is not None:
+                chosen.append(tick)
+            continue
+        values[key] = stored_value_of(
+            kind=kind, choice=choice, number=number, date=date, text=text, ticked=()
+        )
+    for key, chosen in ticked.items():
+        values[key] = stored_value_of(
+            kind=QuestionKind.MULTIPLE_CHOICE,
+            choice=None,
+            number=None,
+            date=None,
+            text="",
+            ticked=chosen,
+        )
+    return values
+
+
+#: A stored answer read as values: its single choice's value, its number, date and text.
+StoredAnswer = tuple[str | None, Decimal | None, dt.date | None, str]
+
+
+class ReturnAnswers(NamedTuple):
+    """A return as the export writes it: its area, its status and its answers, read as
+    values (`services.stored_value_of` says what they mean)."""
+
+    gss_code: str
+    dfe_code: str
+    name: str
+    region: str
+    status: str  # as a person reads it: Draft, Submitted
+    answers: dict[int, StoredAnswer]  # question id → the answer's values
+    ticked: dict[int, list[str]]  # question id → a multiple-choice answer's choices, in order
+
+
+def returns_with_answers(
+    survey: Survey, *, chunk_size: int = EXPORT_CHUNK_ROWS
+) -> Iterator[ReturnAnswers]:
+    """The survey's returns by area name, each with its answers, read as they are used.
+
+    One query over the returns and their answers (values, no model instance per answer),
+    read `chunk_size` rows at a time: a return with no answers is one row, an answer a row,
+    a multiple-choice answer a row for each ticked choice. Memory holds one return at a time,
+    however many there are; one query is one snapshot, so a return and its answers agree.
+    """
+    statuses = dict(ResponseStatus.choices)
+    rows = (
+        Response.objects.filter(survey=survey)
+        .order_by("local_authority__name", "pk", "answers__pk", "answers__choices__order")
+        .values_list(
+            "pk",
+            "local_authority__gss_code",
+            "local_authority__dfe_code",
+            "local_authority__name",
+            "local_authority__region__name",
+            "status",
+            "answers__question_id",
+            "answers__choice__value",
+            "answers__number",
+            "answers__date",
+            "answers__text",
+            "answers__choices__value",
+        )
+        .iterator(chunk_size=chunk_size)
+    )
+    for _, group in groupby(rows, key=itemgetter(0)):
+        answers: dict[int, StoredAnswer] = {}
+        ticked: dict[int, list[str]] = {}
+        for row in group:
+            question_id = row[6]
+            if question_id is None:  # a return with no answers
+                continue
+            answers[question_id] = row[7:11]
+            if row[11] is not None:
+                ticked.setdefault(question_id, []).append(row[11])
+        _, gss_code, dfe_code, name, region, status = row[:6]
+        yield ReturnAnswers(gss_code, dfe_code, name, region, statuses[status], answers, ticked)
 
 
 def question_codes(*, survey: str = "") -> list[str]:

@@ -5,13 +5,13 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
 from mash_survey.access import POST, member_required, signed_in_user
-from mash_survey.spreadsheets import attachment, check_format
+from mash_survey.spreadsheets import attachment, check_format, streamed_download
 
-from ..exports import returns_csv, returns_xlsx, template_csv, template_xlsx
+from ..exports import returns_sheets, template_csv, template_xlsx
 from ..forms_files import ImportConfirmForm, ImportUploadForm
 from ..imports import (
     PROBLEMS_SHOWN,
@@ -257,7 +257,9 @@ def template_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
 
 
 @member_required
-def returns_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    return _spreadsheet(
-        slug, fmt, make={"csv": returns_csv, "xlsx": returns_xlsx}, suffix="returns"
-    )
+def returns_export(request: HttpRequest, slug: str, fmt: str) -> StreamingHttpResponse:
+    """Every return as CSV (sent as it is read) or XLSX, however many there are, in the
+    same memory."""
+    survey = survey_detail(slug=slug)
+    check_format(fmt)
+    return streamed_download(fmt, f"{survey.slug}-returns", returns_sheets(survey))

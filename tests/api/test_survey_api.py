@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from areas.models import LocalAuthority, Region
 from surveys.models import ResponseStatus
 from tests.factories import UserFactory
-from tests.queries import assert_query_count_flat
+from tests.queries import assert_query_count_flat, count_queries
 from tests.surveys.factories import survey_with_every_kind
 from tests.surveys.statistics_returns import (
     ROWS,
@@ -414,6 +414,41 @@ def test_the_returns_list_s_query_count_does_not_grow_with_the_returns(
         lambda: _more_returns(survey, staff_user, 6),
         message=f"the returns list as {fmt}",
     )
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_a_page_of_3_or_of_30_returns_takes_the_same_queries(
+    partner_client, register, staff_user, django_assert_num_queries, fmt
+):
+    survey = survey_with_every_kind(slug="counted")
+    areas = iter(LocalAuthority.objects.order_by("name"))
+    answers = {"Q1": "No", "Q2": "Other", "Q3": "Health; Police", "Q4": "3", "Q6": "Words"}
+
+    def returns_up_to(count: int) -> None:
+        while survey.responses.count() < count:
+            enter_return(survey, next(areas), answers, staff_user, submit=True)
+
+    def page() -> Any:  # the JSON page's results, or the CSV's bytes
+        response = partner_client.get(RESPONSES, {"format": fmt, "page_size": 100})
+        return response.json()["results"] if fmt == "json" else response.content
+
+    returns_up_to(3)
+    three = count_queries(page)
+    returns_up_to(30)
+
+    # The key, the page's count, its returns, their answers (values, in one query), and
+    # for CSV the questions' codes for the columns.
+    assert three == (5 if fmt == "csv" else 4)
+    with django_assert_num_queries(three):
+        results = page()
+    if fmt == "json":
+        assert len(results) == 30
+        assert {tuple(r["answers"].items()) for r in results} == {
+            (("Q1", "No"), ("Q2", "Other"), ("Q3", "Police; Health"), ("Q4", "3"), ("Q6", "Words"))
+        }
+    else:
+        assert isinstance(results, bytes)
+        assert results.count(b"No,Other,Police; Health,3,,Words") == 30
 
 
 def test_the_survey_list_and_statistics_query_counts_do_not_grow_with_the_returns(

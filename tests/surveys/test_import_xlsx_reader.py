@@ -61,7 +61,7 @@ def test_an_exported_workbook_imports_back_unchanged(staff_client):
     setup = make_setup()
     import_csv(setup, [HEADER, GATESHEAD, NEWCASTLE])
     url = reverse("surveys:export", kwargs={"slug": setup.survey.slug, "fmt": "xlsx"})
-    content = staff_client.get(url).content
+    content = staff_client.get(url).getvalue()
 
     plan = survey_import_check(survey=setup.survey, file_name="returns.xlsx", content=content)
 
