@@ -102,8 +102,20 @@ test-postgres: install
 
 test: lint typecheck check-deploy test-sqlite test-postgres
 
-# Each script uses a throwaway SQLite database (and media folder) under var/, removed after.
+# Figures side by side with their targets (README, "Speed"; docs/performance.md). load.py and
+# explain.py use PostgreSQL when it answers (BENCH_DATABASE_URL; a throwaway database), the
+# others a throwaway SQLite database (and media folder) under var/, removed after.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mash_bench
+export BENCH_DATABASE_URL
 bench: install
+	$(BIN)/python bench/load.py
+	@if $(BIN)/python scripts/postgres-answers "$(BENCH_DATABASE_URL)"; then \
+	  DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/explain.py; \
+	  DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/exports.py; \
+	else \
+	  echo "PostgreSQL does not answer at $(BENCH_DATABASE_URL): explain and exports run on SQLite."; \
+	  $(BIN)/python bench/explain.py; $(BIN)/python bench/exports.py; \
+	fi
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/editions.py
 	$(BIN)/python bench/search.py
