@@ -1,6 +1,8 @@
 """Pages for visitors who are not signed in are sent from the cache until the data changes,
 and any committed change shows on the next request, however it was written."""
 
+import gzip
+
 import pytest
 from django.db import transaction
 from django.test import Client
@@ -135,3 +137,25 @@ def test_a_kept_api_list_still_counts_against_the_callers_allowance(
     codes = [client.get("/api/v1/regions/").status_code for _ in range(3)]
 
     assert codes == [200, 200, 429]
+
+
+def test_a_kept_page_answers_a_conditional_request_with_304(
+    region: Region, client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    etag = client.get("/areas/").headers["ETag"]
+    with django_assert_num_queries(1):
+        again = client.get("/areas/", headers={"If-None-Match": etag})
+
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_a_page_is_kept_compressed_and_plain_apart(region: Region, client: Client) -> None:
+    plain = client.get("/areas/")
+    packed = client.get("/areas/", headers={"Accept-Encoding": "gzip"})
+    plain_again = client.get("/areas/")
+
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert "Content-Encoding" not in plain_again.headers
+    assert plain_again.content == plain.content
