@@ -1,11 +1,14 @@
 """Factories shared by every app's tests."""
 
+import csv
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from areas.models import AgencyType, AuthorityType, LocalAuthority, PartnerAgency, Region
+from areas.services import AUTHORITIES_CSV
 from mash_survey.roles import PROJECT_STAFF, REVIEWERS
 
 
@@ -19,13 +22,24 @@ class RegionFactory(DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"test-region-{n}")
 
 
+def _free_dfe_codes() -> list[str]:
+    """Three-digit codes no real authority has (tests name real ones, and load the register,
+    beside made-up ones), nor 999, which tests use as "no such code"."""
+    with AUTHORITIES_CSV.open(encoding="utf-8") as rows:
+        taken = {row["dfe_code"] for row in csv.DictReader(rows)} | {"999"}
+    return [code for code in (f"{n:03d}" for n in range(100, 1000)) if code not in taken]
+
+
+FREE_DFE_CODES = _free_dfe_codes()
+
+
 class LocalAuthorityFactory(DjangoModelFactory):
     class Meta:
         model = LocalAuthority
         django_get_or_create = ("gss_code",)
 
     gss_code = factory.Sequence(lambda n: f"E06{900000 + n:06d}")
-    dfe_code = factory.Sequence(lambda n: f"{(n % 900) + 100:03d}")
+    dfe_code = factory.Sequence(lambda n: FREE_DFE_CODES[n % len(FREE_DFE_CODES)])
     name = factory.Sequence(lambda n: f"Test authority {n}")
     slug = factory.Sequence(lambda n: f"test-authority-{n}")
     type = AuthorityType.UNITARY
