@@ -7,6 +7,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param
+from rest_framework_csv.renderers import CSVRenderer
 from rest_framework_csv.renderers import PaginatedCSVRenderer as _PaginatedCSVRenderer
 
 #: Characters that make a spreadsheet treat a cell as a formula.
@@ -106,7 +107,9 @@ class CSVColumnsInFieldOrder:
 
     def get_renderer_context(self) -> dict[str, Any]:
         context: dict[str, Any] = super().get_renderer_context()  # type: ignore[misc]
-        context["header"] = list(self.get_serializer().fields)  # type: ignore[attr-defined]
+        renderer = getattr(self.request, "accepted_renderer", None)  # type: ignore[attr-defined]
+        if isinstance(renderer, CSVRenderer):  # building a serializer costs a JSON answer
+            context["header"] = list(self.get_serializer().fields)  # type: ignore[attr-defined]
         return context
 
 

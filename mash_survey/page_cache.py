@@ -40,6 +40,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
+from rest_framework.relations import Hyperlink
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
@@ -191,6 +192,18 @@ class PublicPageCache:
 # ----- API lists ---------------------------------------------------------------------------
 
 
+def _plain(data: Any) -> Any:
+    """`data` with its links as plain strings: a DRF hyperlink carries the record it points
+    at, which would be kept (and read back on every request) with it."""
+    if isinstance(data, dict):
+        return {key: _plain(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_plain(value) for value in data]
+    if isinstance(data, Hyperlink):
+        return str(data)
+    return data
+
+
 class KeptList:
     """For an API viewset: its list's data kept under the data's generation, for each
     audience (what a caller may see depends only on it: `mash_survey.audience`) and address
@@ -208,5 +221,5 @@ class KeptList:
             return ApiResponse(data)
         response: ApiResponse = super().list(request, *args, **kwargs)  # type: ignore[misc]
         if response.status_code == 200:
-            default_cache.set(key, response.data, seconds)
+            default_cache.set(key, _plain(response.data), seconds)
         return response
