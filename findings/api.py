@@ -717,6 +717,9 @@ class FigureViewSet(KeptList, viewsets.ViewSet):
         },
     )
     def list(self, request: Request, format: str | None = None) -> Response:
+        return self.kept(request, lambda: self._page(request))
+
+    def _page(self, request: Request) -> Response:
         slug = request.query_params.get("edition")
         if slug:
             frozen = FrozenFigures(slug)

@@ -498,6 +498,9 @@ class SurveyResponseViewSet(KeptList, mixins.ListModelMixin, viewsets.GenericVie
         return queries.response_list_for_api(audience_of(self.request))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        return self.kept(request, self._page)
+
+    def _page(self) -> ApiResponse:
         responses = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(responses)
         rows = list(page if page is not None else responses)

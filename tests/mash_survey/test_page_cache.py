@@ -159,3 +159,36 @@ def test_a_page_is_kept_compressed_and_plain_apart(region: Region, client: Clien
     assert gzip.decompress(packed.content) == plain.content
     assert "Content-Encoding" not in plain_again.headers
     assert plain_again.content == plain.content
+
+
+API_LISTS = [
+    "regions",
+    "local-authorities",
+    "surveys",
+    "survey-responses",
+    "visits",
+    "feedback",
+    "case-studies",
+    "themes",
+    "findings",
+    "excerpts",
+    "figures",
+    "reports",
+]
+
+
+@pytest.mark.django_db  # no commit needed: the data does not change
+@pytest.mark.parametrize("name", API_LISTS)
+def test_every_api_list_is_kept(
+    name: str, staff_client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    url = f"/api/v1/{name}/"
+    with django_assert_max_num_queries(500) as reading:
+        first = staff_client.get(url)
+    # The session, its user, their roles and the data's generation: nothing for the list.
+    with django_assert_max_num_queries(4) as kept:
+        second = staff_client.get(url)
+
+    assert first.status_code == second.status_code == 200
+    assert second.json() == first.json()
+    assert len(kept) < len(reading)
