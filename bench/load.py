@@ -97,6 +97,7 @@ from rest_framework_api_key.models import APIKey  # noqa: E402
 
 from bench.scale import load_demo, scale_demo  # noqa: E402
 from case_studies.models import CaseStudy  # noqa: E402
+from mash_survey.api import router  # noqa: E402
 from mash_survey.roles import PROJECT_STAFF  # noqa: E402
 from surveys.models import Survey  # noqa: E402
 
@@ -145,20 +146,8 @@ def targets() -> list[Target]:
     ]
     api = [
         (f"API {name}", f"/api/v1/{name}/")
-        for name in (
-            "regions",
-            "local-authorities",
-            "surveys",
-            "survey-responses",
-            "visits",
-            "feedback",
-            "case-studies",
-            "themes",
-            "findings",
-            "excerpts",
-            "figures",
-            "reports",
-        )
+        for name, _, _ in router.registry
+        if name != "search"  # a query, not a list of records
     ]
     return (
         [Target(n, p, "public") for n, p in public]
