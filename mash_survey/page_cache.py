@@ -133,7 +133,7 @@ def _install(sender: object, connection: BaseDatabaseWrapper, **kwargs: Any) -> 
 
 def _cacheable_request(request: HttpRequest) -> bool:
     return (
-        request.method in ("GET", "HEAD")
+        request.method == "GET"
         and not request.path.startswith(SKIPPED_PREFIXES)
         and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
         and "authorization" not in request.headers
@@ -172,19 +172,13 @@ class PublicPageCache:
         key = _key(request, generation())
         kept = default_cache.get(key)
         if kept is not None:
-            stamp = (
-                parse_http_date_safe(kept.get("Last-Modified", ""))
-                if kept.has_header("Last-Modified")
-                else None
+            stamp = parse_http_date_safe(kept.get("Last-Modified", ""))
+            answer = get_conditional_response(
+                request, etag=kept.get("ETag"), last_modified=stamp, response=kept
             )
-            return (
-                get_conditional_response(
-                    request, etag=kept.get("ETag"), last_modified=stamp, response=kept
-                )
-                or kept
-            )
+            return answer or kept
         response = self.get_response(request)
-        if request.method == "GET" and _cacheable_response(request, response):
+        if _cacheable_response(request, response):
             default_cache.set(key, response, seconds)
         return response
 
