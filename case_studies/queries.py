@@ -201,11 +201,6 @@ def manage_rows(case_studies: Iterable[CaseStudy], *, user: User) -> list[Manage
     return rows
 
 
-def case_study_list_for_manage(*, user: User) -> list[ManageRow]:
-    """Every case study as a manage-list row (see `manage_rows`); three queries."""
-    return manage_rows(case_studies_for_manage(), user=user)
-
-
 def case_study_for_member(slug: str) -> CaseStudy:
     """One case study, whatever its status, with its visit, areas, sections and key facts."""
     return get_object_or_404(

@@ -5,11 +5,12 @@ review they may decide on. Three queries, whatever the number of case studies.""
 from collections.abc import Iterable
 
 from django.contrib.auth.models import User
+from django.db.models import Q
 
 from mash_survey.work import WorkItem
 
 from .models import CaseStudy, CaseStudyStatus
-from .queries import case_study_list_for_manage
+from .queries import case_studies_for_manage, manage_rows
 
 
 def _item(section: str, case_study: CaseStudy, note: str = "") -> WorkItem:
@@ -25,7 +26,10 @@ def _item(section: str, case_study: CaseStudy, note: str = "") -> WorkItem:
 
 
 def case_study_work(user: User, reviewer: bool) -> Iterable[WorkItem]:
-    for row in case_study_list_for_manage(user=user):
+    waiting = Q(created_by=user, status__in=[CaseStudyStatus.DRAFT, CaseStudyStatus.IN_REVIEW])
+    if reviewer:
+        waiting |= Q(status=CaseStudyStatus.IN_REVIEW)
+    for row in manage_rows(case_studies_for_manage().filter(waiting), user=user):
         case_study = row.case_study
         if row.may_review:
             yield _item("awaiting_review", case_study)

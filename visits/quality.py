@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from mash_survey import rules
@@ -69,12 +71,15 @@ def _problems(record: Visit | DetailedFeedback, breaches: list[Breach], edit: st
     ]
 
 
-def visit_problems() -> list[Problem]:
-    """Every visit's and every feedback record's problems, in the order of the visits."""
+def visit_problems(*, of: User | None = None) -> list[Problem]:
+    """Every visit's and every feedback record's problems, in the order of the visits; with
+    `of`, only visits that person recorded or recorded the feedback of."""
     found: list[Problem] = []
     visits = Visit.objects.select_related("region", "feedback").prefetch_related(
         "local_authorities"
     )
+    if of is not None:
+        visits = visits.filter(Q(created_by=of) | Q(feedback__created_by=of))
     for visit in visits:
         found += _problems(
             visit,

@@ -69,7 +69,7 @@ def _problems(user: User) -> Iterable[WorkItem]:
     }
     if not mine:
         return
-    checked = report(p for p in visit_problems() if (p.model, p.pk) in mine)
+    checked = report(p for p in visit_problems(of=user) if (p.model, p.pk) in mine)
     for problem in [*checked.to_fix, *checked.to_check]:
         yield WorkItem(
             section="problems",

@@ -15,6 +15,7 @@ from tests.factories import LocalAuthorityFactory, RegionFactory, StaffFactory
 from tests.quality import mark_links, problem_rows, tab_counts
 from tests.queries import assert_query_count_flat
 from visits.models import Visit
+from visits.quality import visit_problems
 from visits.rules import NOTES_LIMIT
 
 from .factories import DetailedFeedbackFactory, VisitFactory
@@ -154,3 +155,21 @@ def test_the_page_reads_the_records_in_a_fixed_number_of_queries(client_for: Cli
 
     assert_query_count_flat(lambda: client_for.get(URL), more)
     assert_query_count_flat(lambda: client_for.get("/"), more)
+
+
+def test_one_persons_problems_are_read_from_their_own_records_only(staff: User) -> None:
+    _records()
+    someone_else = StaffFactory.create()
+    own = _visit("Hartlepool", 15, notes="x" * (NOTES_LIMIT + 1), created_by=staff)
+    theirs = _visit("Durham", 16, created_by=someone_else)
+    DetailedFeedbackFactory.create(
+        visit=theirs, monthly_contacts=10, monthly_referrals=50, created_by=staff
+    )
+
+    found = {(p.model.__name__, p.record) for p in visit_problems(of=staff)}
+    everyone = {(p.model.__name__, p.record) for p in visit_problems()}
+
+    assert {model for model, _ in found} == {"Visit", "DetailedFeedback"}
+    assert all("Hartlepool" in record or "Durham" in record for _, record in found)
+    assert len(everyone) > len(found)
+    assert own.pk in {p.pk for p in visit_problems(of=staff) if p.model is Visit}
