@@ -126,6 +126,14 @@ def admin_client(admin_user: User) -> Client:
 
 
 @pytest.fixture
+def staff_api(staff_user: User) -> APIClient:
+    """An API client signed in as a project member."""
+    client = APIClient()
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
 def partner_key(db: None) -> str:
     """A valid partner API key (the secret, as a partner system would send it)."""
     _, key = APIKey.objects.create_key(

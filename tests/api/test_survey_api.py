@@ -43,13 +43,6 @@ def survey(register, staff_user):
     return survey
 
 
-@pytest.fixture
-def staff_api(staff_user) -> APIClient:
-    client = APIClient()
-    client.force_login(staff_user)
-    return client
-
-
 def _get(client: APIClient, url: str, params: dict[str, Any] | None = None) -> Any:
     response = client.get(url, params or {})
     assert response.status_code == 200, response.content

@@ -18,13 +18,6 @@ FORMULA = '=HYPERLINK("http://example.com","x"), and "quotes"'
 
 
 @pytest.fixture
-def staff_api(staff_user) -> APIClient:
-    client = APIClient()
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def survey(register, staff_user):
     survey = survey_with_every_kind(title="Survey of arrangements", slug="arrangements")
     enter_rows(survey, staff_user)

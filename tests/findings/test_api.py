@@ -87,13 +87,6 @@ def coded(staff_user: User, reviewer_user: User) -> Coded:
     return Coded(area, theme, excerpts, agreed, draft)
 
 
-@pytest.fixture
-def staff_api(staff_user: User) -> APIClient:
-    client = APIClient()
-    client.force_login(staff_user)
-    return client
-
-
 def _results(client: APIClient, url: str, **params: str) -> list[dict[str, Any]]:
     response = client.get(url, params)
     assert response.status_code == 200, response.content

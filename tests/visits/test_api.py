@@ -39,13 +39,6 @@ FEEDBACK = "/api/v1/feedback/"
 
 
 @pytest.fixture
-def staff_api(staff_user) -> APIClient:
-    client = APIClient()
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def north_east() -> Region:
     return RegionFactory.create(code="E12000001", name="North East", slug="north-east")
 
