@@ -32,7 +32,9 @@ class Command(BaseCommand):
             checked = backups.backup_check(path=options["file"])
             self.stdout.write(describe(checked))
             if options["interactive"] and not self.confirmed(options.get("stdin") or sys.stdin):
-                raise CommandError("Nothing was restored.")
+                raise CommandError(
+                    "Nothing was restored. To restore without a question, add --yes."
+                )
             backups.backup_restore(path=options["file"])
         except backups.BackupError as exc:
             raise CommandError(str(exc)) from exc
@@ -42,7 +44,10 @@ class Command(BaseCommand):
     def confirmed(self, stdin: Any) -> bool:
         self.stdout.write("Type 'yes' to restore it: ", ending="")
         self.stdout.flush()
-        return stdin.readline().strip().lower() == "yes"
+        answer = stdin.readline()
+        if not answer.endswith("\n"):  # no terminal: nobody answered
+            self.stdout.write("")
+        return answer.strip().lower() == "yes"
 
 
 def describe(checked: backups.Checked) -> str:
