@@ -14,12 +14,14 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/mash_survey
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: help prerequisites install static run test lint format typecheck check-deploy \
-        test-sqlite test-postgres bench clean
+        test-sqlite test-postgres bench backup restore clean
 
 help:
 	@echo "make run     install everything, set up the SQLite database with the register and demo data, serve on http://$(HOST):$(PORT)/"
 	@echo "make test    lint, type check, deploy check, and the whole test suite on SQLite and on PostgreSQL"
 	@echo "Parts: install, static, lint, format, typecheck, check-deploy, test-sqlite, test-postgres, bench, clean"
+	@echo "make backup [DIR=var/backups]    back up the database and MEDIA_ROOT (docs/operations.md)"
+	@echo "make restore FILE=<backup> [YES=1]    restore one, asking first unless YES=1"
 
 prerequisites:
 	@PYTHON=$(PYTHON) scripts/check-prerequisites
@@ -119,6 +121,18 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/editions.py
 	$(BIN)/python bench/search.py
+
+# Backups (docs/operations.md): the database and every file under MEDIA_ROOT, in one archive
+# with its checksum beside it. A restore asks before it replaces anything; YES=1 answers yes.
+DIR ?= var/backups
+backup: $(VENV)/.installed
+	$(BIN)/python manage.py backup --dir "$(DIR)"
+
+restore: $(VENV)/.installed
+	@if [ -z "$(FILE)" ]; then \
+	  echo "Name the backup to restore: make restore FILE=var/backups/<name>.tar.gz" >&2; exit 2; \
+	fi
+	$(BIN)/python manage.py restore "$(FILE)" $(if $(filter 1 yes true,$(YES)),--yes)
 
 clean:
 	rm -rf .tools $(VENV) node_modules static/build var/staticfiles .mypy_cache .ruff_cache .pytest_cache

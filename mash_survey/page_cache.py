@@ -59,6 +59,11 @@ _BUMP = (
     "INSERT INTO mash_survey_datageneration (id, number) VALUES (1, 1) "
     "ON CONFLICT (id) DO UPDATE SET number = mash_survey_datageneration.number + 1"
 )
+_MOVE_PAST = (
+    "INSERT INTO mash_survey_datageneration (id, number) VALUES (1, %s) "
+    "ON CONFLICT (id) DO UPDATE SET number = CASE WHEN mash_survey_datageneration.number > %s "
+    "THEN mash_survey_datageneration.number ELSE %s END + 1"
+)
 _READ = "SELECT number FROM mash_survey_datageneration WHERE id = 1"
 
 
@@ -80,6 +85,17 @@ def generation(using: str = "default") -> int:
         cursor.execute(_READ)
         row = cursor.fetchone()
     return int(row[0]) if row else 0
+
+
+def generation_move_past(number: int, using: str = "default") -> int:
+    """After the data was replaced wholesale (a restore: `mash_survey.backups`), move the
+    generation past `number` (its value before) and past the one the new data holds, so no
+    page kept for either is served again. The new generation."""
+    connection = connections[using]
+    connection.__dict__.pop("_generation_table", None)  # the tables may have changed too
+    with connection.cursor() as cursor:
+        cursor.execute(_MOVE_PAST, [number + 1, number, number])
+    return generation(using)
 
 
 _bumpers: dict[str, Callable[[], None]] = {}
