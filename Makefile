@@ -86,23 +86,29 @@ check-deploy: install
 	$(CHECK_DEPLOY_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(CHECK_DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Each pass's lines start with its database's name: `make test` runs the two side by side.
 test-sqlite: install
 	@mkdir -p var; rm -f var/junit-sqlite.xml
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest --junitxml=var/junit-sqlite.xml
+	set -o pipefail; DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 \
+	  $(BIN)/pytest --junitxml=var/junit-sqlite.xml 2>&1 | sed -u 's/^/sqlite | /'
 
 # Runs when a PostgreSQL server answers at POSTGRES_URL; in CI (CI=true) a missing server fails.
 test-postgres: install
 	@rm -f var/junit-postgres.xml
 	@if $(BIN)/python scripts/postgres-answers "$(POSTGRES_URL)"; then \
 	  echo "PostgreSQL pass: $(POSTGRES_URL)"; \
-	  DATABASE_URL="$(POSTGRES_URL)" $(BIN)/pytest --junitxml=var/junit-postgres.xml; \
+	  set -o pipefail; DATABASE_URL="$(POSTGRES_URL)" \
+	    $(BIN)/pytest --junitxml=var/junit-postgres.xml 2>&1 | sed -u 's/^/postgres | /'; \
 	elif [ -n "$${CI:-}" ]; then \
 	  echo "PostgreSQL does not answer at $(POSTGRES_URL): the CI run needs both database passes." >&2; exit 1; \
 	else \
 	  echo "WARNING: PostgreSQL does not answer at $(POSTGRES_URL); its pass was not run. Start it, or set POSTGRES_URL." >&2; \
 	fi
 
-test: lint typecheck check-deploy test-sqlite test-postgres
+# The two database passes run at the same time, a core each. They share only Redis: a test
+# that uses it keeps apart from the other pass (its own Redis database, or fresh keys).
+test: lint typecheck check-deploy
+	@$(MAKE) --no-print-directory -j2 test-sqlite test-postgres
 
 # Figures side by side with their targets (README, "Speed"; docs/performance.md). load.py and
 # explain.py use PostgreSQL when it answers (BENCH_DATABASE_URL; a throwaway database), the
