@@ -7,7 +7,9 @@
 - **Kept right on every write**: `index(record)` rewrites a record's entries. It runs from
   one signal handler per model a kind reads (the record and its parts), so services, the
   admin, imports and the demo loader all pass through it. Writes that skip signals call it
-  themselves (`mash_survey.redaction`, the register loader). After `migrate` applies anything
+  themselves (`mash_survey.redaction`, the register loader). Inside `deferred()` (imports,
+  the demo loader) each record is noted instead, and indexed once, in bulk, when the block
+  ends. After `migrate` applies anything
   (a data migration writes with historical models, which send no signals), the whole index
   is rebuilt; `manage.py rebuild_search_index` does the same by hand.
 - **Two databases, one behaviour**: on PostgreSQL a generated, weighted tsvector (title A,
@@ -22,7 +24,9 @@
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,7 +116,10 @@ def register(kind: Kind) -> None:
         for part, records_of in kind.parts.items():
             if isinstance(instance, part):
                 records = records_of(instance)
-                if isinstance(records, QuerySet):  # maybe many: read and written in bulk
+                pending = _pending.get()
+                if isinstance(records, QuerySet) and pending is not None:
+                    pending.setdefault(kind.key, set()).update(records.values_list("pk", flat=True))
+                elif isinstance(records, QuerySet):  # maybe many: read and written in bulk
                     index_all(kind.read(records))
                 else:
                     for record in records:
@@ -158,11 +165,44 @@ def _entries_of(kind: Kind, pks: Iterable[Any]) -> QuerySet[SearchEntry]:
     return SearchEntry.objects.filter(kind=kind.key, object_id__in=list(pks))
 
 
+#: Inside `deferred()`: the records to index when it ends, by kind.
+_pending: ContextVar[dict[str, set[Any]] | None] = ContextVar("search_pending", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Index the records written inside the block once, in bulk, when it ends: a loader or
+    an import that saves a record and each of its parts one by one would otherwise index the
+    record again after every part. Use it inside the writer's transaction, so the index is
+    written with the records or not at all; if the block fails, nothing is indexed. Nested
+    blocks leave the work to the outermost."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: dict[str, set[Any]] = {}
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    for key, pks in pending.items():
+        kind, ordered = KINDS[key], sorted(pks)
+        for start in range(0, len(ordered), REBUILD_CHUNK):
+            chunk = ordered[start : start + REBUILD_CHUNK]
+            stored = list(kind.read(kind.model._default_manager.filter(pk__in=chunk)))
+            _entries_of(kind, set(chunk) - {record.pk for record in stored}).delete()
+            index_all(stored)
+
+
 def index(record: models.Model) -> None:
     """Write the record's entries afresh from the record as stored (none if it has no pages
     now, or is gone)."""
     kind = kind_of(record)
     if kind is None or record.pk is None:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        pending.setdefault(kind.key, set()).add(record.pk)
         return
     stored = kind.read(kind.model._default_manager.filter(pk=record.pk)).first()
     if stored is None:

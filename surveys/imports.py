@@ -39,7 +39,7 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from areas.models import LocalAuthority
-from mash_survey import history
+from mash_survey import history, search
 from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.spreadsheets import write_csv
 
@@ -521,8 +521,20 @@ def survey_import_apply(
         updated_count=plan.count(UPDATED),
         unchanged_count=plan.count(UNCHANGED),
     )
-    now = timezone.now()
-    reason = f"Imported from {file_name}"
+    with search.deferred():  # each return indexed once, not after each of its answers
+        _write_rows(plan, batch=batch, user=user, seen_versions=seen_versions)
+    return batch
+
+
+def _write_rows(
+    plan: ImportPlan,
+    *,
+    batch: ImportBatch,
+    user: User | None,
+    seen_versions: Mapping[int, int] | None,
+) -> None:
+    survey, now = plan.survey, timezone.now()
+    reason = f"Imported from {batch.file_name}"
     for row in plan.rows:
         if row.change == NEW:
             response = Response(
@@ -550,7 +562,6 @@ def survey_import_apply(
             response.submitted_at = response.submitted_at or now
             response.import_batch = batch
             save_return(response, user=user, reason=reason, values=row.values)
-    return batch
 
 
 def _refuse_changed_returns(survey: Survey, seen_versions: Mapping[int, int]) -> None:

@@ -1,9 +1,11 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from case_studies.demo import demo_case_studies_load
 from findings.demo import demo_coding_counts, demo_edition_load, demo_findings_load
+from mash_survey import search
 from surveys.demo import demo_survey_load
 from visits.demo import demo_visit_counts, demo_visits_load
 
@@ -15,6 +17,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Indexed for search once at the end, not after every answer, section and link.
+        with transaction.atomic(), search.deferred():
+            self._load()
+
+    def _load(self) -> None:
         survey = demo_survey_load()
         self.stdout.write(
             f"Demo survey: {survey.title}, {survey.responses.count()} returns (illustrative)."
