@@ -4,27 +4,40 @@ several hundred words each, no identifiers, mostly published, and loaded once on
 import datetime as dt
 import io
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoDbBlocker
 
+from areas.services import register_load
 from case_studies.demo import demo_case_studies_load
 from case_studies.models import CaseStudy, CaseStudyStatus
 from case_studies.services import case_study_publish
 from mash_survey import pii
 from mash_survey.markdown import markdown_to_text
 from tests.factories import ReviewerFactory
-from visits.demo import demo_visits_load
+from tests.module_data import module_atomic
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def loaded_once(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+    """The register and the whole demo, loaded once for the module by the command."""
+    with module_atomic(django_db_blocker):
+        with django_db_blocker.unblock():
+            register_load()
+            output = io.StringIO()
+            call_command("load_demo_data", stdout=output)
+        yield output.getvalue()
+
+
 @pytest.fixture
-def demo(register: None) -> list[CaseStudy]:
-    demo_visits_load()
-    return demo_case_studies_load()
+def demo(loaded_once: str, db: None) -> list[CaseStudy]:
+    return list(CaseStudy.objects.filter(is_illustrative=True).order_by("pk"))
 
 
 def _text(case_study: CaseStudy) -> str:
@@ -84,11 +97,8 @@ def test_loading_twice_adds_nothing(demo: list[CaseStudy]) -> None:
     assert {case_study.pk for case_study in again} == {case_study.pk for case_study in demo}
 
 
-def test_the_demo_command_loads_the_case_studies(register: None) -> None:
-    out = io.StringIO()
-    call_command("load_demo_data", stdout=out)
-
-    assert "Demo case studies: 6 (illustrative)." in out.getvalue()
+def test_the_demo_command_loads_the_case_studies(loaded_once: str, db: None) -> None:
+    assert "Demo case studies: 6 (illustrative)." in loaded_once
     assert CaseStudy.objects.filter(is_illustrative=True).count() == 6
 
 

