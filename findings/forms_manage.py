@@ -6,7 +6,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from mash_survey.forms import GovukForm, VersionField
+from mash_survey.forms import GovukForm, VersionField, filter_field
 
 from .models import Excerpt, Theme
 
@@ -15,6 +15,24 @@ RELOAD = "Reload the page, then make your changes again."
 
 def _theme_field(label: str, **kwargs: Any) -> "forms.ModelChoiceField[Theme]":
     return forms.ModelChoiceField(queryset=Theme.objects.none(), label=label, **kwargs)
+
+
+class FindingFilterForm(GovukForm):
+    """The findings to manage, narrowed to one theme (blank for all)."""
+
+    theme = filter_field("Theme", invalid="Select a theme from the list")
+
+    def __init__(self, data: Any = None, *, themes: list[tuple[str, str]]) -> None:
+        super().__init__(data)
+        self.set_choices("theme", [("", "All themes"), *themes])
+        self.helper = self.make_helper(Field.select("theme"))
+
+    def selected_theme(self) -> str:
+        """The slug of the theme chosen, or "" for all (also when it is not in the list: the
+        page then lists every finding, under the message)."""
+        if self.is_bound and self.is_valid():
+            return str(self.cleaned_data["theme"])
+        return ""
 
 
 class ThemeForm(GovukForm):

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 from django.shortcuts import get_object_or_404
@@ -145,23 +145,40 @@ def areas_visited() -> int:
     )["n"]
 
 
-def codebook(*, include_retired: bool = True) -> list[Theme]:
-    """Every theme with its evidence counts (all coded excerpts), main themes each followed by
-    their sub-themes. Two queries."""
+def in_codebook_order(themes: QuerySet[Theme]) -> QuerySet[Theme]:
+    """`themes` in the codebook's order, main themes each followed by their sub-themes, sorted
+    in the database (so a page of them is one query)."""
+    return themes.order_by(
+        # The main theme's place (its own for a main theme, its parent's for a sub-theme) …
+        Coalesce("parent__order", "order"),
+        Coalesce("parent__name", "name"),
+        Coalesce("parent", "pk"),
+        # … the main theme first, then its sub-themes in their order.
+        F("parent").asc(nulls_first=True),
+        "order",
+        "name",
+        "pk",
+    )
+
+
+def codebook_themes(*, include_retired: bool = True) -> QuerySet[Theme]:
+    """Every theme with its evidence counts (all coded excerpts), in codebook order. Without
+    the retired themes, a retired theme's sub-themes go too."""
     themes = Theme.objects.annotate(
         **evidence_counts(OF_THEME),
         finding_count=agreed_finding_count(),
     ).select_related("parent", "merged_into")
     if not include_retired:
-        themes = themes.filter(status=ThemeStatus.ACTIVE)
-    by_parent: dict[int | None, list[Theme]] = {}
-    for theme in themes.order_by("order", "name"):
-        by_parent.setdefault(theme.parent_id, []).append(theme)
-    ordered = []
-    for theme in by_parent.get(None, []):
-        ordered.append(theme)
-        ordered.extend(by_parent.get(theme.pk, []))
-    return ordered
+        themes = themes.filter(
+            Q(parent__isnull=True) | Q(parent__status=ThemeStatus.ACTIVE),
+            status=ThemeStatus.ACTIVE,
+        )
+    return in_codebook_order(themes)
+
+
+def codebook(*, include_retired: bool = True) -> list[Theme]:
+    """The whole codebook, as `codebook_themes` orders it. One query."""
+    return list(codebook_themes(include_retired=include_retired))
 
 
 def theme_slugs() -> list[str]:
@@ -201,14 +218,15 @@ def excerpts_with_sources() -> QuerySet[Excerpt]:
     )
 
 
-def excerpts_of_theme(theme: Theme) -> list[Excerpt]:
-    """The theme's coded excerpts, each with its stale state; a fixed number of queries."""
-    return list(sources.with_state(excerpts_with_sources().filter(themes=theme)).order_by("pk"))
+def excerpts_of_theme(theme: Theme) -> QuerySet[Excerpt]:
+    """The theme's coded excerpts in the order they were coded, each with its stale state; a
+    fixed number of queries."""
+    return sources.with_state(excerpts_with_sources().filter(themes=theme)).order_by("pk")
 
 
-def excerpts_needing_attention() -> list[Excerpt]:
-    """Every stale excerpt: its source changed or can no longer be cited."""
-    return list(sources.stale(excerpts_with_sources()).order_by("pk"))
+def excerpts_needing_attention() -> QuerySet[Excerpt]:
+    """Every stale excerpt (its source changed or can no longer be cited), oldest first."""
+    return sources.stale(excerpts_with_sources()).order_by("pk")
 
 
 def excerpts_of_source(**source: Any) -> list[Excerpt]:
@@ -224,7 +242,7 @@ def excerpt_detail(pk: int) -> Excerpt:
     return get_object_or_404(sources.with_state(excerpts_with_sources()), pk=pk)
 
 
-def findings_of_theme(theme: Theme, *, agreed_only: bool) -> list[Finding]:
+def findings_of_theme(theme: Theme, *, agreed_only: bool) -> QuerySet[Finding]:
     findings = (
         Finding.objects.filter(theme=theme)
         .annotate(**evidence_counts(OF_FINDING))
@@ -236,7 +254,7 @@ def findings_of_theme(theme: Theme, *, agreed_only: bool) -> list[Finding]:
     )
     if agreed_only:
         findings = findings.filter(pk__in=visible_findings(Audience.PUBLIC).values("pk"))
-    return list(findings.order_by("order", "pk"))
+    return findings.order_by("order", "pk")
 
 
 @dataclass(frozen=True)
@@ -349,15 +367,23 @@ def theme_history(theme: Theme, *, page_number: Any = 1) -> history.RecordHistor
     return history.record_history(theme, page_number=page_number)
 
 
-def finding_list_for_manage() -> QuerySet[Finding]:
-    """Every finding, whatever its status, with how much evidence it cites."""
-    return (
+def finding_list_for_manage(*, theme: str = "") -> QuerySet[Finding]:
+    """Every finding (of the theme whose slug is `theme`, when given), whatever its status,
+    with how much evidence it cites, in codebook order."""
+    findings = (
         Finding.objects.select_related("theme", "created_by", "agreed_by")
         .annotate(
             evidence_count=subquery_count(FindingEvidence.objects.filter(finding=OuterRef("pk")))
         )
         .order_by("theme__order", "theme__name", "order", "pk")
     )
+    return findings.filter(theme__slug=theme) if theme else findings
+
+
+def theme_filter_choices() -> list[tuple[str, str]]:
+    """Every theme, retired ones too, as (slug, name) in codebook order: what the findings
+    can be narrowed to."""
+    return list(in_codebook_order(Theme.objects.all()).values_list("slug", "name"))
 
 
 def finding_for_manage(pk: int) -> Finding:
@@ -415,28 +441,29 @@ def public_findings(findings: Iterable[Finding]) -> list[PublicFinding]:
     return shaped
 
 
-def public_themes() -> list[Theme]:
+def public_themes() -> QuerySet[Theme]:
     """The themes with agreed findings, in codebook order, with their evidence counts and how
     many agreed findings each has."""
     agreed = visible_findings(Audience.PUBLIC).values("theme")
-    return list(
+    return (
         Theme.objects.filter(pk__in=agreed)
         .annotate(
             **evidence_counts(OF_THEME),
             finding_count=agreed_finding_count(),
         )
-        .order_by("order", "name")
+        .order_by("order", "name", "pk")
     )
 
 
-def public_theme(slug: str) -> tuple[Theme, list[PublicFinding]]:
-    """A theme's public page: only a theme with agreed findings has one."""
+def public_theme(slug: str) -> tuple[Theme, QuerySet[Finding]]:
+    """A theme's public page: the theme (only a theme with agreed findings has one) and its
+    agreed findings, to shape a page of them with `public_findings`."""
     agreed = visible_findings(Audience.PUBLIC).values("theme")
     theme = get_object_or_404(
         Theme.objects.filter(pk__in=agreed).annotate(**evidence_counts(OF_THEME)),
         slug=slug,
     )
-    return theme, public_findings(findings_of_theme(theme, agreed_only=True))
+    return theme, findings_of_theme(theme, agreed_only=True)
 
 
 def _of_area(authority: LocalAuthority) -> Q:

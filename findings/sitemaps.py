@@ -47,7 +47,7 @@ class EditionSitemap(Sitemap):
 
 class ThemeSitemap(Sitemap):
     def items(self) -> list[Theme]:
-        return queries.public_themes()
+        return list(queries.public_themes())
 
 
 class FigureSitemap(Sitemap):

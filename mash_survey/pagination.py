@@ -9,11 +9,16 @@ Every list has `settings.LIST_PAGE_SIZE` rows a page. A page number that is not 
 gives the first page, and one past the end gives the last: a link kept from when the list
 was longer still shows rows. A query's page costs two queries (its count and its rows)
 whatever the number of rows.
+
+A page with several lists (your work, what needs attention, a theme's findings beside its
+excerpts) shows the first `settings.LIST_PREVIEW_SIZE` rows of each (`first_rows`) and,
+when there are more, a link to the whole list a page at a time: on the same page with
+`?show=<list>` (`shown_list` reads it), or on the list's own page with a filter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +46,20 @@ def paginate(
 def page_of(request: HttpRequest, rows: QuerySet[Any] | Sequence[Any]) -> Page[Any]:
     """The page of `rows` that the request's `?page=` names (see `paginate`)."""
     return paginate(rows, request.GET.get("page"))
+
+
+def first_rows(rows: QuerySet[Any] | Sequence[Any], *, count: int | None = None) -> Page[Any]:
+    """The first `settings.LIST_PREVIEW_SIZE` rows of `rows`, as a page: its
+    `paginator.count` is how many rows there are in all, and `has_next()` says whether to
+    link to the whole list."""
+    return paginate(rows, 1, per_page=settings.LIST_PREVIEW_SIZE, count=count)
+
+
+def shown_list(request: HttpRequest, keys: Iterable[str]) -> str:
+    """Which of a page's lists `?show=` asks to see whole ("" for none, or one not among
+    `keys`): the page then shows that list alone, a page at a time."""
+    show = request.GET.get("show", "")
+    return show if show in set(keys) else ""
 
 
 def showing(page: Page[Any], singular: str, plural: str) -> str:

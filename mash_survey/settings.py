@@ -252,6 +252,9 @@ if SENT_FORM_DAYS < 1:
 # Rows a page on every list page (visits, case studies, surveys, returns, findings, the
 # data-quality reports): mash_survey/pagination.py reads it.
 LIST_PAGE_SIZE = 50
+# Rows of each list on a page with several lists (your work, what needs attention), above a
+# link to the whole list.
+LIST_PREVIEW_SIZE = 10
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -3,7 +3,9 @@
 Each app says what is waiting for a person among its records (`register_work`, from its
 AppConfig.ready), so this module imports no app: survey returns, visits, feedback and case
 studies each answer for themselves, in a fixed number of queries whatever the number of
-records. The page lists them under the headings of `SECTIONS`, in that order.
+records. The page lists them under the headings of `SECTIONS`, in that order, the most
+recently changed first: the first few of each section, with a link to the whole section a
+page at a time (`?show=<section>`, see `mash_survey.pagination`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .access import member_required, signed_in_user
+from .pagination import first_rows, page_of, shown_list
 from .roles import is_reviewer
 
 #: The page's sections: (key, heading, what it holds, for reviewers only).
@@ -74,6 +77,13 @@ def register_work(source: WorkSource) -> None:
         _sources.append(source)
 
 
+def _latest_first(item: WorkItem) -> tuple[bool, float, str, str, str]:
+    """The most recently changed first, those with no date last; ties in a fixed order, so a
+    page of a section never repeats a row of another page."""
+    stamp = -item.changed.timestamp() if item.changed else 0.0
+    return (item.changed is None, stamp, item.kind, item.title, item.url)
+
+
 def work_for(user: User) -> list[WorkSection]:
     """The person's work, section by section (reviewers' section only for reviewers)."""
     reviewer = is_reviewer(user)
@@ -83,10 +93,7 @@ def work_for(user: User) -> list[WorkSection]:
             key,
             heading,
             description,
-            sorted(
-                (i for i in items if i.section == key),
-                key=lambda i: (i.changed is None, -(i.changed.timestamp() if i.changed else 0)),
-            ),
+            sorted((i for i in items if i.section == key), key=_latest_first),
         )
         for key, heading, description, reviewers_only in SECTIONS
         if reviewer or not reviewers_only
@@ -96,10 +103,21 @@ def work_for(user: User) -> list[WorkSection]:
 @require_GET
 @member_required
 def your_work(request: HttpRequest) -> HttpResponse:
+    """Every section's first rows, or with `?show=<section>` that section alone, a page at a
+    time."""
     user = signed_in_user(request)
     sections = work_for(user)
+    total = sum(len(s.items) for s in sections)
+    show = shown_list(request, (s.key for s in sections))
+    if show:
+        section = next(s for s in sections if s.key == show)
+        return render(
+            request,
+            "your_work.html",
+            {"section": section, "page": page_of(request, section.items), "total": total},
+        )
     return render(
         request,
         "your_work.html",
-        {"sections": sections, "total": sum(len(s.items) for s in sections)},
+        {"sections": [(s, first_rows(s.items)) for s in sections], "total": total},
     )

@@ -16,6 +16,7 @@ from mash_survey import history
 from mash_survey.access import FORM, POST, SAFE, member_required, signed_in_user
 from mash_survey.errors import ServiceError
 from mash_survey.forms import seen_version
+from mash_survey.pagination import page_of
 from mash_survey.roles import is_reviewer
 
 from .. import coding, queries, services, sources
@@ -338,11 +339,13 @@ def excerpt_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required(methods=SAFE)
 def needs_attention(request: HttpRequest) -> HttpResponse:
+    page = page_of(request, queries.excerpts_needing_attention())
     return render(
         request,
         "findings/coding/needs_attention.html",
         {
-            "excerpts": coding.with_sources(queries.excerpts_needing_attention()),
+            "page": page,
+            "excerpts": coding.with_sources(list(page.object_list)),
             "stale_labels": sources.STALE_LABELS,
         },
     )

@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from mash_survey.access import member_required
 from mash_survey.conditional import conditional
+from mash_survey.pagination import page_of
 
 from ..editions import data, diff, snapshot, store
 from ..editions import render as rendering
@@ -201,11 +202,17 @@ def edition_theme(request: HttpRequest, edition: str, theme: str) -> HttpRespons
 
 
 def edition_list(request: HttpRequest) -> HttpResponse:
-    """Every published edition, the latest first, with what each amends and why."""
-    editions = list(
-        ReportEdition.objects.filter(status__in=PUBLISHED_STATUSES).select_related("amends")
+    """Every published edition, the latest first, with what each amends and why, a page at a
+    time."""
+    editions = (
+        ReportEdition.objects.filter(status__in=PUBLISHED_STATUSES)
+        .select_related("amends")
+        .order_by("-published_at", "-pk")
     )
-    return render(request, "findings/editions/list.html", {"editions": editions})
+    page = page_of(request, editions)
+    return render(
+        request, "findings/editions/list.html", {"page": page, "editions": page.object_list}
+    )
 
 
 def _stored_snapshot(edition: ReportEdition) -> snapshot.Snapshot:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import F, Model
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from mash_survey.access import FORM, POST, SAFE, member_required, signed_in_user
 from mash_survey.errors import ServiceError, StaleEditError
 from mash_survey.forms import posted_version
 from mash_survey.identifiers import IdentifiersFoundError, identifier_hits, saved_hits
+from mash_survey.pagination import page_of
 from mash_survey.roles import is_reviewer
 
 from .. import queries
@@ -57,10 +58,17 @@ def _preview_url(edition: ReportEdition) -> str:
 
 @member_required(methods=SAFE)
 def edition_manage(request: HttpRequest) -> HttpResponse:
+    """Every edition, a page at a time: those not yet published first (newest first), then
+    the published ones, the latest first."""
     editions = ReportEdition.objects.select_related("amends", "published_by").order_by(
-        "-published_at", "-pk"
+        F("published_at").desc(nulls_first=True), "-pk"
     )
-    return render(request, "findings/editions/manage/list.html", {"editions": editions})
+    page = page_of(request, editions)
+    return render(
+        request,
+        "findings/editions/manage/list.html",
+        {"page": page, "editions": page.object_list},
+    )
 
 
 @member_required(methods=FORM)

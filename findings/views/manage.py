@@ -9,6 +9,7 @@
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.models import User
@@ -29,11 +30,18 @@ from mash_survey.identifiers import (
     saved_hits,
 )
 from mash_survey.markdown import render_markdown
-from mash_survey.pagination import page_of
+from mash_survey.pagination import first_rows, page_of
 from mash_survey.roles import is_reviewer
 
 from .. import queries, services
-from ..forms_manage import AgreeForm, EvidenceForm, FindingForm, MergeForm, ThemeForm
+from ..forms_manage import (
+    AgreeForm,
+    EvidenceForm,
+    FindingFilterForm,
+    FindingForm,
+    MergeForm,
+    ThemeForm,
+)
 from ..models import Finding, FindingStatus, Theme, ThemeStatus
 from ..sources import STALE_LABELS
 
@@ -67,11 +75,13 @@ def _sent_again(
 
 @member_required(methods=SAFE)
 def codebook(request: HttpRequest) -> HttpResponse:
+    page = page_of(request, queries.codebook_themes())
     return render(
         request,
         "findings/manage/codebook.html",
         {
-            "themes": queries.codebook(),
+            "page": page,
+            "themes": page.object_list,
             "areas_visited": queries.areas_visited(),
             "may_review": is_reviewer(request.user),
         },
@@ -88,18 +98,25 @@ def codebook_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @member_required(methods=SAFE)
 def codebook_theme(request: HttpRequest, slug: str) -> HttpResponse:
+    """A theme with its first findings (the rest on the findings list, narrowed to the
+    theme) and its coded excerpts a page at a time."""
     theme = queries.theme_detail(slug)
+    findings = first_rows(queries.finding_list_for_manage(theme=theme.slug))
+    page = page_of(request, queries.excerpts_of_theme(theme))
+    in_use = theme.excerpt_count > 0 or findings.paginator.count > 0 or theme.children.exists()  # type: ignore[attr-defined]
     return render(
         request,
         "findings/manage/theme.html",
         {
             "theme": theme,
-            "excerpts": queries.excerpts_of_theme(theme),
-            "findings": queries.findings_of_theme(theme, agreed_only=False),
+            "page": page,
+            "excerpts": page.object_list,
+            "findings": findings,
+            "all_findings_url": f"{reverse('findings:manage')}?{urlencode({'theme': theme.slug})}",
             "areas_visited": queries.areas_visited(),
             "stale_labels": STALE_LABELS,
             "may_review": is_reviewer(request.user),
-            "in_use": theme.excerpt_count > 0 or theme.findings.exists() or theme.children.exists(),  # type: ignore[attr-defined]
+            "in_use": in_use,
         },
     )
 
@@ -253,11 +270,19 @@ def theme_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 @member_required(methods=SAFE)
 def finding_manage(request: HttpRequest) -> HttpResponse:
-    page = page_of(request, queries.finding_list_for_manage())
+    themes = queries.theme_filter_choices()
+    form = FindingFilterForm(request.GET or None, themes=themes)
+    theme = form.selected_theme()
+    page = page_of(request, queries.finding_list_for_manage(theme=theme))
     return render(
         request,
         "findings/manage/findings.html",
-        {"page": page, "findings": page.object_list},
+        {
+            "form": form,
+            "theme_name": dict(themes).get(theme, ""),
+            "page": page,
+            "findings": page.object_list,
+        },
     )
 
 

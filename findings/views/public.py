@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mash_survey.markdown import render_markdown
+from mash_survey.pagination import page_of
 
 from .. import queries
 
@@ -15,20 +16,24 @@ def findings_index(request: HttpRequest) -> HttpResponse:
 
 
 def theme_list(request: HttpRequest) -> HttpResponse:
+    page = page_of(request, queries.public_themes())
     return render(
         request,
         "findings/public/themes.html",
-        {"themes": queries.public_themes(), "areas_visited": queries.areas_visited()},
+        {"page": page, "themes": page.object_list, "areas_visited": queries.areas_visited()},
     )
 
 
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    theme, findings = queries.public_theme(slug)
+    theme, agreed = queries.public_theme(slug)
+    page = page_of(request, agreed)
+    findings = queries.public_findings(page.object_list)
     return render(
         request,
         "findings/public/theme.html",
         {
             "theme": theme,
+            "page": page,
             "findings": [(item, render_markdown(item.finding.statement)) for item in findings],
             "areas_visited": queries.areas_visited(),
         },

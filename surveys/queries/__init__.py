@@ -2,7 +2,7 @@
 is re-exported here, so `from surveys.queries import X` and `queries.X` work as before."""
 
 from .history import AnswerChange, ReturnChange, response_history
-from .imports import ImportBatchSummary, import_batch_list
+from .imports import ImportBatchSummary, import_batch_list, import_batch_summaries
 from .returns import (
     AreaReturn,
     AreaStatus,
@@ -70,6 +70,7 @@ __all__ = [
     "area_statuses",
     "free_text_answer_ids",
     "import_batch_list",
+    "import_batch_summaries",
     "question_codes",
     "region_choices",
     "response_answers_by_code",

@@ -1,7 +1,10 @@
 """The survey's imports of returns from files, with what each one changed."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.db.models import QuerySet
 
 from areas.models import LocalAuthority
 
@@ -17,14 +20,20 @@ class ImportBatchSummary:
     changed: list[LocalAuthority]
 
 
-def import_batch_list(survey: Survey) -> list[ImportBatchSummary]:
-    """Every import of `survey`, newest first, with the returns each changed (from the
-    returns' history, so a later edit or import does not hide what a batch did). Two queries."""
-    batches = list(
+def import_batch_list(survey: Survey) -> QuerySet[ImportBatch]:
+    """Every import of `survey`, newest first (one query for any page of it)."""
+    return (
         ImportBatch.objects.filter(survey=survey)
         .select_related("imported_by")
         .order_by("-imported_at", "-pk")
     )
+
+
+def import_batch_summaries(batches: Iterable[ImportBatch]) -> list[ImportBatchSummary]:
+    """The `batches` (a page of `import_batch_list`), each with the returns it changed (from
+    the returns' history, so a later edit or import does not hide what a batch did). One
+    query."""
+    batches = list(batches)
     changed: dict[int, dict[int, LocalAuthority]] = defaultdict(dict)
     history = (
         Response.history.filter(import_batch_id__in=[b.pk for b in batches])

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
 from mash_survey.access import POST, member_required, signed_in_user
+from mash_survey.pagination import page_of
 from mash_survey.spreadsheets import attachment, check_format, streamed_download
 
 from ..exports import returns_sheets, template_csv, template_xlsx
@@ -30,7 +31,7 @@ from ..imports import (
     survey_import_confirm,
 )
 from ..models import Survey
-from ..queries import import_batch_list, survey_detail, survey_questions
+from ..queries import import_batch_list, import_batch_summaries, survey_detail, survey_questions
 from ..spreadsheets import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
@@ -229,10 +230,11 @@ def import_problems(request: HttpRequest, slug: str, sha256: str) -> HttpRespons
 @member_required
 def import_batches(request: HttpRequest, slug: str) -> HttpResponse:
     survey = survey_detail(slug=slug)
+    page = page_of(request, import_batch_list(survey))
     return render(
         request,
         "surveys/files/batches.html",
-        {"survey": survey, "batches": import_batch_list(survey)},
+        {"survey": survey, "page": page, "batches": import_batch_summaries(page.object_list)},
     )
 
 

@@ -1,6 +1,10 @@
 """Choosing areas to visit from the survey returns (project members only).
 
 The project plans at most five visits a region: more is allowed, and the list warns.
+
+The list is one page, not paginated like other lists (`mash_survey.pagination`): an area is
+selected at most once a survey (a database constraint), so it never holds more than the
+register's 152 authorities, and it is read region by region against the plan.
 """
 
 from django.contrib import messages

@@ -3,14 +3,16 @@ page, adding, changing, retiring, deleting and merging themes."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from pytest_django.fixtures import Settings
 
-from findings import sources
+from findings import queries, sources
 from findings.models import Coding, Finding, Theme, ThemeStatus
 from tests.factories import LocalAuthorityFactory, RegionFactory
 from tests.queries import assert_query_count_flat
@@ -90,6 +92,34 @@ def test_the_codebook_downloads_as_xlsx_with_numbers_as_numbers(
     assert "'=HYPERLINK(1)" in by_name  # a name that looks like a formula stays text
 
 
+def test_the_codebook_pages_list_each_main_theme_followed_by_its_sub_themes(
+    staff_client: Client, settings: Settings
+) -> None:
+    settings.LIST_PAGE_SIZE = 3
+    later = ThemeFactory.create(name="Governance", order=2)
+    first = ThemeFactory.create(name="Front door", order=1)
+    ThemeFactory.create(name="Triage", parent=first, order=2)
+    ThemeFactory.create(name="Co-location", parent=first, order=1)
+    ThemeFactory.create(name="Agreements", parent=later)
+    ThemeFactory.create(name="Retired", order=3, status=ThemeStatus.RETIRED)
+
+    pages = [staff_client.get(CODEBOOK, {"page": n}).content.decode() for n in ("1", "2")]
+
+    def names(html: str) -> list[str]:
+        return re.findall(r'href="/findings/codebook/(?!new/)[\w-]+/">([^<]+)</a>', html)
+
+    assert names(pages[0]) == ["Front door", "Co-location", "Triage"]
+    assert names(pages[1]) == ["Governance", "Agreements", "Retired"]
+    assert "Showing 4 to 6 of 6 themes" in pages[1]
+    assert [t.name for t in queries.codebook(include_retired=False)] == [
+        "Front door",
+        "Co-location",
+        "Triage",
+        "Governance",
+        "Agreements",
+    ]
+
+
 def test_a_download_in_another_format_is_not_found(staff_client: Client) -> None:
     assert staff_client.get(reverse("findings:codebook_download", args=["pdf"])).status_code == 404
 
@@ -134,6 +164,7 @@ def test_a_theme_page_shows_its_excerpts_flagging_stale_ones_and_its_findings(
     html = staff_client.get(theme_url(theme)).content.decode()
 
     assert html.count("<q>Co-location was the key success factor</q>") == 2
+    assert "2 excerpts coded to this theme" in html
     assert html.count("Stale") == 1
     assert sources.STALE_LABELS[sources.GONE] in html
     assert "Sitting together is faster" in html and "Draft" in html

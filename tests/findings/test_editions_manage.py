@@ -4,6 +4,8 @@ link to where it is fixed; warnings do not), review and publishing by a reviewer
 hand in the edition, the freeze job (at once, and on a real Redis queue with a real rq
 worker), and amending a published edition with a public reason."""
 
+import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -106,6 +108,30 @@ def blocked(
         services.publish(edition=edition, user=ReviewerFactory.create())
     edition.refresh_from_db()
     assert edition.status == EditionStatus.IN_REVIEW and edition.freeze_state == ""
+
+
+# ----- The list of editions -------------------------------------------------------------------
+
+
+def test_the_list_shows_the_editions_not_yet_published_first_then_the_latest_published(
+    staff_client: Client,
+) -> None:
+    def edition(slug: str, status: str, days_ago: int | None = None) -> None:
+        published_at = None if days_ago is None else timezone.now() - dt.timedelta(days=days_ago)
+        ReportEdition.objects.create(
+            slug=slug, summary="An edition.", status=status, published_at=published_at
+        )
+
+    edition("first", EditionStatus.SUPERSEDED, days_ago=30)
+    edition("draft", EditionStatus.DRAFT)
+    edition("latest", EditionStatus.PUBLISHED, days_ago=1)
+    edition("in-review", EditionStatus.IN_REVIEW)
+
+    html = staff_client.get(reverse("findings:edition_manage")).content.decode()
+
+    slugs = re.findall(r'href="/findings/editions/(?!manage/|new/)([\w-]+)/"', html)
+    assert slugs == ["in-review", "draft", "latest", "first"]
+    assert "4 editions" in html
 
 
 # ----- Starting and changing a draft ---------------------------------------------------------

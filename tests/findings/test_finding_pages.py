@@ -245,6 +245,32 @@ def test_the_list_and_the_history_show_every_finding_and_its_changes(
     assert "History of the finding" in history and "Created" in history
 
 
+def test_the_list_narrows_to_one_theme_and_says_so(staff_client: Client, staff_user: User) -> None:
+    theme, other = ThemeFactory.create(name="Co-location"), ThemeFactory.create(name="Triage")
+    draft(theme, staff_user, headline="Sitting together is faster")
+    draft(other, staff_user, headline="Red means within an hour")
+
+    listing = staff_client.get(reverse("findings:manage"), {"theme": theme.slug})
+
+    html = listing.content.decode()
+    assert "Sitting together is faster" in html
+    assert "Red means within an hour" not in html
+    assert "1 finding on Co-location" in html
+    assert "<title>Manage findings: Co-location" in html
+
+
+def test_a_theme_not_in_the_list_says_what_to_do_and_lists_every_finding(
+    staff_client: Client, staff_user: User
+) -> None:
+    draft(ThemeFactory.create(), staff_user, headline="Sitting together is faster")
+
+    html = staff_client.get(reverse("findings:manage"), {"theme": "no-such-theme"}).content.decode()
+
+    assert "<title>Error: Manage findings" in html
+    assert "There is a problem" in html and "Select a theme from the list" in html
+    assert "Sitting together is faster" in html
+
+
 def test_a_finding_page_warns_of_possible_identifiers_in_its_saved_text(
     staff_client: Client, staff_user: User
 ) -> None:

@@ -228,3 +228,19 @@ def test_problems_on_returns_the_member_entered_are_listed_and_others_are_not(
             "To fix",
         )
     ]
+
+
+def test_a_section_is_shown_alone_and_an_unknown_one_shows_every_section(
+    work: dict[str, Any],
+) -> None:
+    client = Client()
+    client.force_login(work["staff"])
+
+    alone = parse(client.get("/your-work/", {"show": "in_review"}).content)
+    unknown = parse(client.get("/your-work/", {"show": "awaiting_review"}).content)
+
+    assert alone.find("h1").text() == "Your case studies in review"
+    assert [row[0] for row in table_rows(alone.find("table"))] == ["Sunderland front door"]
+    assert "1 record" in alone.text()
+    assert unknown.find("h1").text() == "Your work"  # staff have no reviews waiting
+    assert "Your drafts" in _sections(unknown)

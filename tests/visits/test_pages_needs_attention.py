@@ -163,3 +163,31 @@ def test_illustrative_records_are_marked_as_such(client: Client, asha: User) -> 
     text = _text(client.get(reverse("visits:needs_attention")))
 
     assert "on 12 February 2013 Illustrative" in text
+
+
+def test_the_returned_list_is_shown_alone_with_its_count(client: Client) -> None:
+    reviewer = ReviewerFactory.create()
+    VisitFactory.create(**_returned(created_by=reviewer, reviewer_comment="Add the model seen."))
+    VisitFactory.create(**_submitted(created_by=StaffFactory.create()))
+    client.force_login(reviewer)
+
+    response = client.get(reverse("visits:needs_attention"), {"show": "returned"})
+
+    text = _text(response)
+    assert "Returned to you" in text and "1 record" in text
+    assert "Add the model seen." in text
+    assert "Waiting for review" not in text
+    assert "Everything that needs your attention" in text
+
+
+def test_a_list_that_is_not_theirs_shows_everything_that_needs_their_attention(
+    client: Client, asha: User
+) -> None:
+    VisitFactory.create(**_returned(created_by=asha, reviewer_comment="Fix dates"))
+    VisitFactory.create(**_submitted(created_by=StaffFactory.create()))
+    client.force_login(asha)
+
+    for show in ("waiting", "nothing"):
+        text = _text(client.get(reverse("visits:needs_attention"), {"show": show}))
+        assert "Returned to you" in text and "Fix dates" in text
+        assert "Waiting for review" not in text

@@ -11,7 +11,7 @@ from django.urls import reverse
 from mash_survey import identifiers, publishing
 from mash_survey.access import SAFE, member_required, signed_in_user
 from mash_survey.markdown import render_markdown
-from mash_survey.pagination import paginate
+from mash_survey.pagination import first_rows, page_of, paginate, shown_list
 from mash_survey.roles import is_reviewer
 
 from .. import queries, rules
@@ -129,18 +129,56 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: The lists of "Needs your attention": (key, heading).
+ATTENTION_LISTS = (("returned", "Returned to you"), ("waiting", "Waiting for review"))
+
+
+def _attention_rows(attention: queries.NeedsAttention) -> dict[str, list[dict[str, object]]]:
+    """Each list's rows: the record, the page its link opens and, for a record waiting for
+    review, whether someone else must review it. Visits first, then feedback."""
+
+    def waiting(record: Visit | DetailedFeedback, not_yours: frozenset[int]) -> dict[str, object]:
+        mine = record.pk in not_yours
+        page = "detail" if mine else "review"
+        return {"item": record, "link_name": _link(record, page), "not_yours": mine}
+
+    returned: list[Visit | DetailedFeedback] = [
+        *attention.returned_visits,
+        *attention.returned_feedback,
+    ]
+    return {
+        "returned": [{"item": record, "link_name": _link(record, "detail")} for record in returned],
+        "waiting": [
+            *(waiting(v, attention.not_yours_visits) for v in attention.waiting_visits),
+            *(waiting(f, attention.not_yours_feedback) for f in attention.waiting_feedback),
+        ],
+    }
+
+
+def _link(record: Visit | DetailedFeedback, page: str) -> str:
+    return f"visits:{URL_NAMES[page][0 if isinstance(record, Visit) else 1]}"
+
+
 @member_required(methods=SAFE)
 def needs_attention(request: HttpRequest) -> HttpResponse:
+    """The records returned to the person and, for reviewers, those waiting for review: the
+    first few of each list, or with `?show=<list>` that list alone, a page at a time."""
     user = signed_in_user(request)
     reviewer = is_reviewer(user)
-    return render(
-        request,
-        "visits/pages/needs_attention.html",
-        {
-            "attention": queries.needs_attention(user=user, reviewer=reviewer),
-            "reviewer": reviewer,
-        },
-    )
+    rows = _attention_rows(queries.needs_attention(user=user, reviewer=reviewer))
+    lists = [(key, heading) for key, heading in ATTENTION_LISTS if reviewer or key != "waiting"]
+    show = shown_list(request, (key for key, _ in lists))
+    context: dict[str, object] = {
+        "reviewer": reviewer,
+        "total": sum(len(listed) for listed in rows.values()),
+        "show": show,
+    }
+    if show:
+        context["heading"] = dict(lists)[show]
+        context[show] = context["page"] = page_of(request, rows[show])
+    else:
+        context.update({key: first_rows(rows[key]) for key, _ in lists})
+    return render(request, "visits/pages/needs_attention.html", context)
 
 
 @member_required(methods=SAFE)
