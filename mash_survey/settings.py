@@ -290,6 +290,8 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
     },
     "URL_FORMAT_OVERRIDE": "format",
+    # DRF's, recording a 403 to a member or a partner key as an audit event.
+    "EXCEPTION_HANDLER": "mash_survey.api_auth.exception_handler",
     # For any DRF throttle not using client_address: the same trusted proxies.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }

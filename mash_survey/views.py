@@ -14,8 +14,9 @@ from areas.models import LocalAuthority, Region
 from findings.queries import latest_published_edition
 from mash_survey.disclosure import min_areas
 
-from . import quality
+from . import audit, quality
 from .access import FOR_MEMBERS, FOR_REVIEWERS
+from .models import AuditKind
 from .roles import is_staff_member
 
 
@@ -75,8 +76,13 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """The 403 page, saying why when the refusal does (`mash_survey.access`)."""
+    """The 403 page, saying why when the refusal does (`mash_survey.access`). A refusal to
+    someone signed in is a `permission_refused` audit event (someone signed out is sent to
+    sign in instead, by the decorators)."""
     reason = (str(exception) if isinstance(exception, PermissionDenied) else "") or FOR_MEMBERS
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        audit.record(AuditKind.PERMISSION_REFUSED, request=request, detail={"reason": reason})
     return render(
         request,
         "403.html",

@@ -39,8 +39,9 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from areas.models import LocalAuthority
-from mash_survey import history
+from mash_survey import audit, history
 from mash_survey.errors import ServiceError, StaleEditError
+from mash_survey.models import AuditKind
 from mash_survey.spreadsheets import write_csv
 
 from .models import Answer, ImportBatch, Question, Response, ResponseStatus, Survey
@@ -550,6 +551,19 @@ def survey_import_apply(
             response.submitted_at = response.submitted_at or now
             response.import_batch = batch
             save_return(response, user=user, reason=reason, values=row.values)
+    audit.record(
+        AuditKind.IMPORTED,
+        user=user,
+        target=batch,
+        detail={
+            "survey": survey.slug,
+            "file": file_name[:255],
+            "sha256": plan.sha256,
+            "created": batch.created_count,
+            "updated": batch.updated_count,
+            "unchanged": batch.unchanged_count,
+        },
+    )
     return batch
 
 
