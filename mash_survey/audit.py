@@ -32,10 +32,12 @@ lockouts) with the event's fields under `extra={"audit": {...}}`, then inserts a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -44,14 +46,19 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.text import capfirst
 from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from .client_address import client_address
 from .models import AuditEvent, AuditKind
+
+if TYPE_CHECKING:
+    from .spreadsheets import Cell
 
 logger = logging.getLogger("mash_survey.audit")
 
@@ -206,3 +213,77 @@ def _axes_locked_out_event(
     sender: Any, request: HttpRequest, username: str | None, **kwargs: Any
 ) -> None:
     locked_out(request, username=username or "", limit="user name at this address")
+
+
+# ----- Reading the events: the administrators' page and its export ------------------------
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What the events page is narrowed to; blank means all. A user name matches any part
+    of the name; an address matches from its start (so `198.51.100.` finds a network)."""
+
+    kind: str = ""
+    username: str = ""
+    address: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def audit_events(events_filter: EventFilter) -> QuerySet[AuditEvent]:
+    """The events the filter lets through, newest first (the dates are the service's days,
+    both ends included)."""
+    events = AuditEvent.objects.all()
+    if events_filter.kind:
+        events = events.filter(kind=events_filter.kind)
+    if events_filter.username:
+        events = events.filter(username__icontains=events_filter.username)
+    if events_filter.address:
+        events = events.filter(address__startswith=events_filter.address)
+    if events_filter.since:
+        events = events.filter(at__gte=_start_of(events_filter.since))
+    if events_filter.until:
+        events = events.filter(at__lt=_start_of(events_filter.until + dt.timedelta(days=1)))
+    return events.order_by("-at", "-pk")
+
+
+EXPORT_HEADINGS: list[Cell] = [
+    "When",
+    "Event",
+    "User name",
+    "API key",
+    "API key prefix",
+    "Address",
+    "Request id",
+    "Method",
+    "Path",
+    "What",
+    "Details",
+]
+
+
+def audit_event_rows(events: QuerySet[AuditEvent]) -> Iterator[list[Cell]]:
+    """The events as spreadsheet rows, headings first, read in chunks as they are written
+    (values, not model instances: the file's memory does not grow with the events)."""
+    yield EXPORT_HEADINGS
+    labels = dict(AuditKind.choices)
+    columns = (
+        "at",
+        "kind",
+        "username",
+        "api_key_name",
+        "api_key_prefix",
+        "address",
+        "request_id",
+        "method",
+        "path",
+        "target",
+        "detail",
+    )
+    for at, kind, *texts, detail in events.values_list(*columns).iterator(chunk_size=2000):
+        when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S")
+        yield [when, labels.get(kind, kind), *texts, json.dumps(detail) if detail else ""]

@@ -15,9 +15,9 @@ from findings.queries import latest_published_edition
 from mash_survey.disclosure import min_areas
 
 from . import audit, quality
-from .access import FOR_MEMBERS, FOR_REVIEWERS
+from .access import FOR_ADMINISTRATORS, FOR_MEMBERS, FOR_REVIEWERS
 from .models import AuditKind
-from .roles import is_staff_member
+from .roles import is_administrator, is_staff_member
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "region_count": Region.objects.count(),
             "authority_count": LocalAuthority.objects.count(),
             "quality": quality.summaries() if is_staff_member(request.user) else None,
+            "administrator": is_administrator(request.user),
         },
     )
 
@@ -86,7 +87,10 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(
         request,
         "403.html",
-        {"reason": reason, "for_a_role": reason in (FOR_MEMBERS, FOR_REVIEWERS)},
+        {
+            "reason": reason,
+            "for_a_role": reason in (FOR_MEMBERS, FOR_REVIEWERS, FOR_ADMINISTRATORS),
+        },
         status=403,
     )
 
