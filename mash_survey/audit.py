@@ -117,7 +117,6 @@ def record(
     request = request if request is not None else current_request()
     actor = _user(user) or _user(getattr(request, "user", None))
     name = (username or (actor.get_username() if actor is not None else ""))[:150]
-    content_type = ContentType.objects.get_for_model(type(target)) if target is not None else None
     fields: dict[str, Any] = {
         "kind": kind.value,
         "username": name,
@@ -135,11 +134,13 @@ def record(
     if not keep:
         return None
     try:
+        if target is not None:
+            fields["content_type"] = ContentType.objects.get_for_model(type(target))
         if not transaction.get_connection().in_atomic_block:
             # Autocommit (a request's own work): the insert is a transaction of its own.
-            return AuditEvent.objects.create(user=actor, content_type=content_type, **fields)
+            return AuditEvent.objects.create(user=actor, **fields)
         with transaction.atomic():  # a savepoint: a failed insert leaves the caller's work alone
-            return AuditEvent.objects.create(user=actor, content_type=content_type, **fields)
+            return AuditEvent.objects.create(user=actor, **fields)
     except Exception:
         logger.exception("The %s event could not be kept in the audit table", kind.value)
         return None
@@ -164,7 +165,10 @@ def _log(kind: AuditKind, fields: dict[str, Any]) -> None:
 
 def api_key_used(request: HttpRequest, api_key: AbstractAPIKey) -> None:
     """A partner key was accepted: logged every time, kept once per key an hour."""
-    first = cache.add(f"audit:api-key-used:{api_key.pk}", True, timeout=KEY_USE_SECONDS)
+    try:
+        first = bool(cache.add(f"audit:api-key-used:{api_key.pk}", True, timeout=KEY_USE_SECONDS))
+    except Exception:  # the cache is down: the log line still has the use; keep no row
+        first = False
     record(AuditKind.API_KEY_USED, request=request, api_key=api_key, keep=first)
 
 
