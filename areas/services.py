@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 
-from mash_survey import search
+from mash_survey import audit, search
 from mash_survey.errors import ServiceError
+from mash_survey.models import AuditKind
 
 from .models import AuthorityType, LocalAuthority, Region
 
@@ -171,4 +172,13 @@ def register_load(
             result.unchanged += 1
     # bulk_create sends no signals: the new authorities are indexed for search here.
     search.index_all(LocalAuthority.objects.bulk_create(new))
+    audit.record(
+        AuditKind.IMPORTED,
+        what=f"The register: {regions_csv.name}, {authorities_csv.name}",
+        detail={
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "unchanged": result.unchanged,
+        },
+    )
     return result

@@ -8,9 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from areas.models import LocalAuthority
-from mash_survey import history, identifiers, publishing, slugs
+from mash_survey import audit, history, identifiers, publishing, slugs
 from mash_survey.errors import ServiceError
 from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
+from mash_survey.models import AuditKind
 from mash_survey.pdf import forget_pdfs
 from visits.models import Visit
 
@@ -82,6 +83,7 @@ def case_study_publish(
     case_study.published_at = case_study.published_at or timezone.now()
     case_study.reviewer_comment = ""
     history.save(case_study, user=user, reason=GUARD.keep(case_study, reason, step="Published"))
+    audit.record(AuditKind.PUBLISHED, user=user, target=case_study, detail={"step": "published"})
     return case_study
 
 
@@ -125,6 +127,7 @@ def case_study_withdraw(
     case_study.status = CaseStudyStatus.WITHDRAWN
     case_study.withdrawal_notice = notice
     history.save(case_study, user=user, reason=f"Withdrawn: {notice}")
+    audit.record(AuditKind.PUBLISHED, user=user, target=case_study, detail={"step": "withdrawn"})
     transaction.on_commit(lambda: forget_pdfs(case_study))
     return case_study
 

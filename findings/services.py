@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from mash_survey import history, identifiers, pii, publishing
+from mash_survey import audit, history, identifiers, pii, publishing
 from mash_survey.errors import ServiceError
+from mash_survey.models import AuditKind
 from surveys.models import Question
 
 from . import sources
@@ -556,6 +557,8 @@ def finding_agree(
     finding.agreed_by = user
     finding.agreed_at = timezone.now()
     history.save(finding, user=user, reason=FINDING_GUARD.keep(finding, reason, step="Agreed"))
+    # An agreed finding is on the public pages.
+    audit.record(AuditKind.PUBLISHED, user=user, target=finding, detail={"step": "agreed"})
     return finding
 
 

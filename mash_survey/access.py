@@ -3,6 +3,7 @@
 - `member_required`: project staff, reviewers and administrators. Anyone not signed in is sent
   to sign in first (as `login_required` does); anyone else signed in is refused with 403.
 - `reviewer_required`: the same, for reviewers and administrators only.
+- `administrator_required`: the same, for administrators (superusers) only.
 - Either with `methods=`: the view takes only those HTTP methods. A signed-in caller using
   another one gets 405 whatever their role; someone signed out is still sent to sign in.
 - A view may refuse someone the decorator let in with `PermissionDenied("why")`: the 403 page
@@ -25,7 +26,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_http_methods
 
-from .roles import is_reviewer, is_staff_member
+from .roles import is_administrator, is_reviewer, is_staff_member
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponseBase)  # a page, or a streamed file
@@ -36,6 +37,7 @@ Check = Callable[[AbstractBaseUser | AnonymousUser], bool]
 #: What the 403 page says to someone signed in without the role a page needs.
 FOR_MEMBERS = "This page is for project staff and reviewers."
 FOR_REVIEWERS = "This page is for reviewers."
+FOR_ADMINISTRATORS = "This page is for administrators."
 
 
 def _allowed_only(
@@ -79,6 +81,19 @@ def reviewer_required(view: Any = None, *, methods: Sequence[str] | None = None)
     if view is None:
         return lambda view: _allowed_only(is_reviewer, FOR_REVIEWERS, view, methods)
     return _allowed_only(is_reviewer, FOR_REVIEWERS, view, methods)
+
+
+@overload
+def administrator_required(view: "View[P, R]") -> "View[P, R]": ...
+@overload
+def administrator_required(
+    *, methods: Sequence[str]
+) -> "Callable[[View[P, R]], View[P, R | HttpResponseNotAllowed]]": ...
+def administrator_required(view: Any = None, *, methods: Sequence[str] | None = None) -> Any:
+    """Only administrators (superusers) may open the view; `methods` as member_required."""
+    if view is None:
+        return lambda view: _allowed_only(is_administrator, FOR_ADMINISTRATORS, view, methods)
+    return _allowed_only(is_administrator, FOR_ADMINISTRATORS, view, methods)
 
 
 #: The methods of a page that only shows something, and of a page with a form.

@@ -1,5 +1,6 @@
-"""The service's own admin pages: partner API keys with an expiry every key must have, and
-the redaction log, read-only."""
+"""The service's own admin pages: partner API keys with an expiry every key must have (issuing
+and revoking one are audit events), and the redaction log, read-only. The audit events have
+their own page (`mash_survey.audit_views`), not an admin one: nothing may change them."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -7,12 +8,14 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework_api_key.admin import APIKeyModelAdmin
-from rest_framework_api_key.models import APIKey
+from rest_framework_api_key.models import AbstractAPIKey, APIKey
 
-from .models import Redaction
+from . import audit
+from .models import AuditKind, Redaction
 
 
 class APIKeyForm(forms.ModelForm):
@@ -59,7 +62,38 @@ admin.site.unregister(APIKey)
 
 @admin.register(APIKey)
 class PartnerAPIKeyAdmin(APIKeyModelAdmin):
+    """Issuing a key, revoking it and deleting it (which revokes it too) are audit events."""
+
     form = APIKeyForm
+
+    def save_model(
+        self, request: HttpRequest, obj: AbstractAPIKey, form: Any = None, change: bool = False
+    ) -> None:
+        revoking = change and obj.revoked and "revoked" in getattr(form, "changed_data", ())
+        super().save_model(request, obj, form, change)
+        if not change:
+            audit.record(AuditKind.API_KEY_ISSUED, request=request, api_key=obj)
+        elif revoking:
+            audit.record(AuditKind.API_KEY_REVOKED, request=request, api_key=obj)
+
+    def delete_model(self, request: HttpRequest, obj: APIKey) -> None:
+        self._record_deleted(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[APIKey]) -> None:
+        self._record_deleted(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _record_deleted(request: HttpRequest, keys: list[APIKey]) -> None:
+        for key in keys:
+            if not key.revoked:  # a revoked key stopped working when it was revoked
+                audit.record(
+                    AuditKind.API_KEY_REVOKED,
+                    request=request,
+                    api_key=key,
+                    detail={"deleted": True},
+                )
 
 
 @admin.register(Redaction)

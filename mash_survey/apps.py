@@ -11,6 +11,7 @@ class MashSurveyConfig(AppConfig):
         autodiscover_modules("search")  # each app's kinds of record in search
         from . import (
             api_schema,  # noqa: F401  (registers the schema extension)
+            audit,  # noqa: F401  (records signing in and out, and lockouts)
             page_cache,  # noqa: F401  (watches every connection's writes)
             sign_in_limits,  # noqa: F401  (counts failed sign-ins)
         )

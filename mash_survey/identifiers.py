@@ -143,6 +143,7 @@ class Guard:
         if hits and record.pii_override_reason:
             if not confirmed:
                 raise self.refused(publishing.NOT_CONFIRMED)
+            self._record(record, hits, user=user, confirmed=True)
             return record.pii_override_reason
         return self._let_through(record, hits, user=user, override_reason=override_reason)
 
@@ -162,7 +163,30 @@ class Guard:
             raise IdentifiersFoundError(
                 hits, subject=self.subject, action=self.action, message=publishing.SHORT_REASON
             )
+        self._record(record, hits, user=user, confirmed=False)
         return reason
+
+    def _record(
+        self, record: Guarded, hits: list[FieldHit], *, user: User, confirmed: bool
+    ) -> None:
+        """The `identifier_override` audit event: which fields and which kinds of identifier
+        were let through, never the text (nor the reason, which may quote it). Part of the
+        service's transaction: if the step is refused later, it did not happen."""
+        from . import audit  # audit's models import history, which imports this module
+        from .models import AuditKind
+
+        audit.record(
+            AuditKind.IDENTIFIER_OVERRIDE,
+            user=user,
+            target=record,  # type: ignore[arg-type]  # every Guarded record is a model
+            detail={
+                "step": self.action,
+                "fields": sorted({hit.field for hit in hits}),
+                "kinds": sorted({hit.kind for hit in hits}),
+                "found": len(hits),
+                "confirmed": confirmed,
+            },
+        )
 
     @staticmethod
     def keep(record: Any, reason: str, *, step: str, plain: str = "") -> str:

@@ -1,5 +1,8 @@
 """The service's own records, kept beside the apps' records: the redaction log, the search
-index, the one-time tokens of create forms and the checked data-quality warnings."""
+index, the one-time tokens of create forms, the checked data-quality warnings and the security
+and audit events."""
+
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -135,3 +138,111 @@ class DataGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"Data generation {self.number}"
+
+
+class AuditKind(models.TextChoices):
+    """What a security or audit event records (`mash_survey.audit`)."""
+
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGN_OUT = "sign_out", "Signed out"
+    LOCKED_OUT = "locked_out", "Sign-in paused (locked out)"
+    API_KEY_ISSUED = "api_key_issued", "API key issued"
+    API_KEY_USED = "api_key_used", "API key used"
+    API_KEY_REFUSED = "api_key_refused", "API key refused"
+    API_KEY_REVOKED = "api_key_revoked", "API key revoked"
+    PERMISSION_REFUSED = "permission_refused", "Permission refused"
+    PUBLISHED = "published", "Published or approved"
+    IDENTIFIER_OVERRIDE = "identifier_override", "Possible identifiers let through"
+    REDACTED = "redacted", "Passage redacted"
+    EXPORTED = "exported", "Exported"
+    IMPORTED = "imported", "Imported"
+
+
+class AuditEventChanged(Exception):
+    """Someone tried to change or delete an audit event: they are written once and kept."""
+
+    def __init__(self) -> None:
+        super().__init__("Audit events cannot be changed or deleted.")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Refuses bulk changes and deletions. (Deleting a user clears the link to them through
+    Django's base manager; the row keeps the user name.)"""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditEventChanged
+
+    def delete(self) -> NoReturn:
+        raise AuditEventChanged
+
+
+class AuditEvent(models.Model):
+    """One security or audit event, written once by `mash_survey.audit.record` and never
+    changed: who (the user and their name as typed or as it was, or the API key), from where
+    (address, request id, method and path), what (the record or file it was about) and the
+    details of its kind. Never a password, a key's secret or the text that tripped the
+    identifier guard."""
+
+    at = models.DateTimeField("when", default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=32, choices=AuditKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(
+        "user name",
+        max_length=150,
+        blank=True,
+        help_text="As typed at sign-in, or the user's name then: kept when the user is deleted",
+    )
+    api_key_name = models.CharField("API key", max_length=50, blank=True)
+    api_key_prefix = models.CharField(
+        max_length=8, blank=True, help_text="The key's public prefix, never its secret"
+    )
+    address = models.CharField(max_length=100, blank=True)
+    request_id = models.CharField(max_length=100, blank=True)
+    method = models.CharField(max_length=10, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=150, blank=True)
+    target = models.CharField(
+        "what", max_length=300, blank=True, help_text="The record or file, as it was named"
+    )
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["kind", "at"], name="audit_event_kind_at"),
+            models.Index(fields=["username", "at"], name="audit_event_username_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%d %B %Y %H:%M:%S}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditEventChanged
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditEventChanged
+
+    @property
+    def detail_text(self) -> str:
+        """The details as a line of text: "reason: revoked; prefix: Ab12Cd34"."""
+        return "; ".join(
+            f"{key.replace('_', ' ')}: {_as_text(value)}" for key, value in self.detail.items()
+        )
+
+
+def _as_text(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)

@@ -3,11 +3,12 @@
 A page a visitor who is not signed in gets is the same for every such visitor until a record
 changes. So the rendered response is kept in the cache under the data's *generation*, a
 number that goes up whenever a transaction that wrote to any of the service's tables
-commits; the next request reads the generation (one small query, as `/healthz` makes) and,
-when the page of that generation is kept, sends it without rendering. A change therefore
-shows at once, on every app server, whatever wrote it: a form, the API, an import, a
-background job, a management command or a bulk update (the writes are seen as SQL, so no
-code path can forget to say it changed something).
+commits (not the audit table: a security event changes no page); the next request reads the
+generation (one small query, as `/healthz` makes) and, when the page of that generation is
+kept, sends it without rendering. A change therefore shows at once, on every app server,
+whatever wrote it: a form, the API, an import, a background job, a management command or a
+bulk update (the writes are seen as SQL, so no code path can forget to say it changed
+something).
 
 Kept only: GET requests from visitors who are not signed in (no session cookie, no
 `Authorization` header, no messages waiting), answered 200 with a whole body, no cookie
@@ -49,6 +50,8 @@ from .audience import audience_of
 #: The apps whose tables hold what the pages show.
 DATA_APPS = ("areas", "surveys", "visits", "case_studies", "findings", "mash_survey")
 GENERATION_TABLE = "mash_survey_datageneration"
+#: Tables of the data apps that no page shows: writing to them changes no kept page.
+UNWATCHED_TABLES = frozenset({GENERATION_TABLE, "mash_survey_auditevent"})
 #: Never kept: what counts callers, signs them in, or must answer live.
 SKIPPED_PREFIXES = ("/api/", "/admin/", "/accounts/", "/healthz", "/static/")
 #: Request cookies that mean the page may differ for this visitor.
@@ -73,7 +76,7 @@ def _data_tables() -> frozenset[str]:
     for label in DATA_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             tables.add(model._meta.db_table)
-    return frozenset(tables - {GENERATION_TABLE})
+    return frozenset(tables - UNWATCHED_TABLES)
 
 
 # ----- The generation ------------------------------------------------------------------------

@@ -29,10 +29,10 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from . import history, pii, search
+from . import audit, history, pii, search
 from .errors import ServiceError
 from .forms import GovukForm, VersionField
-from .models import Redaction
+from .models import AuditKind, Redaction
 from .pdf import forget_pdfs
 
 REDACTED = "[redacted]"
@@ -183,6 +183,13 @@ def redact(
         record,
         user=user,
         reason=f"Passage redacted from {entry.versions_text}: {reason}",
+    )
+    # Never the passage, nor the reason (kept in the redaction log, which the admin shows).
+    audit.record(
+        AuditKind.REDACTED,
+        user=user,
+        target=record,
+        detail={"redaction": entry.pk, "versions": entry.versions, "places": places},
     )
     transaction.on_commit(lambda: forget_pdfs(record))
     return entry

@@ -75,3 +75,8 @@ def is_reviewer(user: AbstractBaseUser | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     return bool(getattr(user, "is_superuser", False) or REVIEWERS in _group_names(user))
+
+
+def is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Administrators are superusers: users, groups, API keys and the audit events."""
+    return bool(user.is_authenticated and getattr(user, "is_superuser", False))

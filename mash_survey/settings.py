@@ -236,6 +236,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "mash_survey.sign_in_limits.paused_response"
 AXES_CLIENT_IP_CALLABLE = "mash_survey.client_address.client_address"
+# django-axes masks the user name and address in its log lines by default, which hides who
+# was attacked and from where. Name both; the password is always masked.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_VERBOSE = True
 SIGN_IN_ADDRESS_LIMIT = env.int("SIGN_IN_ADDRESS_LIMIT", default=10)
 SIGN_IN_ACCOUNT_LIMIT = env.int("SIGN_IN_ACCOUNT_LIMIT", default=10)
 SIGN_IN_ACCOUNT_COOLOFF_MINUTES = env.int("SIGN_IN_ACCOUNT_COOLOFF_MINUTES", default=10)
@@ -289,6 +293,8 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
     },
     "URL_FORMAT_OVERRIDE": "format",
+    # DRF's, recording a 403 to a member or a partner key as an audit event.
+    "EXCEPTION_HANDLER": "mash_survey.api_auth.exception_handler",
     # For any DRF throttle not using client_address: the same trusted proxies.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }

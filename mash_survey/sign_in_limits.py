@@ -13,7 +13,10 @@ the cache over a window that opens at the first failure:
   signed in from successfully in the last `KNOWN_ADDRESS_DAYS`. Guessing is slowed to that
   many tries a window, and a stranger cannot keep the owner out from their usual address.
 
-A refused attempt is a failed sign-in as well, and never lengthens a window.
+A refused attempt is a failed sign-in as well, and never lengthens a window. Each refused
+attempt is a `locked_out` audit event naming the limit (`mash_survey.audit`), as django-axes'
+own pause is; django-axes' log lines name the user name and address too
+(`AXES_SENSITIVE_PARAMETERS` in the settings), so it can be told who was attacked.
 """
 
 import math
@@ -33,6 +36,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from . import audit
 from .client_address import client_address
 
 KNOWN_ADDRESS_DAYS = 30
@@ -99,13 +103,17 @@ def _is_known_address(username: str, address: str) -> bool:
     ).exists()
 
 
-def sign_in_pause(request: HttpRequest, username: str | None) -> timedelta | None:
-    """How long signing in is paused for this request, or None if it may go ahead."""
+#: Each limit in the words of the audit events (`mash_survey.audit.locked_out`).
+LIMIT_NAMES = {"address": "this address, any user name", "account": "this user name, any address"}
+
+
+def sign_in_pauses(request: HttpRequest, username: str | None) -> dict[str, timedelta]:
+    """The time left of each limit that pauses this request, by the limit's name (none if it
+    may go ahead)."""
     windows = [_address_window(request)]
     if username and not _is_known_address(username, client_address(request)):
         windows.append(_account_window(username))
-    pauses = [pause for window in windows if (pause := window.pause()) is not None]
-    return max(pauses, default=None)
+    return {window.name: pause for window in windows if (pause := window.pause()) is not None}
 
 
 class SignInLimitBackend:
@@ -121,10 +129,16 @@ class SignInLimitBackend:
     ) -> None:
         if request is None:
             return None
-        pause = sign_in_pause(request, username)
-        if pause is None:
+        pauses = sign_in_pauses(request, username)
+        if not pauses:
             return None
+        pause = max(pauses.values())
         request.sign_in_pause = pause  # type: ignore[attr-defined]  # read by paused_response
+        audit.locked_out(
+            request,
+            username=username or "",
+            limit=" and ".join(LIMIT_NAMES[name] for name in pauses),
+        )
         # The flag django-axes' own backend sets: AxesMiddleware then answers with
         # AXES_LOCKOUT_CALLABLE (paused_response).
         request.axes_locked_out = True  # type: ignore[attr-defined]

@@ -25,6 +25,7 @@ DISALLOWED = (
     "/accounts/",
     "/search/",
     "/admin/",
+    "/audit/",
     "/api/",
     "/visits/",
     "/case-studies/manage/",

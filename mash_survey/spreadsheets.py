@@ -9,6 +9,11 @@ that the response then reads from. `write_csv` and `write_xlsx` are the same fil
 `download(fmt, name, sheets)` offers a table already in memory as CSV or XLSX;
 `streamed_download(fmt, name, sheets)` offers rows read as they are written (a query's
 iterator). An unknown format is a 404, and the file is private (not cached).
+
+Every download says whether it is an audit event: `audited=request` for a file of data that
+is not public (returns, coded excerpts, the audit events themselves: an `exported` event
+naming the file), `audited=None` for one anyone may have (a public question's figures, a
+blank template).
 """
 
 import csv
@@ -19,11 +24,13 @@ from decimal import Decimal
 from itertools import islice
 from typing import IO
 
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from . import audit
 from .api_renderers import FORMULA_PREFIXES, neutralise_formula
+from .models import AuditKind
 
 Cell = str | int | Decimal | dt.date | None
 Rows = Iterable[Sequence[Cell]]
@@ -140,38 +147,51 @@ def check_format(fmt: str) -> None:
         raise Http404("Choose CSV or XLSX")
 
 
-def _private_download(response: HttpResponse | StreamingHttpResponse, fmt: str, name: str) -> None:
+def _private_download(
+    response: HttpResponse | StreamingHttpResponse,
+    fmt: str,
+    name: str,
+    audited: HttpRequest | None,
+) -> None:
     response["Content-Type"] = CONTENT_TYPES[fmt]
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
+    if audited is not None:
+        audit.record(
+            AuditKind.EXPORTED, request=audited, what=f"{name}.{fmt}", detail={"format": fmt}
+        )
 
 
-def attachment(content: bytes, fmt: str, name: str) -> HttpResponse:
-    """A file written in `fmt`, to download as `name`.`fmt` (private: it is not cached)."""
+def attachment(content: bytes, fmt: str, name: str, *, audited: HttpRequest | None) -> HttpResponse:
+    """A file written in `fmt`, to download as `name`.`fmt` (private: it is not cached), an
+    `exported` audit event of the request `audited` unless that is None."""
     check_format(fmt)
     response = HttpResponse(content)
-    _private_download(response, fmt, name)
+    _private_download(response, fmt, name, audited)
     return response
 
 
-def download(fmt: str, name: str, sheets: Sequence[tuple[str, Rows]]) -> HttpResponse:
-    """The sheets as `name`.csv (the first sheet only) or `name`.xlsx to download."""
+def download(
+    fmt: str, name: str, sheets: Sequence[tuple[str, Rows]], *, audited: HttpRequest | None
+) -> HttpResponse:
+    """The sheets as `name`.csv (the first sheet only) or `name`.xlsx to download (`audited`
+    as for `attachment`)."""
     check_format(fmt)
     content = write_csv(sheets[0][1]) if fmt == "csv" else write_xlsx(sheets)
-    return attachment(content, fmt, name)
+    return attachment(content, fmt, name, audited=audited)
 
 
 def streamed_download(
-    fmt: str, name: str, sheets: Sequence[tuple[str, Rows]]
+    fmt: str, name: str, sheets: Sequence[tuple[str, Rows]], *, audited: HttpRequest | None
 ) -> StreamingHttpResponse:
     """The sheets as `name`.csv (the first sheet only, sent as it is written, its rows read
     as it goes) or `name`.xlsx (written to a temporary file, then sent from it): a download
-    whose memory does not grow with its rows."""
+    whose memory does not grow with its rows (`audited` as for `attachment`)."""
     check_format(fmt)
     response: StreamingHttpResponse
     if fmt == "csv":
         response = StreamingHttpResponse(csv_chunks(sheets[0][1]))
     else:
         response = FileResponse(xlsx_file(sheets))
-    _private_download(response, fmt, name)
+    _private_download(response, fmt, name, audited)
     return response

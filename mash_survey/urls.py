@@ -9,7 +9,7 @@ from case_studies.sitemaps import CaseStudySitemap
 from findings.sitemaps import EditionSitemap, FigureSitemap, ThemeSitemap
 from surveys.sitemaps import SurveySitemap
 
-from . import search_views, views, work
+from . import audit_views, search_views, views, work
 from .forms import SignInForm
 from .sitemaps import PageSitemap, robots_txt
 
@@ -34,6 +34,8 @@ urlpatterns = [
     path("search/", search_views.search_page, name="search"),
     path("your-work/", work.your_work, name="your_work"),
     path("about-the-data/", views.about_data, name="about_data"),
+    path("audit/", audit_views.audit_event_list, name="audit_events"),
+    path("audit/events.<str:fmt>", audit_views.audit_event_download, name="audit_download"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),

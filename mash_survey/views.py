@@ -14,9 +14,10 @@ from areas.models import LocalAuthority, Region
 from findings.queries import latest_published_edition
 from mash_survey.disclosure import min_areas
 
-from . import quality
-from .access import FOR_MEMBERS, FOR_REVIEWERS
-from .roles import is_staff_member
+from . import audit, quality
+from .access import FOR_ADMINISTRATORS, FOR_MEMBERS, FOR_REVIEWERS
+from .models import AuditKind
+from .roles import is_administrator, is_staff_member
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "region_count": Region.objects.count(),
             "authority_count": LocalAuthority.objects.count(),
             "quality": quality.summaries() if is_staff_member(request.user) else None,
+            "administrator": is_administrator(request.user),
         },
     )
 
@@ -75,12 +77,20 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """The 403 page, saying why when the refusal does (`mash_survey.access`)."""
+    """The 403 page, saying why when the refusal does (`mash_survey.access`). A refusal to
+    someone signed in is a `permission_refused` audit event (someone signed out is sent to
+    sign in instead, by the decorators)."""
     reason = (str(exception) if isinstance(exception, PermissionDenied) else "") or FOR_MEMBERS
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        audit.record(AuditKind.PERMISSION_REFUSED, request=request, detail={"reason": reason})
     return render(
         request,
         "403.html",
-        {"reason": reason, "for_a_role": reason in (FOR_MEMBERS, FOR_REVIEWERS)},
+        {
+            "reason": reason,
+            "for_a_role": reason in (FOR_MEMBERS, FOR_REVIEWERS, FOR_ADMINISTRATORS),
+        },
         status=403,
     )
 

@@ -39,8 +39,9 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from areas.models import LocalAuthority
-from mash_survey import history, search
+from mash_survey import audit, history, search
 from mash_survey.errors import ServiceError, StaleEditError
+from mash_survey.models import AuditKind
 from mash_survey.spreadsheets import write_csv
 
 from .models import Answer, ImportBatch, Question, Response, ResponseStatus, Survey
@@ -523,6 +524,19 @@ def survey_import_apply(
     )
     with search.deferred():  # each return indexed once, not after each of its answers
         _write_rows(plan, batch=batch, user=user, seen_versions=seen_versions)
+    audit.record(
+        AuditKind.IMPORTED,
+        user=user,
+        target=batch,
+        detail={
+            "survey": survey.slug,
+            "file": file_name[:255],
+            "sha256": plan.sha256,
+            "created": batch.created_count,
+            "updated": batch.updated_count,
+            "unchanged": batch.unchanged_count,
+        },
+    )
     return batch
 
 

@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from areas.models import AgencyType, LocalAuthority, Region
-from mash_survey import history, identifiers, publishing
+from mash_survey import audit, history, identifiers, publishing
 from mash_survey import rules as _rules
 from mash_survey.errors import ServiceError
 from mash_survey.identifiers import IdentifiersFoundError as IdentifiersFoundError
+from mash_survey.models import AuditKind
 from surveys.models import VisitSelection
 
 from . import rules
@@ -100,6 +101,8 @@ def record_approve(
     record.approved_by = user
     record.reviewer_comment = ""
     history.save(record, user=user, reason=GUARD.keep(record, override_reason, step="Approved"))
+    # Approved records reach partner keys in the API and count in the findings.
+    audit.record(AuditKind.PUBLISHED, user=user, target=record, detail={"step": "approved"})
     return record
 
 

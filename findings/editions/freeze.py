@@ -8,7 +8,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from mash_survey import history
+from mash_survey import audit, history
+from mash_survey.models import AuditKind
 
 from ..models import EditionStatus, FreezeState, ReportEdition
 from . import data, pdf, render, snapshot
@@ -70,4 +71,10 @@ def freeze(
         edition.published_by = published_by
         edition.freeze_state = FreezeState.NONE
         history.save(edition, user=published_by, reason="Published")
+        audit.record(
+            AuditKind.PUBLISHED,
+            user=published_by,
+            target=edition,
+            detail={"step": "published", "amends": edition.amends.slug if edition.amends else ""},
+        )
     return edition

@@ -93,7 +93,7 @@ def codebook_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The codebook with its counts as CSV or XLSX."""
     spreadsheets.check_format(fmt)
     rows = queries.codebook_rows(queries.codebook())
-    return spreadsheets.download(fmt, "codebook", [("Codebook", rows)])
+    return spreadsheets.download(fmt, "codebook", [("Codebook", rows)], audited=request)
 
 
 @member_required(methods=SAFE)

@@ -30,7 +30,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_download(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     spreadsheets.check_format(fmt)
     table = reports.coding_report(report)
-    return spreadsheets.download(fmt, f"coding-{table.slug}", [(table.title, table.table())])
+    return spreadsheets.download(
+        fmt, f"coding-{table.slug}", [(table.title, table.table())], audited=request
+    )
 
 
 @member_required
@@ -38,4 +40,6 @@ def theme_excerpts_download(request: HttpRequest, slug: str, fmt: str) -> HttpRe
     theme = get_object_or_404(Theme, slug=slug)
     spreadsheets.check_format(fmt)
     rows = reports.theme_excerpts_table(theme, absolute=request.build_absolute_uri)
-    return spreadsheets.download(fmt, f"coded-excerpts-{theme.slug}", [("Coded excerpts", rows)])
+    return spreadsheets.download(
+        fmt, f"coded-excerpts-{theme.slug}", [("Coded excerpts", rows)], audited=request
+    )

@@ -189,7 +189,7 @@ def return_not_started(request: HttpRequest, slug: str) -> HttpResponse:
         for a in (s.local_authority for s in in_region if s.state == ReturnState.NOT_STARTED)
     ]
     suffix = f"-{form.selected_region()}" if form.selected_region() else ""
-    return attachment(write_csv(rows), "csv", f"{survey.slug}-not-started{suffix}")
+    return attachment(write_csv(rows), "csv", f"{survey.slug}-not-started{suffix}", audited=request)
 
 
 # ----- One area's return ----------------------------------------------------

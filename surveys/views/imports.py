@@ -224,7 +224,7 @@ def import_problems(request: HttpRequest, slug: str, sha256: str) -> HttpRespons
     except UploadMissingError:
         messages.error(request, "That list of problems has expired. Upload the file again")
         return redirect("surveys:import_upload", slug=survey.slug)
-    return attachment(content, "csv", f"{survey.slug}-import-problems")
+    return attachment(content, "csv", f"{survey.slug}-import-problems", audited=request)
 
 
 @member_required
@@ -248,7 +248,8 @@ def _spreadsheet(
     """A file about the survey, as CSV or XLSX, to download (private: it is not cached)."""
     survey = survey_detail(slug=slug)
     check_format(fmt)
-    return attachment(make[fmt](survey), fmt, f"{survey.slug}-{suffix}")
+    # A blank template: the survey's questions, which are public.
+    return attachment(make[fmt](survey), fmt, f"{survey.slug}-{suffix}", audited=None)
 
 
 @member_required
@@ -264,4 +265,4 @@ def returns_export(request: HttpRequest, slug: str, fmt: str) -> StreamingHttpRe
     same memory."""
     survey = survey_detail(slug=slug)
     check_format(fmt)
-    return streamed_download(fmt, f"{survey.slug}-returns", returns_sheets(survey))
+    return streamed_download(fmt, f"{survey.slug}-returns", returns_sheets(survey), audited=request)

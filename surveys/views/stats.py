@@ -216,7 +216,8 @@ def question_csv(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     if figure is None:
         raise Http404("No figures are published for this question")
     rows = _csv_rows(figure, statistics, filter_form.describe(returns))
-    return attachment(write_csv(rows), "csv", f"{survey.slug}-{slugify(code)}")
+    # Public figures, hidden as on the page: not an audit event.
+    return attachment(write_csv(rows), "csv", f"{survey.slug}-{slugify(code)}", audited=None)
 
 
 def _csv_rows(

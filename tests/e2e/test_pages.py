@@ -98,6 +98,28 @@ def test_the_permission_denied_page_is_accessible(page: Page, console_errors: li
     expect(page.get_by_text(f"You are signed in as {outsider.get_username()}")).to_be_visible()
 
 
+def test_the_audit_events_page_and_its_filter_errors_are_accessible(
+    page: Page, admin_user, console_errors: list[str]
+) -> None:
+    sign_in(page, admin_user)
+    check_page(page, console_errors, "/audit/")
+    expect(page.get_by_role("table")).to_contain_text(admin_user.get_username())
+
+    for legend, day in (("From", "9"), ("To", "1")):
+        dates = page.get_by_role("group", name=legend)
+        dates.get_by_label("Day").fill(day)
+        dates.get_by_label("Month").fill("3")
+        dates.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Show events").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Date to must be the same as or after date from"
+    )
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    assert_accessible(page)
+    assert_no_console_errors(console_errors)
+
+
 def test_the_sign_in_page_with_errors_is_accessible(page: Page, console_errors: list[str]) -> None:
     page.goto("/accounts/login/")
     page.get_by_role("button", name="Sign in").click()

@@ -35,6 +35,7 @@ from findings.models import (
 )
 from mash_survey import history
 from mash_survey.errors import ServiceError
+from mash_survey.models import AuditEvent, AuditKind
 from tests.case_studies.factories import CaseStudyFactory
 from tests.conftest import signed_in_client
 from tests.factories import LocalAuthorityFactory, ReviewerFactory
@@ -570,6 +571,9 @@ def test_an_independent_reviewer_publishes_and_the_progress_page_says_so(
     assert "Edition published" in progress
     assert f'href="/findings/{amendment.slug}/"' in progress
     assert 'http-equiv="refresh"' not in progress
+    (event,) = AuditEvent.objects.filter(kind=AuditKind.PUBLISHED, object_id=str(amendment.pk))
+    assert (event.user, event.path) == (reviewer_user, url("edition_publish", amendment))
+    assert event.detail == {"step": "published", "amends": earlier.slug}
 
 
 def test_the_progress_page_refreshes_while_publishing_and_shows_a_failure(

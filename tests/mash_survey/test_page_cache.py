@@ -12,7 +12,9 @@ from pytest_django.fixtures import Settings
 
 from areas.models import Region
 from case_studies.models import CaseStudyStatus
+from mash_survey import audit
 from mash_survey.api import router
+from mash_survey.models import AuditEvent, AuditKind
 from mash_survey.page_cache import generation
 from tests.case_studies.factories import CaseStudyFactory
 from tests.factories import RegionFactory, StaffFactory
@@ -181,3 +183,13 @@ def test_every_api_list_is_kept(
     assert first.status_code == second.status_code == 200
     assert second.json() == first.json()
     assert len(kept) < len(reading)
+
+
+def test_a_security_event_keeps_the_kept_pages(region: Region, client: Client) -> None:
+    client.get("/areas/")
+    before = generation()
+
+    audit.record(AuditKind.SIGN_IN_FAILED, username="someone")
+
+    assert AuditEvent.objects.filter(username="someone").exists()
+    assert generation() == before

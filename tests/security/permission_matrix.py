@@ -62,6 +62,10 @@ ACCESS: dict[str, Access] = {
     "healthz": Access.PUBLIC,
     "about_data": Access.PUBLIC,
     "accessibility": Access.PUBLIC,
+    # Security and audit events, and their export: administrators only (tests/mash_survey/
+    # test_audit_page.py); nothing in the service changes them.
+    "audit_events": Access.ADMIN,
+    "audit_download": Access.ADMIN,
     "login": Access.PUBLIC,
     "logout": Access.PUBLIC,  # GET asks to confirm; only a POST signs out
     "areas:region_list": Access.PUBLIC,

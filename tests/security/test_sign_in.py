@@ -1,5 +1,6 @@
 """The GOV.UK sign-in page, its error messages, the lockout after failed attempts, sign-out."""
 
+import logging
 from html.parser import HTMLParser
 
 import pytest
@@ -131,8 +132,9 @@ def test_signing_in_never_redirects_to_another_site(client: Client, user: User) 
 
 
 def test_five_failed_attempts_lock_the_account_even_with_the_right_password(
-    client: Client, user: User
+    client: Client, user: User, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="axes")
     for _ in range(4):
         assert sign_in(client, "sam.staff", "not-the-password").status_code == 200
     fifth = sign_in(client, "sam.staff", "not-the-password")
@@ -143,6 +145,10 @@ def test_five_failed_attempts_lock_the_account_even_with_the_right_password(
     assert response.status_code == 429
     assert "Too many attempts to sign in" in response.content.decode()
     assert "_auth_user_id" not in client.session
+    # The lockout's log line says who was attacked and from where, never with what.
+    locking = next(r.getMessage() for r in caplog.records if "Locking out" in r.getMessage())
+    assert 'username: "sam.staff"' in locking and 'ip_address: "127.0.0.1"' in locking
+    assert not any("not-the-password" in r.getMessage() for r in caplog.records)
 
 
 def test_four_failed_attempts_do_not_lock_the_account(client: Client, user: User) -> None:
