@@ -60,6 +60,7 @@ ACCESS: dict[str, Access] = {
     "home": Access.PUBLIC,
     "your_work": Access.MEMBERS,
     "healthz": Access.PUBLIC,
+    "readyz": Access.PUBLIC,
     "about_data": Access.PUBLIC,
     "accessibility": Access.PUBLIC,
     "login": Access.PUBLIC,
