@@ -11,6 +11,7 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from mash_survey.error_reporting import start_error_reporting
 from mash_survey.request_log import LOG_FORMATS, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -321,6 +322,15 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json").lower()
 if LOG_FORMAT not in LOG_FORMATS:
     raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
 LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)
+
+# Error reports to Sentry when SENTRY_DSN is set, without anything a person typed
+# (mash_survey/error_reporting.py); traces only if SENTRY_TRACES_SAMPLE_RATE is above 0.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+start_error_reporting(
+    dsn=SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
 
 # The site's public root URL: links in what is rendered away from a request (an edition's
 # PDF, frozen when it is published) point here.
