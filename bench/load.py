@@ -233,9 +233,14 @@ def gunicorn(floor_dir: Path) -> Iterator[str]:
             "60",
             "--log-level",
             "warning",
+            # gunicorn.conf.py replaces a worker after about 2,000 requests: a new one spends
+            # its first seconds warming up WeasyPrint, which would be measured as load.
+            "--max-requests",
+            "0",
         ],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL,  # the logs (gunicorn.conf.py writes them to stdout)
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"

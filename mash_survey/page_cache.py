@@ -14,7 +14,7 @@ Kept only: GET requests from visitors who are not signed in (no session cookie, 
 `Authorization` header, no messages waiting), answered 200 with a whole body, no cookie
 set, no form's CSRF token in it and nothing that forbids caching (`private`, `no-store`,
 `no-cache`). Never: the API (it counts allowances per caller), the admin, signing in,
-`/healthz` and static files.
+`/healthz`, `/readyz` and static files.
 A kept page answers a conditional request (its ETag or Last-Modified) with 304.
 
 API lists (`KeptList`, on every list viewset) are kept the same way, per audience, after
@@ -53,7 +53,7 @@ GENERATION_TABLE = "mash_survey_datageneration"
 #: Tables of the data apps that no page shows: writing to them changes no kept page.
 UNWATCHED_TABLES = frozenset({GENERATION_TABLE, "mash_survey_auditevent"})
 #: Never kept: what counts callers, signs them in, or must answer live.
-SKIPPED_PREFIXES = ("/api/", "/admin/", "/accounts/", "/healthz", "/static/")
+SKIPPED_PREFIXES = ("/api/", "/admin/", "/accounts/", "/healthz", "/readyz", "/static/")
 #: Request cookies that mean the page may differ for this visitor.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 

@@ -11,10 +11,14 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from mash_survey.error_reporting import start_error_reporting
+from mash_survey.request_log import LOG_FORMATS, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+if (BASE_DIR / ".env").exists():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY")
@@ -51,6 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response (kept pages, static files, redirects to HTTPS, errors)
+    # carries an X-Request-ID and gets its access line, and every log line its request_id.
+    "mash_survey.request_log.RequestLog",
     "django.middleware.security.SecurityMiddleware",
     # Static files are answered here, compressed at build time: nothing below touches them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -197,7 +204,7 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SECURE)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SECURE)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=SECURE)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=SECURE)
@@ -315,14 +322,24 @@ SPECTACULAR_SETTINGS = {
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs each step of every PDF at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
-}
+# Logs go to standard output, one line a record: JSON (one object a line, each with the
+# request_id of the request it was written in) unless DEBUG, for a terminal then; one access
+# line per request (mash_survey/request_log.py). gunicorn.conf.py gives gunicorn's own lines
+# the same shape.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json").lower()
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)
+
+# Error reports to Sentry when SENTRY_DSN is set, without anything a person typed
+# (mash_survey/error_reporting.py); traces only if SENTRY_TRACES_SAMPLE_RATE is above 0.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+start_error_reporting(
+    dsn=SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
 
 # The site's public root URL: links in what is rendered away from a request (an edition's
 # PDF, frozen when it is published) point here.

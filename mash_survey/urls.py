@@ -31,6 +31,7 @@ SITEMAPS: dict[str, type[Sitemap]] = {
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("search/", search_views.search_page, name="search"),
     path("your-work/", work.your_work, name="your_work"),
     path("about-the-data/", views.about_data, name="about_data"),

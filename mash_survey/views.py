@@ -1,8 +1,11 @@
 import datetime as dt
+import logging
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import LogoutView
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -37,20 +40,58 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and `make run`: 200 when the database answers, 503 when not."""
+logger = logging.getLogger(__name__)
+
+
+def _database_error() -> str | None:
+    """None when the database answers a `SELECT 1`, else the name of the error it raised."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
+        logger.warning("The database does not answer", exc_info=True)
+        return type(exc).__name__
+    return None
+
+
+def _cache_answers() -> bool:
+    """The cache keeps a value and gives it back (a key of its own: probes of several
+    workers at once do not meet)."""
+    key = f"readyz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "ok", timeout=10)
+        kept = cache.get(key)
+        cache.delete(key)
+    except Exception:  # each cache backend raises its own errors
+        logger.warning("The cache does not answer", exc_info=True)
+        return False
+    return kept == "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness, for load balancers and `make run`: 200 when the database answers, 503 when
+    not."""
+    error = _database_error()
+    if error:
         return JsonResponse(
-            {"status": "unavailable", "database": "unavailable", "error": type(exc).__name__},
-            status=503,
+            {"status": "unavailable", "database": "unavailable", "error": error}, status=503
         )
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: 200 when both the database and the cache answer (`{"database": "ok",
+    "cache": "ok"}`), 503 naming the one that does not ("unavailable")."""
+    checks = {"database": _database_error() is None, "cache": _cache_answers()}
+    return JsonResponse(
+        {name: "ok" if ok else "unavailable" for name, ok in checks.items()},
+        status=200 if all(checks.values()) else 503,
+    )
 
 
 def about_data(request: HttpRequest) -> HttpResponse:

@@ -12,6 +12,9 @@ from pathlib import Path
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# No access line for each of the suite's requests (nor for the benchmarks', which use these
+# settings): tests of the logs turn their loggers up themselves.
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from mash_survey.settings import *  # noqa: F403
 from mash_survey.settings import REST_FRAMEWORK, STORAGES

@@ -45,6 +45,17 @@ def test_a_second_visit_is_sent_from_the_cache_with_one_query(
     assert b"North East" in second.content
 
 
+def test_a_page_sent_from_the_cache_carries_this_request_s_id(
+    region: Region, client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    first = client.get("/areas/")
+    with django_assert_num_queries(1):  # sent from the cache
+        second = client.get("/areas/", headers={"X-Request-ID": "probe-2"})
+
+    assert second["X-Request-ID"] == "probe-2"
+    assert first["X-Request-ID"] != "probe-2"
+
+
 def test_a_saved_change_shows_on_the_next_request(region: Region, client: Client) -> None:
     client.get("/areas/")
     region.name = "North East England"

@@ -60,6 +60,7 @@ ACCESS: dict[str, Access] = {
     "home": Access.PUBLIC,
     "your_work": Access.MEMBERS,
     "healthz": Access.PUBLIC,
+    "readyz": Access.PUBLIC,
     "about_data": Access.PUBLIC,
     "accessibility": Access.PUBLIC,
     # Security and audit events, and their export: administrators only (tests/mash_survey/
