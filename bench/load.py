@@ -2,7 +2,12 @@
 at 1x and at 100x the demo data, side by side. Not part of `make test`.
 
 usage: .venv/bin/python bench/load.py [--factor 100] [--seconds 4] [--connections 32]
+           [--only NAMES] [--queries-only]
        (`make bench` runs it)
+
+- `--only "API findings,API figures"` measures only the pages and lists whose names contain
+  one of the comma-separated words (case does not matter: `--only api` is every API list),
+  and leaves out the case study PDF; `--queries-only` counts queries without the load.
 
 - The server is the service as deployed: gunicorn (2 sync workers, the service's settings,
   DEBUG off) on PostgreSQL at BENCH_DATABASE_URL (default
@@ -194,6 +199,18 @@ def count_queries(target: Target, creds: Credentials) -> int:
     return len(captured)
 
 
+def chosen(pages: list[Target], only: str) -> list[Target]:
+    """The pages whose names contain one of the comma-separated words of `only` (any case);
+    all of them when it is blank."""
+    words = [w.strip().lower() for w in only.split(",") if w.strip()]
+    if not words:
+        return pages
+    picked = [t for t in pages if any(w in t.name.lower() for w in words)]
+    if not picked:
+        raise SystemExit(f"No page or list is named like {only!r}")
+    return picked
+
+
 # ----- The server -----------------------------------------------------------------------------
 
 
@@ -315,6 +332,8 @@ def measure(
     for target in pages:
         target.queries[factor] = count_queries(target, creds)
     extra: dict[str, float] = {}
+    if args.queries_only:
+        return extra
     study = CaseStudy.objects.filter(status="published").order_by("pk").first()
     assert study is not None
     pdf_path = f"/case-studies/{study.slug}.pdf"
@@ -348,6 +367,8 @@ def measure(
             # The floor is measured beside each page: the machine's load drifts.
             target.floors[factor] = load(FLOOR, {})
             target.rates[factor] = load(target.path, creds.headers(target.kind))
+        if args.only:
+            return extra
         extra["static"] = load("/same-size.pdf", {})
         extra["pdf"] = load(pdf_path, {})
         extra["pdf size"] = len(pdf_bytes)
@@ -369,7 +390,10 @@ def report(pages: list[Target], extras: dict[int, dict[str, float]], factor: int
         print(f"  {t.name:28} {t.queries[1]:>4} {t.queries[big]:>4}  {verdict(same)}")
 
     if not pages[0].rates:
-        print("\nLoad figures left out: wrk is not installed (apt-get install wrk).")
+        print(
+            "\nLoad figures left out: --queries-only, or wrk is not installed "
+            "(apt-get install wrk)."
+        )
         return
     print(
         f"\nUnder load (requests a second; x floor = against /healthz measured beside it; "
@@ -399,6 +423,8 @@ def report(pages: list[Target], extras: dict[int, dict[str, float]], factor: int
             print(f"  {name:28} {ratio:>6.2f}  target <= 1.5 {verdict(ratio <= 1.5)}")
     for f in (1, big):
         e = extras[f]
+        if "pdf" not in e:
+            continue
         ratio = e["pdf"] / e["static"]
         print(
             f"\nCase study PDF ({e['pdf size'] / 1024:.0f} KB) at {f}x: {e['pdf']:.0f} r/s "
@@ -412,12 +438,18 @@ def main() -> None:
     parser.add_argument("--factor", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated words: only the pages whose names contain one (no PDF)",
+    )
+    parser.add_argument("--queries-only", action="store_true", help="count queries, no load")
     args = parser.parse_args()
     print(f"Load: gunicorn, 2 workers, on {DATABASE_NAME}; wrk, {args.connections} connections")
     try:
         print(f"  loading the demo data: {load_demo():.0f} s")
         creds = credentials()
-        pages = targets()
+        pages = chosen(targets(), args.only)
         extras = {1: measure(1, pages, creds, args)}
         scaled = scale_demo(args.factor)
         print(f"  {scaled.describe()}")

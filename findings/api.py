@@ -729,9 +729,9 @@ class FigureViewSet(KeptList, viewsets.ViewSet):
         paginator = Pagination()
         # The paginator takes any sequence, as a list of figures here, not only a queryset.
         page: list[Any] = paginator.paginate_queryset(items, request, view=self) or []  # type: ignore[arg-type]
-        return paginator.get_paginated_response(
-            FigureSerializer(page, many=True, context=context).data
-        )
+        with figures.computed_together():
+            data = FigureSerializer(page, many=True, context=context).data
+        return paginator.get_paginated_response(data)
 
     @extend_schema(
         parameters=[EDITION],

@@ -14,11 +14,17 @@ Evidence counts are counts of areas themselves, shown as the public theme pages 
 
 `question:<CODE>` figures are the distribution of a closed question of the current survey
 (the one sent most recently).
+
+Figures computed inside `computed_together()` (a list of them: the API, the staff page, a
+report's text, an edition's snapshot) share what several of them read: the current survey's
+statistics, the areas visited and the codebook are read once, not once a figure.
 """
 
-from collections.abc import Callable, Sequence
+import contextvars
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Avg, Count, OuterRef, Q
 
@@ -38,10 +44,38 @@ from visits.models import (
 )
 
 from . import queries, reports
+from .models import Theme
 
 Value = int | float | None
 QUESTION_PREFIX = "question:"
 ENGLAND = "E92000001"
+T = TypeVar("T")
+
+_shared: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "figures_shared", default=None
+)
+
+
+@contextmanager
+def computed_together() -> Iterator[None]:
+    """Figures computed in this block read what they share once: 10 queries for the survey's
+    statistics, not 10 for each of its questions' figures."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _once(name: str, read: Callable[[], T]) -> T:
+    """`read()`, or inside `computed_together()` what it gave the first time it was asked."""
+    shared = _shared.get()
+    if shared is None:
+        return read()
+    if name not in shared:
+        shared[name] = read()
+    value: T = shared[name]
+    return value
 
 
 class FigureError(Exception):
@@ -184,7 +218,7 @@ def _visits_by_region(figure: Figure) -> FigureResult:
             ),
         ).order_by("name")
     )
-    total_areas = queries.areas_visited()
+    total_areas = _areas_visited()
     total = sum(r.visit_count for r in regions)
     rows = _suppressed(
         [(r.code, r.name, (r.visit_count, r.area_count), r.area_count) for r in regions],
@@ -220,7 +254,7 @@ def _models_seen(figure: Figure) -> FigureResult:
             )
             for value, label in ModelSeen.choices
         ],
-        total_areas=queries.areas_visited(),
+        total_areas=_areas_visited(),
     )
     total = sum(row.get("visits", 0) for row in counts.values())
     return _result(figure, ("Approved visits",), rows, base=total, base_label="approved visits")
@@ -329,16 +363,30 @@ def _referral_volumes(figure: Figure) -> FigureResult:
 
 
 def current_survey() -> Survey:
-    survey = Survey.objects.order_by("-sent_on", "-pk").first()
+    survey = _once("current survey", Survey.objects.order_by("-sent_on", "-pk").first)
     if survey is None:
         raise FigureError("There is no survey yet, so the survey figures cannot be computed.")
     return survey
 
 
 def _statistics() -> tuple[Survey, survey_queries.Statistics]:
-    survey = current_survey()
-    questions = survey_queries.survey_questions(survey)
-    return survey, survey_queries.survey_statistics(survey, questions)
+    def read() -> tuple[Survey, survey_queries.Statistics]:
+        survey = current_survey()
+        questions = survey_queries.survey_questions(survey)
+        return survey, survey_queries.survey_statistics(survey, questions)
+
+    return _once("statistics", read)
+
+
+def _areas_visited() -> int:
+    return _once("areas visited", queries.areas_visited)
+
+
+def _main_themes() -> list[Theme]:
+    def read() -> list[Theme]:
+        return [t for t in queries.codebook(include_retired=False) if t.parent_id is None]
+
+    return _once("main themes", read)
 
 
 def _rate_row(rate: survey_queries.Rate) -> FigureRow:
@@ -423,7 +471,7 @@ def question_figure(survey: Survey, question: Question) -> Figure:
 
 
 def _evidence_by_theme(figure: Figure) -> FigureResult:
-    themes = [t for t in queries.codebook(include_retired=False) if t.parent_id is None]
+    themes = _main_themes()
     rows = [
         FigureRow(t.name, (t.area_count, t.visit_count), key=t.slug)  # type: ignore[attr-defined]
         for t in themes
@@ -432,13 +480,13 @@ def _evidence_by_theme(figure: Figure) -> FigureResult:
         figure,
         ("Areas", "Visits"),
         rows,
-        base=queries.areas_visited(),
+        base=_areas_visited(),
         base_label="areas visited",
     )
 
 
 def _theme_by_model(figure: Figure) -> FigureResult:
-    themes = [t for t in queries.codebook(include_retired=False) if t.parent_id is None]
+    themes = _main_themes()
     report = reports.models_report(themes)
     columns = [h.removesuffix("|numeric") for h in report.headings[1:]]
     rows = [FigureRow(row.label, tuple(int(c) for c in row.cells)) for row in report.rows]

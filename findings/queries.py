@@ -6,13 +6,25 @@ visit's notes (the visit and its areas), feedback (its visit), a case study sect
 study's visit, if any, and its areas) or a survey answer (the area that returned it).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
+from django.db.models.query import ModelIterable
 from django.shortcuts import get_object_or_404
 
 from areas.models import LocalAuthority
@@ -194,10 +206,28 @@ def theme_detail(slug: str) -> Theme:
     )
 
 
+class _WithSourceAreas(ModelIterable):
+    """Excerpts, then the areas of their sources read for all of them at once: one query for
+    the visits' (of a visit's notes or of its detailed feedback alike), one for the case
+    studies'. Two prefetches for visits, one through the feedback, would make the count
+    depend on whether a page happens to hold an excerpt of feedback."""
+
+    def __iter__(self) -> Iterator[Excerpt]:
+        excerpts: list[Excerpt] = list(super().__iter__())
+        visits = [e.visit or e.feedback.visit for e in excerpts if e.visit_id or e.feedback_id]  # type: ignore[union-attr]  # one of them is set
+        studies = [e.section.case_study for e in excerpts if e.section_id]  # type: ignore[union-attr]  # set
+        areas = Prefetch(
+            "local_authorities", queryset=LocalAuthority.objects.select_related("region")
+        )
+        prefetch_related_objects(visits, areas)
+        prefetch_related_objects(studies, areas)
+        yield from excerpts
+
+
 def excerpts_with_sources() -> QuerySet[Excerpt]:
     """Excerpts with everything their source, places and model need: a fixed number of
     queries for any number."""
-    return Excerpt.objects.select_related(
+    excerpts = Excerpt.objects.select_related(
         "visit__region",
         "feedback__visit__region",
         "section__case_study",
@@ -205,17 +235,9 @@ def excerpts_with_sources() -> QuerySet[Excerpt]:
         "answer__response__survey",
         "answer__question",
         "coded_by",
-    ).prefetch_related(
-        "themes",
-        *[
-            Prefetch(path, queryset=LocalAuthority.objects.select_related("region"))
-            for path in (
-                "visit__local_authorities",
-                "feedback__visit__local_authorities",
-                "section__case_study__local_authorities",
-            )
-        ],
-    )
+    ).prefetch_related("themes")
+    excerpts._iterable_class = _WithSourceAreas
+    return excerpts
 
 
 def excerpts_of_theme(theme: Theme) -> QuerySet[Excerpt]:

@@ -187,7 +187,8 @@ def render_with_shortcodes(
             pieces.append(render_number(get(key)))
         return f"{token}x{len(pieces) - 1}x"
 
-    replaced = SHORTCODE.sub(placeholder, text)
+    with figures.computed_together():
+        replaced = SHORTCODE.sub(placeholder, text)
     unknown = re.search(r"\{\{.*?\}\}", replaced)
     if unknown:
         raise FigureError(

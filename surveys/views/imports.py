@@ -265,4 +265,5 @@ def returns_export(request: HttpRequest, slug: str, fmt: str) -> StreamingHttpRe
     same memory."""
     survey = survey_detail(slug=slug)
     check_format(fmt)
-    return streamed_download(fmt, f"{survey.slug}-returns", returns_sheets(survey), audited=request)
+    sheets = returns_sheets(survey, questions_sheet=fmt == "xlsx")
+    return streamed_download(fmt, f"{survey.slug}-returns", sheets, audited=request)

@@ -18,7 +18,8 @@ from tests.factories import LocalAuthorityFactory, RegionFactory
 from tests.queries import assert_query_count_flat
 from visits.models import ModelSeen, Visit
 
-from .factories import ThemeFactory, approved_visit
+from . import coded as coding
+from .factories import ThemeFactory, approved_feedback, approved_visit, published_section
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +263,25 @@ def test_the_lists_take_the_same_queries_however_much_is_coded(
         (staff_api, f"{EXCERPTS}?format=csv"),
     ]:
         assert_query_count_flat(partial(client.get, url), grow=grow, message=url)
+
+
+def test_a_findings_page_takes_the_same_queries_whichever_sources_it_quotes(
+    staff_user: User, api_client: APIClient
+) -> None:
+    """The areas of the visits quoted, from their notes or their detailed feedback alike,
+    are read in one query: a page quoting feedback as well takes no query more."""
+    theme = ThemeFactory.create()
+
+    def cite(source: sources.Source) -> None:
+        excerpt = coding.code(source, staff_user, theme, clearance=Clearance.AREA)
+        coding.agreed(theme, staff_user, [excerpt])
+
+    cite(sources.visit_source(approved_visit(notes=coding.NOTES)))
+    cite(sources.section_source(published_section(body=coding.NOTES)))
+
+    def quote_feedback() -> None:
+        cite(sources.feedback_source(approved_feedback(barriers=coding.NOTES), "barriers"))
+
+    assert_query_count_flat(partial(api_client.get, FINDINGS), grow=quote_feedback)
+    quotes = [q for f in api_client.get(FINDINGS).json()["results"] for q in f["quotes"]]
+    assert len(quotes) == 3

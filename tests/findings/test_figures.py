@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from areas.models import AgencyType, LocalAuthority
 from findings import figures, services, sources
@@ -303,3 +304,30 @@ def test_figures_page_and_api_list_take_the_same_queries_however_much_data(
 
     assert_query_count_flat(partial(staff_client.get, "/findings/figures/"), grow=grow)
     assert_query_count_flat(partial(client.get, "/api/v1/figures/"), grow=grow)
+
+
+def test_the_figures_read_the_surveys_statistics_once_however_many_questions_it_has(
+    known: Known,
+    staff_client: Client,
+    client: Client,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    """A figure for each closed question, all from the survey's statistics: read once for
+    the list, the staff page and a report's text, not once a figure."""
+    survey = figures.current_survey()
+
+    def more_questions() -> None:
+        for n in range(3, 8):
+            add_question(survey, f"Q{n}", QuestionKind.SINGLE_CHOICE, ("One", "Two"))
+
+    listed = assert_query_count_flat(partial(client.get, "/api/v1/figures/"), grow=more_questions)
+    assert len(client.get("/api/v1/figures/").json()["results"]) == 9 + 6
+    # The survey's statistics (10), the figures' own (9), the current survey, the list's
+    # closed questions.
+    assert listed <= 22
+    with django_assert_max_num_queries(25):
+        staff_client.get("/findings/figures/")
+    # In a report's text: the current survey and its statistics once, each question named.
+    text = "\n\n".join(f"{{{{ figure question:Q{n} }}}}" for n in (1, 3, 4, 5, 6, 7))
+    with django_assert_max_num_queries(1 + 9 + 6):
+        render_with_shortcodes(text)
