@@ -4,12 +4,16 @@ Each test still runs in its own transaction (a savepoint inside this one) that r
 so what a test changes never reaches the next test, and nothing reaches another module.
 """
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.core.management import call_command
 from django.db import connections, transaction
 from django.db.transaction import Atomic
 from pytest_django import DjangoDbBlocker
+
+from areas.services import register_load
 
 
 @contextmanager
@@ -23,6 +27,18 @@ def module_atomic(blocker: DjangoDbBlocker) -> Iterator[None]:
     finally:
         with blocker.unblock():
             _roll_back(atomics)
+
+
+@contextmanager
+def demo_loaded(blocker: DjangoDbBlocker) -> Iterator[str]:
+    """The register and the whole demo, loaded by `load_demo_data` as `make run` loads them,
+    for a module: gives what the command said."""
+    with module_atomic(blocker):
+        with blocker.unblock():
+            register_load()
+            output = io.StringIO()
+            call_command("load_demo_data", stdout=output)
+        yield output.getvalue()
 
 
 def _enter_atomics() -> dict[str, Atomic]:

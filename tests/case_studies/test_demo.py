@@ -2,37 +2,29 @@
 several hundred words each, no identifiers, mostly published, and loaded once only."""
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterator
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoDbBlocker
 
-from areas.services import register_load
 from case_studies.demo import demo_case_studies_load
 from case_studies.models import CaseStudy, CaseStudyStatus
 from case_studies.services import case_study_publish
 from mash_survey import pii
 from mash_survey.markdown import markdown_to_text
 from tests.factories import ReviewerFactory
-from tests.module_data import module_atomic
+from tests.module_data import demo_loaded
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def loaded_once(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
-    """The register and the whole demo, loaded once for the module by the command."""
-    with module_atomic(django_db_blocker):
-        with django_db_blocker.unblock():
-            register_load()
-            output = io.StringIO()
-            call_command("load_demo_data", stdout=output)
-        yield output.getvalue()
+    with demo_loaded(django_db_blocker) as output:
+        yield output
 
 
 @pytest.fixture

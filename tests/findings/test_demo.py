@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.db.models import Count
 from pytest_django import DjangoDbBlocker
 
-from areas.services import register_load
 from findings import queries
 from findings.editions import checklist
 from findings.models import (
@@ -32,19 +31,15 @@ from findings.models import (
 )
 from findings.sources import GONE, MOVED, STANDS, with_state
 from mash_survey.roles import is_reviewer
-from tests.module_data import module_atomic
+from tests.module_data import demo_loaded
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def loaded_once(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
-    with module_atomic(django_db_blocker):
-        with django_db_blocker.unblock():
-            register_load()
-            output = io.StringIO()
-            call_command("load_demo_data", stdout=output)
-        yield output.getvalue()
+    with demo_loaded(django_db_blocker) as output:
+        yield output
 
 
 @pytest.fixture

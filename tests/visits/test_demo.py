@@ -15,7 +15,6 @@ from django.test import Client
 from pytest_django import DjangoDbBlocker
 
 from areas.models import LocalAuthority, Region
-from areas.services import register_load
 from mash_survey import pii
 from mash_survey.markdown import markdown_to_text
 from surveys import queries as survey_queries
@@ -24,7 +23,7 @@ from surveys.models import Answer, Survey, VisitSelection
 from surveys.services import stored_value
 from surveys.values import answer_breaches
 from tests.factories import ReviewerFactory, StaffFactory
-from tests.module_data import module_atomic
+from tests.module_data import demo_loaded
 from visits.demo import demo_visits_load, plan_visits
 from visits.models import (
     AgencyInvolvement,
@@ -42,13 +41,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def loaded_once(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
-    """The register and the whole demo, loaded once for the module by the command."""
-    with module_atomic(django_db_blocker):
-        with django_db_blocker.unblock():
-            register_load()
-            output = io.StringIO()
-            call_command("load_demo_data", stdout=output)
-        yield output.getvalue()
+    with demo_loaded(django_db_blocker) as output:
+        yield output
 
 
 @pytest.fixture
